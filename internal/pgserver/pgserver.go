@@ -1,0 +1,230 @@
+// Package pgserver starts a throwaway PostgreSQL server from the machine's
+// own binaries (initdb, pg_ctl) for tests and examples, and removes it again.
+//
+// The server runs from a fresh data directory in a temporary folder, listens
+// on 127.0.0.1 at a free port with trust authentication, and is tuned for
+// speed over durability (fsync off). When the process runs as root, the
+// server runs as the "postgres" OS user, since PostgreSQL refuses root.
+package pgserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// InstallHint tells a person how to get PostgreSQL.
+const InstallHint = "install PostgreSQL (Debian/Ubuntu: sudo apt-get install -y postgresql), " +
+	"or point GORMAUTH_TEST_DATABASE_URL / DATABASE_URL at a server you own"
+
+// ErrNoBinaries is returned by Start and FindBinaries when no initdb and
+// pg_ctl can be found.
+var ErrNoBinaries = errors.New("pgserver: no PostgreSQL server binaries (initdb, pg_ctl) found; " + InstallHint)
+
+// Server is a running throwaway PostgreSQL server.
+type Server struct {
+	bindir string
+	dir    string // temporary folder holding data/, the log and the socket
+	port   int
+	cred   *syscall.Credential
+}
+
+// FindBinaries returns the folder holding initdb and pg_ctl: $PG_BINDIR if
+// set, else the folder of initdb on $PATH, else the newest
+// /usr/lib/postgresql/<version>/bin (Debian, Ubuntu) or similar.
+func FindBinaries() (string, error) {
+	if dir := os.Getenv("PG_BINDIR"); dir != "" {
+		if hasBinaries(dir) {
+			return dir, nil
+		}
+		return "", fmt.Errorf("pgserver: PG_BINDIR=%s holds no initdb and pg_ctl", dir)
+	}
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
+		if dir := filepath.Dir(p); hasBinaries(dir) {
+			return dir, nil
+		}
+	}
+	var candidates []string
+	for _, pattern := range []string{
+		"/usr/lib/postgresql/*/bin",
+		"/usr/pgsql-*/bin",
+		"/usr/local/opt/postgresql*/bin",
+		"/opt/homebrew/opt/postgresql*/bin",
+	} {
+		m, _ := filepath.Glob(pattern)
+		candidates = append(candidates, m...)
+	}
+	sort.SliceStable(candidates, func(i, j int) bool {
+		return versionOf(candidates[i]) > versionOf(candidates[j])
+	})
+	for _, dir := range candidates {
+		if hasBinaries(dir) {
+			return dir, nil
+		}
+	}
+	return "", ErrNoBinaries
+}
+
+func hasBinaries(dir string) bool {
+	for _, name := range []string{"initdb", "pg_ctl", "postgres"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.IsDir() {
+			return false
+		}
+	}
+	return true
+}
+
+// versionOf extracts the first number in a path such as
+// /usr/lib/postgresql/15/bin, for sorting newest first.
+func versionOf(path string) float64 {
+	var digits strings.Builder
+	for _, r := range path {
+		switch {
+		case r >= '0' && r <= '9', r == '.' && digits.Len() > 0:
+			digits.WriteRune(r)
+		case digits.Len() > 0:
+			v, _ := strconv.ParseFloat(strings.TrimSuffix(digits.String(), "."), 64)
+			return v
+		}
+	}
+	v, _ := strconv.ParseFloat(digits.String(), 64)
+	return v
+}
+
+// Start initialises a data directory in a new temporary folder and starts a
+// server on it. Call Stop to stop it and remove the folder.
+func Start(ctx context.Context) (*Server, error) {
+	bindir, err := FindBinaries()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "gormauth-pg-")
+	if err != nil {
+		return nil, fmt.Errorf("pgserver: %w", err)
+	}
+	s := &Server{bindir: bindir, dir: dir}
+	if err := s.dropRoot(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := s.initdb(ctx); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	// A free port found by listening can be taken before the server binds
+	// it; try a few times.
+	for attempt := 0; ; attempt++ {
+		if err = s.start(ctx); err == nil {
+			return s, nil
+		}
+		if attempt == 2 || ctx.Err() != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+}
+
+// dropRoot arranges for the server to run as the postgres OS user when this
+// process is root.
+func (s *Server) dropRoot() error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return fmt.Errorf("pgserver: running as root, and PostgreSQL refuses to run as root, but there is no \"postgres\" OS user to run it as (%w); "+
+			"create one (useradd --system postgres) or run as another user", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	s.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	if err := os.Chown(s.dir, uid, gid); err != nil {
+		return fmt.Errorf("pgserver: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) run(ctx context.Context, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, filepath.Join(s.bindir, name), args...)
+	cmd.Dir = s.dir
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "PGTZ=UTC")
+	if s.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("pgserver: %s %s: %w\n%s", name, strings.Join(args, " "), err, strings.TrimSpace(out.String()))
+	}
+	return nil
+}
+
+func (s *Server) initdb(ctx context.Context) error {
+	return s.run(ctx, "initdb", "-D", s.dataDir(), "-U", "postgres", "-A", "trust",
+		"-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions")
+}
+
+func (s *Server) start(ctx context.Context) error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	s.port = port
+	opts := strings.Join([]string{
+		"-p", strconv.Itoa(port),
+		"-k", s.dir,
+		"-c", "listen_addresses=127.0.0.1",
+		"-c", "max_connections=300",
+		"-c", "fsync=off",
+		"-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off",
+		"-c", "timezone=UTC",
+	}, " ")
+	return s.run(ctx, "pg_ctl", "-D", s.dataDir(), "-l", filepath.Join(s.dir, "server.log"),
+		"-w", "-t", "60", "-o", opts, "start")
+}
+
+func (s *Server) dataDir() string { return filepath.Join(s.dir, "data") }
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("pgserver: finding a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// URL returns a connection URL for the named database, as the superuser
+// "postgres".
+func (s *Server) URL(database string) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, database)
+}
+
+// Dir returns the temporary folder that holds the server's data and log.
+func (s *Server) Dir() string { return s.dir }
+
+// Stop stops the server at once and removes its folder.
+func (s *Server) Stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err := s.run(ctx, "pg_ctl", "-D", s.dataDir(), "-m", "immediate", "-w", "stop")
+	if rmErr := os.RemoveAll(s.dir); err == nil {
+		err = rmErr
+	}
+	return err
+}
