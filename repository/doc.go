@@ -1,0 +1,50 @@
+// Package repository runs the queries of an authentication system on the
+// four NextAuth.js tables (see package models), with NextAuth.js's exact
+// semantics, so that a Go service can share its database with a NextAuth.js
+// application or use the schema on its own.
+//
+//	repo := repository.New(db, repository.Options{}) // MaxAge 30 days, UpdateAge 24 hours
+//	sess, err := repo.Sessions.WithUser(ctx, cookie.Value)
+//	if errors.Is(err, repository.ErrNotFound) {
+//		// not signed in, or the session expired
+//	}
+//	_, err = repo.Sessions.Refresh(ctx, sess) // sliding expiry, writes at most once a day
+//
+// # Operations
+//
+// Repository.Users, .Accounts, .Sessions and .Verifications group the
+// operations on each table; Repository.SignInOAuth and
+// Repository.SignInEmail are the sign-in flows that span tables, each one
+// transaction and safe against concurrent sign-ins. Every method takes a
+// context.Context first.
+//
+// # Errors
+//
+// Errors name the operation and wrap one of ErrNotFound, ErrAlreadyExists
+// (a Postgres unique violation, SQLSTATE 23505), ErrInvalidInput or
+// ErrAccountNotLinked, to match with errors.Is, and the underlying cause.
+// Their text never contains a token or secret. Invalid input (empty values,
+// values over the Max… limits, NUL bytes, invalid UTF-8, ids ≤ 0, a nil or
+// cancelled context) is rejected before anything is sent to the database.
+//
+// # Time
+//
+// Every timestamp is written as the UTC wall clock (Options.Now, in UTC, at
+// microsecond precision) into timestamp without time zone columns, and read
+// back as UTC, whatever the process's TZ, the Postgres session's TimeZone or
+// a TimeZone in the DSN. No statement relies on the database's now().
+//
+// # Logs
+//
+// The repository wraps the *gorm.DB's logger so that it never prints bound
+// parameters: its SQL is logged with $1, $2, … in place of values, so
+// session tokens, provider tokens, sign-in tokens and secrets never reach a
+// log. Queries you run yourself on the same *gorm.DB are not covered: open it
+// with logger.Config{ParameterizedQueries: true} to get the same there.
+//
+// # Round trips
+//
+// Single operations are one statement each, with no BEGIN/COMMIT around
+// them; Sessions.WithUser reads a session and its user in one query, and
+// Sessions.Refresh writes only when the session is due.
+package repository

@@ -1,0 +1,185 @@
+package repository_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/require"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/repository"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// start is the fixed instant the test clocks begin at.
+var start = time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+
+// clock is a test clock that only moves when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: start} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// tracer records every statement pgx sends, BEGIN and COMMIT included.
+type tracer struct {
+	mu  sync.Mutex
+	sql []string
+}
+
+func (tr *tracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.sql = append(tr.sql, d.SQL)
+	return ctx
+}
+
+func (tr *tracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// Reset forgets what was recorded.
+func (tr *tracer) Reset() {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.sql = nil
+}
+
+// Statements returns what was recorded since the last Reset.
+func (tr *tracer) Statements() []string {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return append([]string(nil), tr.sql...)
+}
+
+// env is one test's database, with its repository and instruments.
+type env struct {
+	db     *gorm.DB
+	repo   *repository.Repository
+	clock  *clock
+	tracer *tracer
+}
+
+// schemaSQL is the schema as NextAuth.js itself creates it.
+var schemaSQL = func() string {
+	b, err := os.ReadFile("../testdata/nextauth-typeorm.sql")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
+
+// newEnv makes a fresh database with NextAuth.js's schema and a repository
+// on it with a test clock.
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	return newEnvDSN(tb, testdb.New(tb), repository.Options{})
+}
+
+func newEnvDSN(tb testing.TB, dsn string, opts repository.Options) *env {
+	tb.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	require.NoError(tb, err)
+	tr := &tracer{}
+	cfg.Tracer = tr
+	sqlDB := stdlib.OpenDB(*cfg)
+	tb.Cleanup(func() { sqlDB.Close() })
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{Logger: logger.Discard})
+	require.NoError(tb, err)
+	var n int64
+	require.NoError(tb, db.Raw("SELECT count(*) FROM pg_tables WHERE tablename = 'users' AND schemaname = current_schema()").Scan(&n).Error)
+	if n == 0 {
+		testdb.Exec(tb, db, schemaSQL)
+	}
+	c := newClock()
+	if opts.Now == nil {
+		opts.Now = c.Now
+	}
+	tr.Reset()
+	return &env{db: db, repo: repository.New(db, opts), clock: c, tracer: tr}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// mustUser creates a user with the given email.
+func (e *env) mustUser(tb testing.TB, email string) *models.User {
+	tb.Helper()
+	u := &models.User{Name: ptr("User " + email), Email: ptr(email)}
+	require.NoError(tb, e.repo.Users.Create(context.Background(), u))
+	return u
+}
+
+// mustAccount links a GitHub account with the given id to the user.
+func (e *env) mustAccount(tb testing.TB, u *models.User, githubID string) *models.Account {
+	tb.Helper()
+	a := &models.Account{UserID: u.ID, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: githubID}
+	require.NoError(tb, e.repo.Accounts.Link(context.Background(), a))
+	return a
+}
+
+// mustSession opens a session for the user.
+func (e *env) mustSession(tb testing.TB, u *models.User) *models.Session {
+	tb.Helper()
+	s, err := e.repo.Sessions.Create(context.Background(), u.ID)
+	require.NoError(tb, err)
+	return s
+}
+
+// count returns the number of rows of table.
+func (e *env) count(tb testing.TB, table string) int64 {
+	tb.Helper()
+	var n int64
+	require.NoError(tb, e.db.Table(table).Count(&n).Error)
+	return n
+}
+
+// counts returns the number of rows of each of the four tables.
+func (e *env) counts(tb testing.TB) map[string]int64 {
+	tb.Helper()
+	m := map[string]int64{}
+	for _, t := range []string{"users", "accounts", "sessions", "verification_requests"} {
+		m[t] = e.count(tb, t)
+	}
+	return m
+}
+
+// writes returns the statements recorded that are not plain SELECTs.
+func writes(stmts []string) []string {
+	var w []string
+	for _, s := range stmts {
+		if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s)), "SELECT") {
+			w = append(w, s)
+		}
+	}
+	return w
+}
+
+// badStrings are values every string argument must reject.
+var badStrings = map[string]string{
+	"empty":        "",
+	"NUL byte":     "a\x00b",
+	"invalid UTF8": "a\xffb",
+	"oversized":    strings.Repeat("x", 2<<20),
+}

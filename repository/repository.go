@@ -1,0 +1,179 @@
+package repository
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Defaults of Options, the same as NextAuth.js's.
+const (
+	DefaultMaxAge             = 30 * 24 * time.Hour // sessions live 30 days
+	DefaultUpdateAge          = 24 * time.Hour      // and are extended at most once a day
+	DefaultVerificationMaxAge = 24 * time.Hour      // email sign-in links live a day
+	DefaultBatchSize          = 1000                // rows per statement when deleting expired rows
+)
+
+// Options configures a Repository. The zero value means the documented
+// defaults, which are NextAuth.js's.
+type Options struct {
+	// MaxAge is how long a session lasts after it is created or extended.
+	// Default 30 days.
+	MaxAge time.Duration
+	// UpdateAge throttles the sliding expiry: a session in use is extended
+	// only when it was last extended more than UpdateAge ago. Default 24
+	// hours. It must be less than MaxAge.
+	UpdateAge time.Duration
+	// Now returns the current time. Default time.Now. Its result is used in
+	// UTC, rounded down to the microsecond that PostgreSQL stores; tests set
+	// it to own the clock.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.MaxAge == 0 {
+		o.MaxAge = DefaultMaxAge
+	}
+	if o.UpdateAge == 0 {
+		o.UpdateAge = DefaultUpdateAge
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxAge < 0 || o.UpdateAge < 0 || o.UpdateAge >= o.MaxAge {
+		return o, fmt.Errorf("gormauth: repository options: MaxAge (%s) and UpdateAge (%s) must be positive with UpdateAge < MaxAge", o.MaxAge, o.UpdateAge)
+	}
+	return o, nil
+}
+
+// Repository runs the queries of an authentication system on the four
+// NextAuth.js tables. Its methods are grouped by table; the sign-in flows
+// that span tables are methods of Repository itself. It is safe for
+// concurrent use.
+type Repository struct {
+	// Users reads and writes the users table.
+	Users *Users
+	// Accounts reads and writes the accounts table (linked provider accounts).
+	Accounts *Accounts
+	// Sessions reads and writes the sessions table (database sessions).
+	Sessions *Sessions
+	// Verifications reads and writes the verification_requests table (email
+	// sign-in tokens).
+	Verifications *Verifications
+
+	core *core
+}
+
+// core is what every group of methods shares.
+type core struct {
+	db   *gorm.DB
+	opts Options
+}
+
+// New returns a Repository on db. It panics if opts are inconsistent (see
+// Options); use NewChecked to get an error instead.
+//
+// The repository uses db without GORM's default transaction around single
+// statements, and with db's logger wrapped so that it never prints bound
+// parameters (tokens, secrets): logged SQL shows $1, $2, ….
+func New(db *gorm.DB, opts Options) *Repository {
+	r, err := NewChecked(db, opts)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// NewChecked is New, returning an error for inconsistent options or a nil db.
+func NewChecked(db *gorm.DB, opts Options) (*Repository, error) {
+	if db == nil {
+		return nil, errors.New("gormauth: repository: nil *gorm.DB")
+	}
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return newRepository(&core{db: prepare(db), opts: o}), nil
+}
+
+func newRepository(c *core) *Repository {
+	return &Repository{
+		Users:         &Users{c},
+		Accounts:      &Accounts{c},
+		Sessions:      &Sessions{c},
+		Verifications: &Verifications{c},
+		core:          c,
+	}
+}
+
+// prepare returns db configured for the repository's statements.
+func prepare(db *gorm.DB) *gorm.DB {
+	return db.Session(&gorm.Session{
+		SkipDefaultTransaction: true,
+		Logger:                 redactingLogger{db.Logger},
+	})
+}
+
+// WithTx returns a Repository whose statements run in tx, a transaction the
+// caller began on the same database (db.Begin or inside db.Transaction). The
+// options are kept.
+func (r *Repository) WithTx(tx *gorm.DB) *Repository {
+	return newRepository(&core{db: prepare(tx), opts: r.core.opts})
+}
+
+// Transaction runs fn with a Repository bound to a new transaction, and
+// commits it if fn returns nil, or rolls it back otherwise.
+func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) error) error {
+	if err := ctxError("Transaction", ctx); err != nil {
+		return err
+	}
+	return r.core.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(newRepository(&core{db: tx, opts: r.core.opts}))
+	})
+}
+
+// Options returns the repository's options with the defaults filled in.
+func (r *Repository) Options() Options { return r.core.opts }
+
+// now returns the current time in UTC at PostgreSQL's precision.
+func (c *core) now() time.Time {
+	return c.opts.Now().UTC().Truncate(time.Microsecond)
+}
+
+// conn returns the database bound to ctx.
+func (c *core) conn(ctx context.Context) *gorm.DB {
+	return c.db.WithContext(ctx)
+}
+
+// NewToken returns the lowercase hex of 32 random bytes from crypto/rand (64
+// characters), as NextAuth.js makes session tokens and sign-in tokens.
+func NewToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("gormauth: new token: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// redactingLogger passes everything to the host's logger but drops the
+// bound parameters of every statement it logs (GORM's ParamsFilter hook),
+// so that tokens and secrets never reach a log.
+type redactingLogger struct {
+	logger.Interface
+}
+
+// LogMode keeps the redaction when the level changes (db.Debug()).
+func (l redactingLogger) LogMode(level logger.LogLevel) logger.Interface {
+	return redactingLogger{l.Interface.LogMode(level)}
+}
+
+// ParamsFilter drops the parameters: logged SQL keeps its $n placeholders.
+func (redactingLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}

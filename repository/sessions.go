@@ -1,0 +1,227 @@
+package repository
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/gormauth/gormauth/models"
+)
+
+// Sessions reads and writes the sessions table. Get it from
+// Repository.Sessions. Expired sessions are never returned: a session is
+// valid while now ≤ expires, as in NextAuth.js.
+type Sessions struct{ c *core }
+
+func checkToken(op, name, token string) error {
+	return check(op, field{name: name, value: token, max: MaxTokenLen})
+}
+
+// Create opens a session for the user: two fresh tokens of 32 random bytes
+// from crypto/rand (lowercase hex), expiring MaxAge from now. One statement;
+// it returns ErrNotFound, and writes nothing, if the user does not exist.
+func (s *Sessions) Create(ctx context.Context, userID int32) (*models.Session, error) {
+	const op = "Sessions.Create"
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := checkID(op, "user id", userID); err != nil {
+		return nil, err
+	}
+	sess, err := openSession(s.c.conn(ctx), userID, s.c.now(), s.c.opts.MaxAge)
+	if errors.Is(err, ErrNotFound) {
+		return nil, notFound(op + ": user")
+	}
+	if err != nil {
+		return nil, dbError(op, err)
+	}
+	return sess, nil
+}
+
+// ByToken returns the valid session whose session token (the cookie value)
+// is token, or ErrNotFound.
+func (s *Sessions) ByToken(ctx context.Context, token string) (*models.Session, error) {
+	return s.find(ctx, "Sessions.ByToken", "session token", "session_token", token)
+}
+
+// ByAccessToken returns the valid session whose access token is token, or
+// ErrNotFound.
+func (s *Sessions) ByAccessToken(ctx context.Context, token string) (*models.Session, error) {
+	return s.find(ctx, "Sessions.ByAccessToken", "access token", "access_token", token)
+}
+
+func (s *Sessions) find(ctx context.Context, op, name, column, token string) (*models.Session, error) {
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := checkToken(op, name, token); err != nil {
+		return nil, err
+	}
+	var sess models.Session
+	err := s.c.conn(ctx).Where(column+" = ? AND expires >= ?", token, s.c.now()).Take(&sess).Error
+	if err != nil {
+		return nil, dbError(op, err)
+	}
+	return &sess, nil
+}
+
+// WithUser returns the valid session whose session token is token, with its
+// User filled in, in one query: the lookup behind every authenticated
+// request. It returns ErrNotFound if the session is absent or expired or its
+// user no longer exists.
+func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session, error) {
+	const op = "Sessions.WithUser"
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := checkToken(op, "session token", token); err != nil {
+		return nil, err
+	}
+	var sess models.Session
+	err := s.c.conn(ctx).InnerJoins("User").
+		Where(`"sessions"."session_token" = ? AND "sessions"."expires" >= ?`, token, s.c.now()).
+		Take(&sess).Error
+	if err != nil {
+		return nil, dbError(op, err)
+	}
+	return &sess, nil
+}
+
+// Due reports whether the sliding expiry should extend sess now: when it was
+// last extended more than UpdateAge ago, i.e. now > expires − MaxAge +
+// UpdateAge. It does not touch the database.
+func (s *Sessions) Due(sess *models.Session) bool {
+	o := s.c.opts
+	return s.c.now().After(sess.Expires.Add(o.UpdateAge - o.MaxAge))
+}
+
+// Refresh applies NextAuth.js's sliding expiry to sess, a session just read:
+// if it is Due, its expires is pushed to now + MaxAge in one statement and
+// sess is updated; otherwise nothing is written. It reports whether it
+// wrote. Concurrent refreshes of one session write once and never move
+// expires backwards. It returns ErrNotFound if the session was deleted or
+// expired in the meantime.
+func (s *Sessions) Refresh(ctx context.Context, sess *models.Session) (bool, error) {
+	const op = "Sessions.Refresh"
+	if err := ctxError(op, ctx); err != nil {
+		return false, err
+	}
+	if sess == nil {
+		return false, invalid(op, "nil session")
+	}
+	if !s.Due(sess) {
+		return false, nil
+	}
+	now := s.c.now()
+	return s.extend(ctx, op, sess, now, now.Add(s.c.opts.MaxAge-s.c.opts.UpdateAge))
+}
+
+// ForceRefresh pushes sess's expires to now + MaxAge whether or not it is
+// Due, and updates sess. It never moves expires backwards. It returns
+// ErrNotFound if the session is absent or expired.
+func (s *Sessions) ForceRefresh(ctx context.Context, sess *models.Session) error {
+	const op = "Sessions.ForceRefresh"
+	if err := ctxError(op, ctx); err != nil {
+		return err
+	}
+	if sess == nil {
+		return invalid(op, "nil session")
+	}
+	now := s.c.now()
+	_, err := s.extend(ctx, op, sess, now, now.Add(s.c.opts.MaxAge))
+	return err
+}
+
+// extend sets expires to now+MaxAge where it is still before threshold.
+func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, now, threshold time.Time) (bool, error) {
+	if err := checkToken(op, "session token", sess.SessionToken); err != nil {
+		return false, err
+	}
+	var rows []models.Session
+	err := s.c.conn(ctx).Raw(`UPDATE sessions SET expires = GREATEST(expires, @expires), updated = @now
+		WHERE session_token = @token AND expires >= @now AND expires < @threshold
+		RETURNING *`, map[string]any{
+		"expires":   now.Add(s.c.opts.MaxAge),
+		"now":       now,
+		"token":     sess.SessionToken,
+		"threshold": threshold,
+	}).Scan(&rows).Error
+	if err != nil {
+		return false, dbError(op, err)
+	}
+	if len(rows) == 1 {
+		rows[0].Normalize()
+		sess.Expires, sess.Updated = rows[0].Expires, rows[0].Updated
+		return true, nil
+	}
+	// Nothing written: either a concurrent refresh got there first, or the
+	// session is gone. Tell which.
+	cur, err := s.ByToken(ctx, sess.SessionToken)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return false, notFound(op)
+		}
+		return false, dbError(op, err)
+	}
+	sess.Expires, sess.Updated = cur.Expires, cur.Updated
+	return false, nil
+}
+
+// Delete deletes the session whose session token is token (signing out),
+// or returns ErrNotFound.
+func (s *Sessions) Delete(ctx context.Context, token string) error {
+	const op = "Sessions.Delete"
+	if err := ctxError(op, ctx); err != nil {
+		return err
+	}
+	if err := checkToken(op, "session token", token); err != nil {
+		return err
+	}
+	res := s.c.conn(ctx).Where("session_token = ?", token).Delete(&models.Session{})
+	if res.Error != nil {
+		return dbError(op, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return notFound(op)
+	}
+	return nil
+}
+
+// DeleteByUser deletes every session of the user (signing out everywhere)
+// and returns how many there were. It returns ErrNotFound, and deletes
+// nothing, if the user does not exist.
+func (s *Sessions) DeleteByUser(ctx context.Context, userID int32) (int64, error) {
+	const op = "Sessions.DeleteByUser"
+	if err := ctxError(op, ctx); err != nil {
+		return 0, err
+	}
+	if err := checkID(op, "user id", userID); err != nil {
+		return 0, err
+	}
+	var res struct {
+		UserExists bool
+		Deleted    int64
+	}
+	err := s.c.conn(ctx).Raw(`WITH d AS (DELETE FROM sessions
+			WHERE user_id = @user AND EXISTS (SELECT 1 FROM users WHERE id = @user) RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM users WHERE id = @user) AS user_exists,
+			(SELECT count(*) FROM d) AS deleted`, map[string]any{"user": userID}).Scan(&res).Error
+	if err != nil {
+		return 0, dbError(op, err)
+	}
+	if !res.UserExists {
+		return 0, notFound(op + ": user")
+	}
+	return res.Deleted, nil
+}
+
+// DeleteExpired deletes every expired session, batchSize rows a statement
+// (DefaultBatchSize if ≤ 0) so that no statement holds many locks, and
+// returns how many it deleted. It stops between batches when ctx is done.
+func (s *Sessions) DeleteExpired(ctx context.Context, batchSize int) (int64, error) {
+	const op = "Sessions.DeleteExpired"
+	if err := ctxError(op, ctx); err != nil {
+		return 0, err
+	}
+	return deleteExpired(ctx, s.c.db, op, models.SessionsTable, s.c.now(), batchSize)
+}

@@ -1,0 +1,315 @@
+package repository_test
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/repository"
+)
+
+func TestSessionsCreate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	u := e.mustUser(t, "a@example.com")
+
+	t.Run("OK", func(t *testing.T) {
+		s, err := e.repo.Sessions.Create(ctx, u.ID)
+		require.NoError(t, err)
+		assert.NotZero(t, s.ID)
+		assert.Equal(t, u.ID, s.UserID)
+		assert.Equal(t, start.Add(repository.DefaultMaxAge), s.Expires)
+		for _, tok := range []string{s.SessionToken, s.AccessToken} {
+			assert.Len(t, tok, 64)
+			_, err := hex.DecodeString(tok)
+			assert.NoError(t, err)
+			assert.Equal(t, tok, lower(tok))
+		}
+		assert.NotEqual(t, s.SessionToken, s.AccessToken)
+		got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.Equal(t, s.Expires, got.Expires)
+		assert.Equal(t, time.UTC, got.Expires.Location())
+	})
+	t.Run("OneStatement", func(t *testing.T) {
+		e.tracer.Reset()
+		_, err := e.repo.Sessions.Create(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Len(t, e.tracer.Statements(), 1, "no BEGIN/COMMIT around a single insert: %q", e.tracer.Statements())
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		before := e.count(t, "sessions")
+		_, err := e.repo.Sessions.Create(ctx, 999999)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.Equal(t, before, e.count(t, "sessions"))
+	})
+	t.Run("ErrInvalidInput", func(t *testing.T) {
+		for _, id := range []int32{0, -1} {
+			_, err := e.repo.Sessions.Create(ctx, id)
+			assert.ErrorIs(t, err, repository.ErrInvalidInput)
+		}
+	})
+	t.Run("CancelledContext", func(t *testing.T) {
+		before := e.count(t, "sessions")
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err := e.repo.Sessions.Create(cctx, u.ID)
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Equal(t, before, e.count(t, "sessions"))
+	})
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+func TestSessionsLookups(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	u := e.mustUser(t, "a@example.com")
+	s := e.mustSession(t, u)
+
+	t.Run("ByToken", func(t *testing.T) {
+		got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.Equal(t, s.ID, got.ID)
+		assert.Nil(t, got.User)
+	})
+	t.Run("ByAccessToken", func(t *testing.T) {
+		got, err := e.repo.Sessions.ByAccessToken(ctx, s.AccessToken)
+		require.NoError(t, err)
+		assert.Equal(t, s.ID, got.ID)
+		_, err = e.repo.Sessions.ByAccessToken(ctx, s.SessionToken)
+		assert.ErrorIs(t, err, repository.ErrNotFound, "a session token is not an access token")
+	})
+	t.Run("WithUserOneQuery", func(t *testing.T) {
+		e.tracer.Reset()
+		got, err := e.repo.Sessions.WithUser(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.Len(t, e.tracer.Statements(), 1)
+		require.NotNil(t, got.User)
+		assert.Equal(t, u.ID, got.User.ID)
+		assert.Equal(t, *u.Email, *got.User.Email)
+		assert.Equal(t, s.SessionToken, got.SessionToken)
+		assert.Equal(t, s.Expires, got.Expires)
+		assert.Equal(t, u.Created, got.User.Created)
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		tok, _ := repository.NewToken()
+		_, err := e.repo.Sessions.ByToken(ctx, tok)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+		_, err = e.repo.Sessions.WithUser(ctx, tok)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+	})
+	t.Run("ErrInvalidInput", func(t *testing.T) {
+		for name, bad := range badStrings {
+			_, err := e.repo.Sessions.ByToken(ctx, bad)
+			assert.ErrorIs(t, err, repository.ErrInvalidInput, name)
+			_, err = e.repo.Sessions.WithUser(ctx, bad)
+			assert.ErrorIs(t, err, repository.ErrInvalidInput, name)
+			_, err = e.repo.Sessions.ByAccessToken(ctx, bad)
+			assert.ErrorIs(t, err, repository.ErrInvalidInput, name)
+		}
+	})
+}
+
+func TestSessionsExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	u := e.mustUser(t, "a@example.com")
+	s := e.mustSession(t, u)
+
+	e.clock.Advance(repository.DefaultMaxAge) // now == expires: still valid
+	_, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+	require.NoError(t, err)
+
+	e.clock.Advance(time.Microsecond)
+	_, err = e.repo.Sessions.ByToken(ctx, s.SessionToken)
+	assert.ErrorIs(t, err, repository.ErrNotFound)
+	_, err = e.repo.Sessions.ByAccessToken(ctx, s.AccessToken)
+	assert.ErrorIs(t, err, repository.ErrNotFound)
+	_, err = e.repo.Sessions.WithUser(ctx, s.SessionToken)
+	assert.ErrorIs(t, err, repository.ErrNotFound)
+	_, err = e.repo.Sessions.Refresh(ctx, s)
+	assert.ErrorIs(t, err, repository.ErrNotFound, "an expired session cannot be revived")
+	assert.ErrorIs(t, e.repo.Sessions.ForceRefresh(ctx, s), repository.ErrNotFound)
+}
+
+func TestSessionsWithUserDeletedUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	u := e.mustUser(t, "a@example.com")
+	s := e.mustSession(t, u)
+	require.NoError(t, e.db.Exec("DELETE FROM users WHERE id = ?", u.ID).Error)
+	_, err := e.repo.Sessions.WithUser(ctx, s.SessionToken)
+	assert.ErrorIs(t, err, repository.ErrNotFound)
+}
+
+func TestSessionsRefresh(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	u := e.mustUser(t, "a@example.com")
+	s := e.mustSession(t, u)
+	created := s.Expires
+
+	t.Run("NotDue", func(t *testing.T) {
+		e.clock.Advance(repository.DefaultUpdateAge) // exactly UpdateAge: not yet due
+		e.tracer.Reset()
+		wrote, err := e.repo.Sessions.Refresh(ctx, s)
+		require.NoError(t, err)
+		assert.False(t, wrote)
+		assert.Empty(t, e.tracer.Statements(), "a refresh that is not due sends nothing")
+		assert.Equal(t, created, s.Expires)
+	})
+	t.Run("Due", func(t *testing.T) {
+		e.clock.Advance(time.Second)
+		e.tracer.Reset()
+		wrote, err := e.repo.Sessions.Refresh(ctx, s)
+		require.NoError(t, err)
+		assert.True(t, wrote)
+		assert.Len(t, e.tracer.Statements(), 1)
+		want := e.clock.Now().Add(repository.DefaultMaxAge)
+		assert.Equal(t, want, s.Expires)
+		got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Expires)
+		assert.Equal(t, e.clock.Now(), got.Updated)
+	})
+	t.Run("Forced", func(t *testing.T) {
+		e.clock.Advance(time.Minute)
+		require.NoError(t, e.repo.Sessions.ForceRefresh(ctx, s))
+		assert.Equal(t, e.clock.Now().Add(repository.DefaultMaxAge), s.Expires)
+	})
+	t.Run("Deleted", func(t *testing.T) {
+		s2 := e.mustSession(t, u)
+		require.NoError(t, e.repo.Sessions.Delete(ctx, s2.SessionToken))
+		e.clock.Advance(2 * repository.DefaultUpdateAge)
+		_, err := e.repo.Sessions.Refresh(ctx, s2)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+	})
+}
+
+func TestSessionsRefreshConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	u := e.mustUser(t, "a@example.com")
+	s := e.mustSession(t, u)
+	e.clock.Advance(2 * repository.DefaultUpdateAge)
+
+	// Half the goroutines see a clock a minute behind: their refresh must
+	// never pull expires back.
+	late := repository.New(e.db, repository.Options{Now: func() time.Time { return e.clock.Now().Add(-time.Minute) }})
+	const n = 20
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wrote := 0
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := e.repo
+			if i%2 == 1 {
+				r = late
+			}
+			cp := *s
+			w, err := r.Sessions.Refresh(ctx, &cp)
+			if assert.NoError(t, err) && w {
+				mu.Lock()
+				wrote++
+				mu.Unlock()
+			}
+		}(i)
+	}
+	wg.Wait()
+	got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+	require.NoError(t, err)
+	assert.Equal(t, e.clock.Now().Add(repository.DefaultMaxAge), got.Expires, "expires never moves backwards")
+	assert.LessOrEqual(t, wrote, 2, "concurrent refreshes write once (at most once per clock)")
+	assert.GreaterOrEqual(t, wrote, 1)
+}
+
+func TestSessionsDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	u := e.mustUser(t, "a@example.com")
+	other := e.mustUser(t, "b@example.com")
+	s1, s2, s3 := e.mustSession(t, u), e.mustSession(t, u), e.mustSession(t, other)
+
+	t.Run("ByToken", func(t *testing.T) {
+		require.NoError(t, e.repo.Sessions.Delete(ctx, s1.SessionToken))
+		_, err := e.repo.Sessions.ByToken(ctx, s1.SessionToken)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, e.repo.Sessions.Delete(ctx, s1.SessionToken), repository.ErrNotFound)
+	})
+	t.Run("ByUser", func(t *testing.T) {
+		e.mustSession(t, u)
+		n, err := e.repo.Sessions.DeleteByUser(ctx, u.ID)
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, n)
+		_, err = e.repo.Sessions.ByToken(ctx, s2.SessionToken)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+		_, err = e.repo.Sessions.ByToken(ctx, s3.SessionToken)
+		assert.NoError(t, err, "another user's session stays")
+		n, err = e.repo.Sessions.DeleteByUser(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Zero(t, n)
+	})
+	t.Run("ByUnknownUser", func(t *testing.T) {
+		// An orphan session of a user id that does not exist stays put.
+		require.NoError(t, e.db.Exec(`INSERT INTO sessions (user_id, expires, session_token, access_token) VALUES (4242, '2100-01-01', 'orphan-s', 'orphan-a')`).Error)
+		_, err := e.repo.Sessions.DeleteByUser(ctx, 4242)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+		var n int64
+		require.NoError(t, e.db.Raw("SELECT count(*) FROM sessions WHERE user_id = 4242").Scan(&n).Error)
+		assert.EqualValues(t, 1, n)
+	})
+}
+
+func TestSessionsDeleteExpired(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	u := e.mustUser(t, "a@example.com")
+	for i := 0; i < 25; i++ {
+		e.mustSession(t, u)
+	}
+	e.clock.Advance(repository.DefaultMaxAge + time.Second)
+	live := e.mustSession(t, u)
+
+	e.tracer.Reset()
+	n, err := e.repo.Sessions.DeleteExpired(ctx, 10)
+	require.NoError(t, err)
+	assert.EqualValues(t, 25, n)
+	assert.Len(t, e.tracer.Statements(), 3, "25 rows in batches of 10: three statements")
+	assert.EqualValues(t, 1, e.count(t, "sessions"))
+	_, err = e.repo.Sessions.ByToken(ctx, live.SessionToken)
+	assert.NoError(t, err)
+
+	n, err = e.repo.Sessions.DeleteExpired(ctx, 0)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = e.repo.Sessions.DeleteExpired(cctx, 10)
+	assert.True(t, errors.Is(err, context.Canceled))
+}

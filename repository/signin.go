@@ -1,0 +1,217 @@
+package repository
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/gormauth/gormauth/models"
+)
+
+// SignInResult is what a sign-in flow made or found.
+type SignInResult struct {
+	// User is the user who signed in.
+	User *models.User
+	// Session is the new session; its SessionToken goes in the cookie.
+	Session *models.Session
+	// IsNewUser reports whether the flow created User.
+	IsNewUser bool
+}
+
+// OAuthSignIn is what an OAuth provider reports about the person signing in.
+type OAuthSignIn struct {
+	// Account is the provider account; required.
+	Account AccountKey
+	// ProviderType is stored in accounts.provider_type; default "oauth".
+	ProviderType string
+	// AccessToken, RefreshToken and AccessTokenExpires are the provider's
+	// tokens, stored when the account is linked. Optional.
+	AccessToken        *string
+	RefreshToken       *string
+	AccessTokenExpires *time.Time
+	// Name, Email and Image are the provider's profile, used when the flow
+	// creates the user. Optional.
+	Name  *string
+	Email *string
+	Image *string
+}
+
+// maxAttempts bounds the retries of a sign-in flow that lost a race on a
+// unique key to a concurrent sign-in.
+const maxAttempts = 3
+
+// SignInOAuth signs a person in with an OAuth provider account, as
+// NextAuth.js does:
+//   - if the provider account is linked, its user signs in;
+//   - otherwise, if the profile's email belongs to an existing user, it
+//     returns ErrAccountNotLinked and writes nothing: linking a provider to a
+//     user is explicit (Accounts.Link while the user is signed in), never
+//     automatic by email;
+//   - otherwise it creates the user from the profile and links the account.
+//
+// Then it opens a session. All writes happen in one transaction. When a
+// concurrent sign-in of the same provider account wins a race, this one
+// retries and signs in to the user the other created, so the caller sees no
+// unique violation.
+func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInResult, error) {
+	const op = "SignInOAuth"
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if p.ProviderType == "" {
+		p.ProviderType = "oauth"
+	}
+	if err := p.Account.check(op); err != nil {
+		return nil, err
+	}
+	if err := check(op,
+		field{name: "provider type", value: p.ProviderType, max: MaxProviderFieldLen},
+		opt("access token", p.AccessToken, MaxProviderTokenLen),
+		opt("refresh token", p.RefreshToken, MaxProviderTokenLen),
+		opt("name", p.Name, MaxNameLen),
+		opt("email", p.Email, MaxEmailLen),
+		opt("image", p.Image, MaxImageLen)); err != nil {
+		return nil, err
+	}
+	var lost error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		res, err := r.signInOAuth(ctx, p)
+		switch {
+		case err == nil:
+			return res, nil
+		case errors.Is(err, ErrAccountNotLinked):
+			return nil, fmt.Errorf("gormauth: %s: %w", op, ErrAccountNotLinked)
+		case !errors.Is(err, ErrAlreadyExists):
+			return nil, dbError(op, err)
+		}
+		lost = err // a concurrent sign-in won a unique key: look again
+	}
+	return nil, dbError(op, lost)
+}
+
+func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInResult, error) {
+	c := r.core
+	db := c.conn(ctx)
+	compound := p.Account.CompoundID()
+
+	// A returning user: two statements, no transaction needed, since
+	// openSession checks in the same statement that the user still exists.
+	var u models.User
+	err := db.Where("id = (SELECT user_id FROM accounts WHERE compound_id = ?)", compound).Take(&u).Error
+	switch {
+	case err == nil:
+		sess, err := openSession(db, u.ID, c.now(), c.opts.MaxAge)
+		if err == nil {
+			return &SignInResult{User: &u, Session: sess}, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		// The user was deleted meanwhile: sign up afresh below.
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, err
+	}
+
+	var res *SignInResult
+	err = db.Transaction(func(tx *gorm.DB) error {
+		if p.Email != nil {
+			var n int64
+			if err := tx.Model(&models.User{}).Where("email = ?", *p.Email).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return ErrAccountNotLinked
+			}
+		}
+		now := c.now()
+		u := &models.User{Name: p.Name, Email: p.Email, Image: p.Image, Created: now, Updated: now}
+		if err := tx.Create(u).Error; err != nil {
+			return translateUnique(err)
+		}
+		a := &models.Account{
+			CompoundID:         compound,
+			UserID:             u.ID,
+			ProviderType:       p.ProviderType,
+			ProviderID:         p.Account.ProviderID,
+			ProviderAccountID:  p.Account.ProviderAccountID,
+			RefreshToken:       p.RefreshToken,
+			AccessToken:        p.AccessToken,
+			AccessTokenExpires: utcPtr(p.AccessTokenExpires),
+			Created:            now,
+			Updated:            now,
+		}
+		if err := link(tx, a); err != nil {
+			return translateUnique(err)
+		}
+		sess, err := openSession(tx, u.ID, now, c.opts.MaxAge)
+		if err != nil {
+			return translateUnique(err)
+		}
+		res = &SignInResult{User: u, Session: sess, IsNewUser: true}
+		return nil
+	})
+	return res, err
+}
+
+// translateUnique marks unique violations with ErrAlreadyExists so that the
+// flows can retry them.
+func translateUnique(err error) error {
+	if t := dbError("", err); errors.Is(t, ErrAlreadyExists) {
+		return errors.Join(ErrAlreadyExists, err)
+	}
+	return err
+}
+
+// SignInEmail signs a person in with an email sign-in link, as NextAuth.js
+// does, in one transaction: it redeems the token (once: see
+// Verifications.Use), finds the user whose email is the lower-cased
+// identifier or creates one, sets the user's EmailVerified to now, and opens
+// a session. It returns ErrNotFound if the token is unknown, used or expired
+// (an expired token is deleted, and nothing else is written).
+func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInResult, error) {
+	const op = "SignInEmail"
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := t.check(op); err != nil {
+		return nil, err
+	}
+	c := r.core
+	var res *SignInResult
+	err := c.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := c.now()
+		row, err := useToken(tx, t, now)
+		if err != nil || row == nil {
+			return err // nil commits the deletion of an expired token
+		}
+		var u struct {
+			models.User
+			Inserted bool
+		}
+		// Find or create in one statement; ON CONFLICT also settles two
+		// concurrent first sign-ins of one address on one user.
+		err = tx.Raw(`INSERT INTO users (email, email_verified, created, updated) VALUES (@email, @now, @now, @now)
+			ON CONFLICT (email) DO UPDATE SET email_verified = EXCLUDED.email_verified, updated = EXCLUDED.updated
+			RETURNING *, (xmax = 0) AS inserted`, map[string]any{"email": row.Identifier, "now": now}).Scan(&u).Error
+		if err != nil {
+			return err
+		}
+		u.User.Normalize()
+		sess, err := openSession(tx, u.ID, now, c.opts.MaxAge)
+		if err != nil {
+			return err
+		}
+		res = &SignInResult{User: &u.User, Session: sess, IsNewUser: u.Inserted}
+		return nil
+	})
+	if err != nil {
+		return nil, dbError(op, err)
+	}
+	if res == nil {
+		return nil, notFound(op + ": sign-in token")
+	}
+	return res, nil
+}

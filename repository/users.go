@@ -1,0 +1,166 @@
+package repository
+
+import (
+	"context"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/gormauth/gormauth/models"
+)
+
+// Users reads and writes the users table. Get it from Repository.Users.
+type Users struct{ c *core }
+
+func checkUser(op string, u *models.User) error {
+	if u == nil {
+		return invalid(op, "nil user")
+	}
+	return check(op,
+		opt("name", u.Name, MaxNameLen),
+		opt("email", u.Email, MaxEmailLen),
+		opt("image", u.Image, MaxImageLen))
+}
+
+// Create inserts u and sets its ID, Created and Updated. u.ID must be 0.
+// The email is stored as given (NextAuth.js lower-cases only the addresses
+// of email sign-in). It returns ErrAlreadyExists if another user has the
+// same email.
+func (s *Users) Create(ctx context.Context, u *models.User) error {
+	const op = "Users.Create"
+	if err := ctxError(op, ctx); err != nil {
+		return err
+	}
+	if err := checkUser(op, u); err != nil {
+		return err
+	}
+	if u.ID != 0 {
+		return invalid(op, "user already has id %d", u.ID)
+	}
+	now := s.c.now()
+	row := *u
+	row.Created, row.Updated = now, now
+	row.EmailVerified = utcPtr(u.EmailVerified)
+	if err := s.c.conn(ctx).Omit(clause.Associations).Create(&row).Error; err != nil {
+		return dbError(op, err)
+	}
+	*u = row
+	return nil
+}
+
+// ByID returns the user with the given id, or ErrNotFound.
+func (s *Users) ByID(ctx context.Context, id int32) (*models.User, error) {
+	const op = "Users.ByID"
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := checkID(op, "user id", id); err != nil {
+		return nil, err
+	}
+	var u models.User
+	if err := s.c.conn(ctx).Where("id = ?", id).Take(&u).Error; err != nil {
+		return nil, dbError(op, err)
+	}
+	return &u, nil
+}
+
+// ByEmail returns the user whose email is exactly email, or ErrNotFound.
+//
+// The match is case-sensitive, as NextAuth.js's getUserByEmail and the
+// unique constraint on users.email are: "Alice@example.com" does not find
+// "alice@example.com". Email sign-in lower-cases the address before it looks
+// the user up, so users created by email sign-in have lower-case addresses;
+// addresses that came from an OAuth profile are stored as the provider gave
+// them.
+func (s *Users) ByEmail(ctx context.Context, email string) (*models.User, error) {
+	const op = "Users.ByEmail"
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := check(op, field{name: "email", value: email, max: MaxEmailLen}); err != nil {
+		return nil, err
+	}
+	var u models.User
+	if err := s.c.conn(ctx).Where("email = ?", email).Take(&u).Error; err != nil {
+		return nil, dbError(op, err)
+	}
+	return &u, nil
+}
+
+// ByAccount returns the user to whom the provider account key is linked,
+// in one query, or ErrNotFound.
+func (s *Users) ByAccount(ctx context.Context, key AccountKey) (*models.User, error) {
+	const op = "Users.ByAccount"
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := key.check(op); err != nil {
+		return nil, err
+	}
+	var u models.User
+	err := s.c.conn(ctx).
+		Where("id = (?)", s.c.db.Model(&models.Account{}).Select("user_id").
+			Where("compound_id = ?", key.CompoundID())).
+		Take(&u).Error
+	if err != nil {
+		return nil, dbError(op, err)
+	}
+	return &u, nil
+}
+
+// Update writes u's Name, Email, EmailVerified and Image to the row with
+// u.ID and sets u.Updated. It returns ErrNotFound if there is no such user
+// and ErrAlreadyExists if the email belongs to another user.
+func (s *Users) Update(ctx context.Context, u *models.User) error {
+	const op = "Users.Update"
+	if err := ctxError(op, ctx); err != nil {
+		return err
+	}
+	if err := checkUser(op, u); err != nil {
+		return err
+	}
+	if err := checkID(op, "user id", u.ID); err != nil {
+		return err
+	}
+	now := s.c.now()
+	res := s.c.conn(ctx).Model(&models.User{}).Where("id = ?", u.ID).Updates(map[string]any{
+		"name":           u.Name,
+		"email":          u.Email,
+		"email_verified": utcPtr(u.EmailVerified),
+		"image":          u.Image,
+		"updated":        now,
+	})
+	if res.Error != nil {
+		return dbError(op, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return notFound(op)
+	}
+	u.Updated = now
+	u.EmailVerified = utcPtr(u.EmailVerified)
+	return nil
+}
+
+// Delete deletes the user with the given id together with its accounts and
+// sessions, in one statement (so one transaction). It returns ErrNotFound,
+// and deletes nothing, if there is no such user.
+func (s *Users) Delete(ctx context.Context, id int32) error {
+	const op = "Users.Delete"
+	if err := ctxError(op, ctx); err != nil {
+		return err
+	}
+	if err := checkID(op, "user id", id); err != nil {
+		return err
+	}
+	var deleted int64
+	err := s.c.conn(ctx).Raw(`WITH u AS (DELETE FROM users WHERE id = @id RETURNING id),
+		a AS (DELETE FROM accounts WHERE user_id IN (SELECT id FROM u)),
+		s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u))
+		SELECT count(*) FROM u`, map[string]any{"id": id}).Scan(&deleted).Error
+	if err != nil {
+		return dbError(op, err)
+	}
+	if deleted == 0 {
+		return notFound(op)
+	}
+	return nil
+}
