@@ -43,6 +43,10 @@ type OAuthSignIn struct {
 // unique key to a concurrent sign-in.
 const maxAttempts = 3
 
+// errLostRace tells the retry loop that a concurrent sign-in of the same
+// provider account committed first.
+var errLostRace = errors.New("lost a race to a concurrent sign-in")
+
 // SignInOAuth signs a person in with an OAuth provider account, as
 // NextAuth.js does:
 //   - if the provider account is linked, its user signs in;
@@ -84,7 +88,7 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 			return res, nil
 		case errors.Is(err, ErrAccountNotLinked):
 			return nil, fmt.Errorf("gormauth: %s: %w", op, ErrAccountNotLinked)
-		case !errors.Is(err, ErrAlreadyExists):
+		case !errors.Is(err, ErrAlreadyExists) && !errors.Is(err, errLostRace):
 			return nil, dbError(op, err)
 		}
 		lost = err // a concurrent sign-in won a unique key: look again
@@ -123,6 +127,16 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 				return err
 			}
 			if n > 0 {
+				// A concurrent sign-in of this same provider account may
+				// have created the user (and linked the account in the same
+				// transaction) since the lookup above: then look again.
+				var linked int64
+				if err := tx.Model(&models.Account{}).Where("compound_id = ?", compound).Count(&linked).Error; err != nil {
+					return err
+				}
+				if linked > 0 {
+					return errLostRace
+				}
 				return ErrAccountNotLinked
 			}
 		}
