@@ -183,7 +183,7 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 		"refresh":  t.RefreshToken,
 		"now":      s.c.now(),
 		"compound": key.CompoundID(),
-	}).Scan(&rows).Error
+	}).Find(&rows).Error
 	if err != nil {
 		return nil, dbError(op, err)
 	}

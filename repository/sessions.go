@@ -145,7 +145,7 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, 
 		"now":       now,
 		"token":     sess.SessionToken,
 		"threshold": threshold,
-	}).Scan(&rows).Error
+	}).Find(&rows).Error
 	if err != nil {
 		return false, dbError(op, err)
 	}
@@ -205,7 +205,7 @@ func (s *Sessions) DeleteByUser(ctx context.Context, userID int32) (int64, error
 	err := s.c.conn(ctx).Raw(`WITH d AS (DELETE FROM sessions
 			WHERE user_id = @user AND EXISTS (SELECT 1 FROM users WHERE id = @user) RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM users WHERE id = @user) AS user_exists,
-			(SELECT count(*) FROM d) AS deleted`, map[string]any{"user": userID}).Scan(&res).Error
+			(SELECT count(*) FROM d) AS deleted`, map[string]any{"user": userID}).Find(&res).Error
 	if err != nil {
 		return 0, dbError(op, err)
 	}

@@ -209,7 +209,7 @@ func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInRes
 		// concurrent first sign-ins of one address on one user.
 		err = tx.Raw(`INSERT INTO users (email, email_verified, created, updated) VALUES (@email, @now, @now, @now)
 			ON CONFLICT (email) DO UPDATE SET email_verified = EXCLUDED.email_verified, updated = EXCLUDED.updated
-			RETURNING *, (xmax = 0) AS inserted`, map[string]any{"email": row.Identifier, "now": now}).Scan(&u).Error
+			RETURNING *, (xmax = 0) AS inserted`, map[string]any{"email": row.Identifier, "now": now}).Find(&u).Error
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,10 @@ import (
 // The statements shared by single operations and the sign-in flows. Each is
 // one round trip; those that insert a row for a user insert nothing when the
 // user does not exist, so no row ever points at an unknown user id.
+//
+// Raw statements read their rows with Find, never Scan: GORM's Scan logs
+// through its own recorder, which prints the bound values (tokens) whatever
+// the repository's redacting logger says; Find logs through the latter.
 
 // link inserts a (with CompoundID, Created and Updated set) if its user
 // exists and sets a.ID; a.ID stays 0 when the user does not exist.
@@ -33,7 +37,7 @@ func link(db *gorm.DB, a *models.Account) error {
 		"access":   a.AccessToken,
 		"expires":  a.AccessTokenExpires,
 		"now":      a.Created,
-	}).Scan(&a.ID).Error
+	}).Find(&a.ID).Error
 }
 
 // openSession inserts a new session for userID, expiring at now+maxAge, with
@@ -66,7 +70,7 @@ func openSession(db *gorm.DB, userID int32, now time.Time, maxAge time.Duration)
 		"session": sessionToken,
 		"access":  accessToken,
 		"now":     now,
-	}).Scan(&s.ID).Error
+	}).Find(&s.ID).Error
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +111,7 @@ func deleteExpired(ctx context.Context, db *gorm.DB, op, table string, now time.
 func useToken(db *gorm.DB, t SignInToken, now time.Time) (*models.VerificationRequest, error) {
 	var rows []models.VerificationRequest
 	err := db.Raw(`DELETE FROM verification_requests WHERE identifer = ? AND token = ? RETURNING *`,
-		t.identifier(), t.hash()).Scan(&rows).Error
+		t.identifier(), t.hash()).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}

@@ -155,7 +155,7 @@ func (s *Users) Delete(ctx context.Context, id int32) error {
 	err := s.c.conn(ctx).Raw(`WITH u AS (DELETE FROM users WHERE id = @id RETURNING id),
 		a AS (DELETE FROM accounts WHERE user_id IN (SELECT id FROM u)),
 		s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u))
-		SELECT count(*) FROM u`, map[string]any{"id": id}).Scan(&deleted).Error
+		SELECT count(*) FROM u`, map[string]any{"id": id}).Find(&deleted).Error
 	if err != nil {
 		return dbError(op, err)
 	}
