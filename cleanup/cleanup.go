@@ -1,0 +1,118 @@
+// Package cleanup deletes expired sessions and expired email sign-in tokens
+// on an interval. NextAuth.js never deletes them itself: an expired session
+// is only ignored, so the sessions table grows with every sign-in.
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+//	defer stop()
+//	err := cleanup.Run(ctx, repo, cleanup.Options{Interval: time.Hour})
+//
+// Several replicas may run it at once: each batch locks only rows no other
+// batch holds (FOR UPDATE SKIP LOCKED). "Expired" is judged by the
+// repository's clock (repository.Options.Now).
+package cleanup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gormauth/gormauth/repository"
+)
+
+// DefaultInterval is the time between two passes when Options.Interval is 0.
+const DefaultInterval = 10 * time.Minute
+
+// Options configures Run. The zero value means the documented defaults.
+type Options struct {
+	// Interval is the time from the start of one pass to the start of the
+	// next; a pass that takes longer is followed by the next at once.
+	// Default DefaultInterval (10 minutes). The first pass runs at once.
+	Interval time.Duration
+	// BatchSize is how many rows one DELETE statement removes at most.
+	// Default repository.DefaultBatchSize (1000).
+	BatchSize int
+	// OnResult, if set, is called after every pass, from Run's goroutine.
+	// Default: a failed pass is logged with slog.Default(); a successful
+	// one is not.
+	OnResult func(Result)
+}
+
+// Result is what one pass did.
+type Result struct {
+	// Start is when the pass began, by the wall clock.
+	Start time.Time
+	// Duration is how long the pass took.
+	Duration time.Duration
+	// Sessions is how many expired sessions were deleted.
+	Sessions int64
+	// Verifications is how many expired sign-in tokens were deleted.
+	Verifications int64
+	// Err is the first error of the pass, or nil. The pass goes on to the
+	// sign-in tokens after an error on the sessions, so the counts may be
+	// non-zero too. A pass cut short because ctx was done has an Err that
+	// wraps ctx.Err().
+	Err error
+}
+
+// Once runs one pass: it deletes the expired sessions, then the expired
+// sign-in tokens, batchSize rows a statement (repository.DefaultBatchSize
+// if ≤ 0).
+func Once(ctx context.Context, repo *repository.Repository, batchSize int) Result {
+	res := Result{Start: time.Now()}
+	var errs [2]error
+	res.Sessions, errs[0] = repo.Sessions.DeleteExpired(ctx, batchSize)
+	res.Verifications, errs[1] = repo.Verifications.DeleteExpired(ctx, batchSize)
+	for _, err := range errs {
+		if err != nil {
+			res.Err = fmt.Errorf("cleanup: %w", err)
+			break
+		}
+	}
+	res.Duration = time.Since(res.Start)
+	return res
+}
+
+// Run runs a pass at once and then every Interval until ctx is done, and
+// returns nil then. A pass that fails is reported (see Options.OnResult) and
+// the next one runs as planned: a database that is down for a while does not
+// stop the clean-up. Run returns an error only for a nil repository or
+// negative options.
+func Run(ctx context.Context, repo *repository.Repository, opts Options) error {
+	if repo == nil {
+		return errors.New("cleanup: nil repository")
+	}
+	if opts.Interval < 0 || opts.BatchSize < 0 {
+		return fmt.Errorf("cleanup: negative interval (%s) or batch size (%d)", opts.Interval, opts.BatchSize)
+	}
+	if opts.Interval == 0 {
+		opts.Interval = DefaultInterval
+	}
+	if opts.OnResult == nil {
+		opts.OnResult = logFailure
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		res := Once(ctx, repo, opts.BatchSize)
+		opts.OnResult(res)
+		timer.Reset(max(0, opts.Interval-res.Duration))
+	}
+}
+
+// logFailure is the default Options.OnResult.
+func logFailure(res Result) {
+	if res.Err != nil && !errors.Is(res.Err, context.Canceled) {
+		slog.Error("cleanup: pass failed", "error", res.Err,
+			"sessions", res.Sessions, "verifications", res.Verifications)
+	}
+}
