@@ -1,0 +1,85 @@
+package gormauth_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/internal/testdb"
+)
+
+// exampleDatabase returns the DSN of a fresh, empty database for an example
+// and a function that drops it.
+func exampleDatabase() (dsn string, drop func()) {
+	dsn, dropDB, err := testdb.NewDatabase()
+	if err != nil {
+		log.Fatal(err)
+	}
+	return dsn, func() {
+		if err := dropDB(); err != nil {
+			log.Print(err)
+		}
+	}
+}
+
+func ExampleAutoMigrate() {
+	dsn, drop := exampleDatabase() // an empty PostgreSQL database
+	defer drop()
+
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Creates the four tables. Once they exist, AutoMigrate costs one
+	// catalog query, so it can run at every start of every replica.
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
+
+	var tables []string
+	err = db.Raw(`SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() ORDER BY table_name`).Scan(&tables).Error
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tables)
+	// Output: [accounts sessions users verification_requests]
+}
+
+func ExampleCheckSchema() {
+	dsn, drop := exampleDatabase()
+	defer drop()
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
+	// Someone renames NextAuth.js's unique constraint the way GORM names it.
+	err = db.Exec(`ALTER TABLE users RENAME CONSTRAINT "UQ_97672ac88f789774dd47f7c8be3" TO uni_users_email`).Error
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	diffs, err := gormauth.CheckSchema(context.Background(), db)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range diffs {
+		fmt.Println(d.Incompatible(), d)
+	}
+
+	var se *gormauth.SchemaError
+	err = gormauth.AutoMigrate(db)
+	fmt.Println(errors.As(err, &se), len(se.Differences))
+	// Output:
+	// true users.email ("UQ_97672ac88f789774dd47f7c8be3"): constraint under another name: found CONSTRAINT "uni_users_email" UNIQUE (email), expected CONSTRAINT "UQ_97672ac88f789774dd47f7c8be3" UNIQUE (email)
+	// true 1
+}
