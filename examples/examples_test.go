@@ -1,0 +1,432 @@
+// Package examples_test builds every program in examples/ and runs it
+// against real PostgreSQL, checking what it prints, how it exits, and that
+// a throwaway server it started is removed again.
+package examples_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/nextauthhttp"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// wait is how long a program may take to print an expected line or to exit.
+// Starting a throwaway PostgreSQL on a busy two-core machine takes seconds.
+const wait = 2 * time.Minute
+
+// longHex matches a run of hex digits long enough to be a token or hash
+// printed in full; the examples print only the first 8 characters.
+var longHex = regexp.MustCompile(`[0-9a-f]{20,}`)
+
+func TestExamples(t *testing.T) {
+	bin := build(t)
+
+	t.Run("quickstart", func(t *testing.T) {
+		t.Parallel()
+		dsn := testdb.New(t)
+		p := start(t, bin, "quickstart", dsn)
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t,
+			`^1\. gormauth\.AutoMigrate: NextAuth\.js's tables are in place$`,
+			`^   accounts +11 columns$`,
+			`^   sessions +7 columns$`,
+			`^   users +7 columns$`,
+			`^   verification_requests +6 columns$`,
+			`^2\. Users\.Create: users row id=1 name="Alice" email="alice@example\.com" created=\S+Z$`,
+			`^3\. Accounts\.Link: accounts row id=1 user_id=1 provider=github/12345 compound_id=2db75fb4… access_token=gho_exam…$`,
+			`^4\. Sessions\.Create: sessions row id=1 user_id=1 expires=\S+Z session_token=[0-9a-f]{8}… access_token=[0-9a-f]{8}…$`,
+			`^5\. Sessions\.WithUser: session 1 is valid until \S+Z and belongs to user 1 <alice@example\.com>$`,
+			`^6\. Sessions\.Delete: signed out; Sessions\.WithUser now returns ErrNotFound$`,
+		)
+		p.AssertNoSecrets(t)
+
+		t.Run("Again", func(t *testing.T) {
+			p := start(t, bin, "quickstart", dsn)
+			require.Equal(t, 0, p.Wait(t), p)
+			p.AssertLines(t,
+				`^   \(removed alice@example\.com, user 1, left by a previous run\)$`,
+				`^2\. Users\.Create: users row id=2 `,
+				`^6\. Sessions\.Delete: signed out`,
+			)
+		})
+	})
+
+	t.Run("quickstart/ThrowawayServer", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "quickstart", "")
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t, `^6\. Sessions\.Delete: signed out`)
+		assertServerRemoved(t, p)
+	})
+
+	t.Run("magiclink", func(t *testing.T) {
+		t.Parallel()
+		dsn := testdb.New(t)
+		p := start(t, bin, "magiclink", dsn, "-email", "Bob@Example.com")
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t,
+			`^1\. Verifications\.Create: verification_requests row id=1 identifer="bob@example\.com" token=[0-9a-f]{8}… \(sha256 of token\+secret\) expires=\S+Z$`,
+			`^2\. The mail would carry: http://localhost:3000/api/auth/callback/email\?email=Bob%40Example\.com&token=[0-9a-f]{8}…$`,
+			`^3\. SignInEmail: user id=1 email="bob@example\.com" new=true email_verified=\S+Z; session id=1 expires=\S+Z session_token=[0-9a-f]{8}…$`,
+			`^4\. SignInEmail again: ErrNotFound, the link works only once$`,
+		)
+		p.AssertNoSecrets(t)
+
+		db := testdb.OpenURL(t, dsn)
+		var u models.User
+		require.NoError(t, db.Where("email = ?", "bob@example.com").Take(&u).Error)
+		assert.NotNil(t, u.EmailVerified)
+		var sessions, tokens int64
+		require.NoError(t, db.Model(&models.Session{}).Where("user_id = ?", u.ID).Count(&sessions).Error)
+		require.NoError(t, db.Model(&models.VerificationRequest{}).Count(&tokens).Error)
+		assert.Equal(t, int64(1), sessions)
+		assert.Equal(t, int64(0), tokens, "the redeemed token is gone")
+	})
+
+	t.Run("magiclink/FullLink", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "magiclink", testdb.New(t), "-full-link", "-url", "https://app.example.com")
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t, `^2\. The mail would carry: https://app\.example\.com/api/auth/callback/email\?email=bob%40example\.com&token=[0-9a-f]{64}$`)
+	})
+
+	t.Run("httpauth", func(t *testing.T) {
+		t.Parallel()
+		jar := filepath.Join(t.TempDir(), "cookies.txt")
+		p := start(t, bin, "httpauth", testdb.New(t), "-demo", "-addr", "127.0.0.1:0", "-cookie-jar", jar)
+		base := p.WaitLine(t, `^listening on (http://127\.0\.0\.1:\d+)$`)[1]
+		p.WaitLine(t, `^try:  curl -b `+regexp.QuoteMeta(jar)+` `+regexp.QuoteMeta(base)+`/api/me$`)
+		token := cookieFromJar(t, jar, base)
+
+		resp := get(t, base+"/api/me", "")
+		assert.Equal(t, http.StatusUnauthorized, resp.status)
+		assert.JSONEq(t, `{"error":"unauthorized"}`, resp.body)
+
+		resp = get(t, base+"/api/me", token)
+		require.Equal(t, http.StatusOK, resp.status, resp.body)
+		var user models.User
+		require.NoError(t, json.Unmarshal([]byte(resp.body), &user))
+		require.NotNil(t, user.Email)
+		assert.Equal(t, "demo@example.com", *user.Email)
+
+		resp = get(t, base+"/", "")
+		assert.Equal(t, http.StatusOK, resp.status)
+
+		require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t, `^shutting down$`, `^stopped$`)
+		assert.NotContains(t, p.Stdout(), token)
+		assert.NotContains(t, p.Stderr(), token)
+		_, err := os.Stat(jar)
+		assert.NoError(t, err, "a jar named by -cookie-jar is left for the user")
+	})
+
+	t.Run("httpauth/SignOut", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "httpauth", testdb.New(t), "-demo", "-addr", "127.0.0.1:0")
+		base := p.WaitLine(t, `^listening on (http://127\.0\.0\.1:\d+)$`)[1]
+		jar := p.WaitLine(t, `^try:  curl -b (\S+) `)[1]
+		token := cookieFromJar(t, jar, base)
+
+		req, err := http.NewRequest(http.MethodPost, base+"/api/signout", nil)
+		require.NoError(t, err)
+		req.AddCookie(&http.Cookie{Name: nextauthhttp.CookieName, Value: token})
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusOK, res.StatusCode)
+		assert.Equal(t, http.StatusUnauthorized, get(t, base+"/api/me", token).status)
+
+		require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+		require.Equal(t, 0, p.Wait(t), p)
+		_, err = os.Stat(jar)
+		assert.True(t, os.IsNotExist(err), "the temporary cookie jar is removed on exit")
+	})
+
+	t.Run("httpauth/ThrowawayServerInterrupted", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "httpauth", "", "-addr", "127.0.0.1:0")
+		p.WaitLine(t, `^listening on `)
+		require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t, `^stopped$`)
+		assertServerRemoved(t, p)
+	})
+
+	t.Run("cleanup", func(t *testing.T) {
+		t.Parallel()
+		dsn := testdb.New(t)
+		p := start(t, bin, "cleanup", dsn, "-demo", "-interval", "200ms")
+		p.WaitLine(t, `^cleaning up every 200ms; Ctrl-C to stop$`)
+		p.WaitLine(t, `^\d\d:\d\d:\d\d pass: deleted 3 expired sessions and 2 expired sign-in tokens in \S+; ok$`)
+		p.WaitLine(t, `^\d\d:\d\d:\d\d pass: deleted 0 expired sessions and 0 expired sign-in tokens in \S+; ok$`)
+		require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t, `^demo: seeded 3 expired sessions and 2 expired sign-in tokens`, `^stopped$`)
+
+		db := testdb.OpenURL(t, dsn)
+		var sessions, tokens int64
+		require.NoError(t, db.Model(&models.Session{}).Count(&sessions).Error)
+		require.NoError(t, db.Model(&models.VerificationRequest{}).Count(&tokens).Error)
+		assert.Equal(t, int64(1), sessions, "the valid session is kept")
+		assert.Equal(t, int64(1), tokens, "the valid sign-in token is kept")
+	})
+
+	t.Run("cleanup/Once", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "cleanup", testdb.New(t), "-demo", "-once")
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t, `^\d\d:\d\d:\d\d pass: deleted 3 expired sessions and 2 expired sign-in tokens in \S+; ok$`)
+		assert.NotContains(t, p.Stdout(), "cleaning up every")
+	})
+
+	t.Run("BadDatabaseURL", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "quickstart", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=5")
+		assert.Equal(t, 1, p.Wait(t), p)
+		assert.Contains(t, p.Stderr(), "error: opening the database")
+	})
+}
+
+// build compiles every example into a temporary folder and returns it.
+func build(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	args := []string{"build"}
+	if race {
+		args = append(args, "-race")
+	}
+	args = append(args, "-o", dir+string(filepath.Separator), "./quickstart", "./magiclink", "./httpauth", "./cleanup")
+	cmd := exec.Command("go", args...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go %s\n%s", strings.Join(args, " "), out)
+	return dir
+}
+
+// process is an example program running in the background.
+type process struct {
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	stdout []string // lines printed so far
+	stderr bytes.Buffer
+	lines  chan string // every stdout line, for WaitLine
+	done   chan struct{}
+	code   int
+}
+
+// start runs the example name with DATABASE_URL=dsn (unset if dsn is
+// empty) and args, and kills it if it is still running when t ends.
+func start(t *testing.T, bin, name, dsn string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(bin, name), args...)
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DATABASE_URL=") {
+			env = append(env, kv)
+		}
+	}
+	if dsn != "" {
+		env = append(env, "DATABASE_URL="+dsn)
+	}
+	cmd.Env = env
+	p := &process{cmd: cmd, lines: make(chan string, 1<<16), done: make(chan struct{})}
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	cmd.Stderr = &lockedWriter{mu: &p.mu, w: &p.stderr}
+	require.NoError(t, cmd.Start())
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stdout = append(p.stdout, sc.Text())
+			p.mu.Unlock()
+			p.lines <- sc.Text()
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+		err := cmd.Wait()
+		p.code = cmd.ProcessState.ExitCode()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			p.code = -1
+		}
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
+}
+
+// Wait waits for the program to exit and returns its exit code.
+func (p *process) Wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.code
+	case <-time.After(wait):
+		t.Fatalf("%s did not exit within %s\n%s", p.cmd.Path, wait, p)
+		return -1
+	}
+}
+
+// WaitLine waits for a stdout line matching pattern and returns its
+// submatches.
+func (p *process) WaitLine(t *testing.T, pattern string) []string {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.After(wait)
+	for {
+		select {
+		case line := <-p.lines:
+			if m := re.FindStringSubmatch(line); m != nil {
+				return m
+			}
+		case <-p.done:
+			// Drain what was printed before the exit.
+			for {
+				select {
+				case line := <-p.lines:
+					if m := re.FindStringSubmatch(line); m != nil {
+						return m
+					}
+				default:
+					t.Fatalf("%s exited without printing a line matching %q\n%s", p.cmd.Path, pattern, p)
+				}
+			}
+		case <-deadline:
+			t.Fatalf("%s printed no line matching %q within %s\n%s", p.cmd.Path, pattern, wait, p)
+		}
+	}
+}
+
+// AssertLines checks that stdout has lines matching patterns, in order.
+func (p *process) AssertLines(t *testing.T, patterns ...string) {
+	t.Helper()
+	lines := strings.Split(p.Stdout(), "\n")
+	i := 0
+	for _, pattern := range patterns {
+		re := regexp.MustCompile(pattern)
+		for i < len(lines) && !re.MatchString(lines[i]) {
+			i++
+		}
+		if i == len(lines) {
+			t.Errorf("no line matching %q (in order)\n%s", pattern, p)
+			return
+		}
+		i++
+	}
+}
+
+// AssertNoSecrets checks that no token or hash was printed in full.
+func (p *process) AssertNoSecrets(t *testing.T) {
+	t.Helper()
+	assert.Empty(t, longHex.FindAllString(p.Stdout()+p.Stderr(), -1), "tokens and hashes are printed shortened")
+}
+
+// Stdout returns what the program printed to stdout so far.
+func (p *process) Stdout() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.stdout, "\n")
+}
+
+// Stderr returns what the program printed to stderr so far.
+func (p *process) Stderr() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+// String shows the program's output, for failure messages.
+func (p *process) String() string {
+	return "--- stdout:\n" + p.Stdout() + "\n--- stderr:\n" + p.Stderr()
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+// assertServerRemoved checks that the program said it started a throwaway
+// server and that the server's folder is gone.
+func assertServerRemoved(t *testing.T, p *process) {
+	t.Helper()
+	m := regexp.MustCompile(`started a throwaway PostgreSQL at \S+ \(data in (\S+)\)`).FindStringSubmatch(p.Stderr())
+	require.NotNil(t, m, "the program reports the throwaway server\n%s", p)
+	_, err := os.Stat(m[1])
+	assert.True(t, os.IsNotExist(err), "the throwaway server's folder %s is removed", m[1])
+}
+
+// cookieFromJar reads the session cookie for base from a curl cookie jar.
+func cookieFromJar(t *testing.T, jar, base string) string {
+	t.Helper()
+	fi, err := os.Stat(jar)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "only the owner may read the cookie jar")
+	data, err := os.ReadFile(jar)
+	require.NoError(t, err)
+	host := strings.Split(strings.TrimPrefix(base, "http://"), ":")[0]
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) == 7 && f[0] == "#HttpOnly_"+host && f[5] == nextauthhttp.CookieName {
+			return f[6]
+		}
+	}
+	t.Fatalf("no %s cookie for %s in the jar:\n%s", nextauthhttp.CookieName, host, data)
+	return ""
+}
+
+type response struct {
+	status int
+	body   string
+}
+
+// get sends GET url with the session cookie token (none if empty).
+func get(t *testing.T, url, token string) response {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	require.NoError(t, err)
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: nextauthhttp.CookieName, Value: token})
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return response{status: res.StatusCode, body: string(body)}
+}

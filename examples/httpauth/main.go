@@ -1,0 +1,209 @@
+// Httpauth is a net/http service protected by the nextauthhttp middleware:
+// it knows who is signed in from NextAuth.js's session cookie, so it can run
+// beside a NextAuth.js application on the same database.
+//
+//	GET  /            public: says what the service is
+//	GET  /api/me      the signed-in user as JSON, or 401 {"error":"unauthorized"}
+//	POST /api/signout deletes the session and expires the cookie
+//
+// Run it with
+//
+//	go run ./examples/httpauth -demo
+//
+// -demo seeds the user demo@example.com with a session and writes its cookie
+// into a curl cookie jar (a file only you can read: the token is never
+// printed), then prints the curl commands to try. Without DATABASE_URL a
+// throwaway PostgreSQL is started; Ctrl-C stops the service and removes it.
+// Beside a NextAuth.js application, point DATABASE_URL at its database and
+// serve this on the same site, so the browser sends the cookie here too.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/internal/exampledb"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
+)
+
+var (
+	addr       = flag.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
+	demo       = flag.Bool("demo", false, "seed a demo user and session, and write its cookie to a curl cookie jar")
+	cookieJar  = flag.String("cookie-jar", "", "where -demo writes the cookie jar (default: a file in a new temporary folder, removed on exit)")
+	trustProxy = flag.Bool("trust-proxy", false, "count X-Forwarded-Proto: https as HTTPS (only behind a proxy that sets it)")
+)
+
+func main() {
+	flag.Parse()
+	exampledb.Main(run)
+}
+
+func run(ctx context.Context, dsn string) error {
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+		Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
+			SlowThreshold:             time.Second,
+			LogLevel:                  logger.Warn,
+			ParameterizedQueries:      true,
+			IgnoreRecordNotFoundError: true,
+		}),
+	})
+	if err != nil {
+		return fmt.Errorf("opening the database: %w", err)
+	}
+	if err := gormauth.AutoMigrate(db.WithContext(ctx)); err != nil {
+		return fmt.Errorf("migrating: %w", err)
+	}
+	repo := repository.New(db, repository.Options{})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + urlHost(ln.Addr().(*net.TCPAddr))
+	srv := &http.Server{
+		Handler:           routes(repo),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	fmt.Printf("listening on %s\n", base)
+
+	if *demo {
+		cleanup, err := seedDemo(ctx, repo, base)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer cleanup()
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Println("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	fmt.Println("stopped")
+	return nil
+}
+
+// routes returns the service's handler: / is public, /api/ needs a session.
+func routes(repo *repository.Repository) http.Handler {
+	auth := nextauthhttp.Middleware(repo, nextauthhttp.Options{TrustProxyHeaders: *trustProxy})
+
+	api := http.NewServeMux()
+	api.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
+		user, _ := nextauthhttp.UserFrom(r.Context())
+		writeJSON(w, http.StatusOK, user)
+	})
+	api.HandleFunc("POST /api/signout", func(w http.ResponseWriter, r *http.Request) {
+		sess, _ := nextauthhttp.SessionFrom(r.Context())
+		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
+			slog.Error("signing out", "error", err)
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})
+			return
+		}
+		for _, name := range []string{nextauthhttp.CookieName, nextauthhttp.SecureCookieName} {
+			http.SetCookie(w, &http.Cookie{Name: name, Path: "/", MaxAge: -1, HttpOnly: true,
+				SameSite: http.SameSiteLaxMode, Secure: name == nextauthhttp.SecureCookieName})
+		}
+		writeJSON(w, http.StatusOK, map[string]bool{"signedOut": true})
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/", auth(api))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "gormauth httpauth example: GET /api/me with a NextAuth.js session cookie")
+	})
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// seedDemo makes the demo user and a session, writes the session cookie to
+// a curl cookie jar, and prints how to use it. The returned function
+// removes a jar it put in a temporary folder.
+func seedDemo(ctx context.Context, repo *repository.Repository, base string) (func(), error) {
+	email, name := "demo@example.com", "Demo User"
+	user, err := repo.Users.ByEmail(ctx, email)
+	if errors.Is(err, repository.ErrNotFound) {
+		user = &models.User{Name: &name, Email: &email}
+		err = repo.Users.Create(ctx, user)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo user: %w", err)
+	}
+	sess, err := repo.Sessions.Create(ctx, user.ID)
+	if err != nil {
+		return nil, fmt.Errorf("demo session: %w", err)
+	}
+
+	jar, cleanup := *cookieJar, func() {}
+	if jar == "" {
+		dir, err := os.MkdirTemp("", "gormauth-httpauth-")
+		if err != nil {
+			return nil, err
+		}
+		jar, cleanup = filepath.Join(dir, "cookies.txt"), func() { os.RemoveAll(dir) }
+	}
+	if err := writeCookieJar(jar, base, sess); err != nil {
+		cleanup()
+		return nil, err
+	}
+	fmt.Printf("demo: user %d <%s> has session %d until %s; its cookie is in %s\n",
+		user.ID, email, sess.ID, sess.Expires.Format(time.RFC3339), jar)
+	fmt.Printf("try:  curl -b %s %s/api/me\n", jar, base)
+	fmt.Printf("      curl -i %s/api/me   # no cookie: 401\n", base)
+	return cleanup, nil
+}
+
+// writeCookieJar writes sess's cookie for base's host in the Netscape
+// cookie-file format that curl -b reads, readable only by the owner.
+func writeCookieJar(path, base string, sess *models.Session) error {
+	host := base[len("http://"):]
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	line := fmt.Sprintf("#HttpOnly_%s\tFALSE\t/\tFALSE\t%d\t%s\t%s\n",
+		host, sess.Expires.Unix(), nextauthhttp.CookieName, sess.SessionToken)
+	if err := os.WriteFile(path, []byte("# Netscape HTTP Cookie File\n"+line), 0o600); err != nil {
+		return fmt.Errorf("writing the cookie jar: %w", err)
+	}
+	return nil
+}
+
+// urlHost returns host:port for a URL to addr; an unspecified address
+// (0.0.0.0, ::) becomes 127.0.0.1.
+func urlHost(addr *net.TCPAddr) string {
+	ip := addr.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), fmt.Sprint(addr.Port))
+}

@@ -1,0 +1,118 @@
+// Magiclink shows email sign-in ("magic links") the way NextAuth.js's email
+// provider does it: it stores a sign-in token for an address (only its hash
+// with the secret is stored), prints the link that would be mailed, redeems
+// the token once with SignInEmail, which creates the user (or finds it),
+// marks the address verified and opens a session, and shows that a second
+// redeem of the same link fails with ErrNotFound.
+//
+// Run it with
+//
+//	go run ./examples/magiclink
+//	go run ./examples/magiclink -email carol@example.com -secret "$NEXTAUTH_SECRET"
+//
+// With DATABASE_URL pointing at a NextAuth.js application's database, and
+// -secret its NEXTAUTH_SECRET, the stored token is one that application
+// accepts too; -full-link prints the link with the whole token (it signs in
+// whoever opens it, so keep it to yourself). Without DATABASE_URL a
+// throwaway PostgreSQL is started and removed afterwards.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net/url"
+	"os"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/internal/exampledb"
+	"github.com/gormauth/gormauth/repository"
+)
+
+var (
+	email    = flag.String("email", "bob@example.com", "the address to sign in")
+	secret   = flag.String("secret", "example-secret", "the application secret (NextAuth.js's secret option)")
+	baseURL  = flag.String("url", "http://localhost:3000", "the NextAuth.js application's URL (NEXTAUTH_URL)")
+	fullLink = flag.Bool("full-link", false, "print the link with the whole token instead of its first 8 characters")
+)
+
+func main() {
+	flag.Parse()
+	exampledb.Main(run)
+}
+
+func run(ctx context.Context, dsn string) error {
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+		Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
+			SlowThreshold:             time.Second,
+			LogLevel:                  logger.Warn,
+			ParameterizedQueries:      true,
+			IgnoreRecordNotFoundError: true,
+		}),
+	})
+	if err != nil {
+		return fmt.Errorf("opening the database: %w", err)
+	}
+	if err := gormauth.AutoMigrate(db.WithContext(ctx)); err != nil {
+		return fmt.Errorf("migrating: %w", err)
+	}
+	repo := repository.New(db, repository.Options{})
+
+	// 1. The person asks for a link: store the token's hash for a day.
+	token, err := repository.NewToken()
+	if err != nil {
+		return err
+	}
+	signIn := repository.SignInToken{Identifier: *email, Token: token, Secret: *secret}
+	row, err := repo.Verifications.Create(ctx, signIn, repository.DefaultVerificationMaxAge)
+	if err != nil {
+		return fmt.Errorf("storing the sign-in token: %w", err)
+	}
+	fmt.Printf("1. Verifications.Create: verification_requests row id=%d identifer=%q token=%s (sha256 of token+secret) expires=%s\n",
+		row.ID, row.Identifier, short(row.Token), row.Expires.Format(time.RFC3339))
+
+	// 2. The link NextAuth.js mails: its callback redeems the token.
+	shown := short(token)
+	if *fullLink {
+		shown = token
+	}
+	fmt.Printf("2. The mail would carry: %s/api/auth/callback/email?email=%s&token=%s\n",
+		*baseURL, url.QueryEscape(*email), shown)
+
+	// 3. The person opens the link: redeem the token and sign in.
+	res, err := repo.SignInEmail(ctx, signIn)
+	if err != nil {
+		return fmt.Errorf("redeeming the link: %w", err)
+	}
+	verified := "never"
+	if res.User.EmailVerified != nil {
+		verified = res.User.EmailVerified.Format(time.RFC3339)
+	}
+	fmt.Printf("3. SignInEmail: user id=%d email=%q new=%t email_verified=%s; session id=%d expires=%s session_token=%s\n",
+		res.User.ID, *res.User.Email, res.IsNewUser, verified,
+		res.Session.ID, res.Session.Expires.Format(time.RFC3339), short(res.Session.SessionToken))
+
+	// 4. The link works once.
+	_, err = repo.SignInEmail(ctx, signIn)
+	if !errors.Is(err, repository.ErrNotFound) {
+		return fmt.Errorf("a second redeem of the same link should fail with ErrNotFound, got %v", err)
+	}
+	fmt.Println("4. SignInEmail again: ErrNotFound, the link works only once")
+	return nil
+}
+
+// short returns the first 8 characters of a token or hash and an ellipsis,
+// so that no secret is printed in full.
+func short(s string) string {
+	if len(s) <= 8 {
+		return s
+	}
+	return s[:8] + "…"
+}
