@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/cleanup"
 	"github.com/gormauth/gormauth/internal/testdb"
 	"github.com/gormauth/gormauth/models"
@@ -56,9 +56,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{db: testdb.Open(t), clock: &clock{t: start}}
-	schema, err := os.ReadFile("../testdata/nextauth-typeorm.sql")
-	require.NoError(t, err)
-	testdb.Exec(t, e.db, string(schema))
+	require.NoError(t, gormauth.AutoMigrate(e.db))
 	e.seed = repository.New(e.db, repository.Options{Now: func() time.Time { return start }})
 	e.repo = repository.New(e.db, repository.Options{Now: e.clock.Now})
 	return e

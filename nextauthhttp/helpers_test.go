@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
@@ -143,9 +143,7 @@ func newEnv(t testing.TB, opts nextauthhttp.Options) *env {
 // migrate creates NextAuth.js's tables.
 func migrate(t testing.TB, db *gorm.DB) {
 	t.Helper()
-	schema, err := os.ReadFile("../testdata/nextauth-typeorm.sql")
-	require.NoError(t, err)
-	testdb.Exec(t, db, string(schema))
+	require.NoError(t, gormauth.AutoMigrate(db))
 }
 
 // me is what meHandler answers.

@@ -1,0 +1,61 @@
+package cleanup_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/cleanup"
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/repository"
+)
+
+func ExampleRun() {
+	dsn, drop, err := testdb.NewDatabase() // an empty PostgreSQL database
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer drop()
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
+
+	// A session opened 31 days ago, so expired yesterday.
+	ctx := context.Background()
+	past := repository.New(db, repository.Options{Now: func() time.Time { return time.Now().AddDate(0, 0, -31) }})
+	email := "alice@example.com"
+	user := &models.User{Email: &email}
+	if err := past.Users.Create(ctx, user); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := past.Sessions.Create(ctx, user.ID); err != nil {
+		log.Fatal(err)
+	}
+
+	// A service runs this until SIGTERM (signal.NotifyContext); here one
+	// pass is enough.
+	repo := repository.New(db, repository.Options{})
+	ctx, cancel := context.WithCancel(ctx)
+	err = cleanup.Run(ctx, repo, cleanup.Options{
+		Interval: time.Hour,
+		OnResult: func(r cleanup.Result) {
+			fmt.Printf("deleted %d sessions and %d sign-in tokens, error: %v\n", r.Sessions, r.Verifications, r.Err)
+			cancel()
+		},
+	})
+	fmt.Println("Run returned", err)
+	// Output:
+	// deleted 1 sessions and 0 sign-in tokens, error: <nil>
+	// Run returned <nil>
+}

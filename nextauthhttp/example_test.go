@@ -1,0 +1,89 @@
+package nextauthhttp_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
+)
+
+func ExampleMiddleware() {
+	dsn, drop, err := testdb.NewDatabase() // an empty PostgreSQL database
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer drop()
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
+	repo := repository.New(db, repository.Options{})
+
+	// A signed-in user, as NextAuth.js leaves one in the database.
+	ctx := context.Background()
+	email := "alice@example.com"
+	user := &models.User{Email: &email}
+	if err := repo.Users.Create(ctx, user); err != nil {
+		log.Fatal(err)
+	}
+	sess, err := repo.Sessions.Create(ctx, user.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
+		user, _ := nextauthhttp.UserFrom(r.Context())
+		fmt.Fprintf(w, "hello %s\n", *user.Email)
+	})
+	srv := httptest.NewServer(nextauthhttp.Middleware(repo, nextauthhttp.Options{})(mux))
+	defer srv.Close()
+
+	// Without the cookie, then with the cookie the browser would send.
+	for _, cookie := range []*http.Cookie{nil, {Name: nextauthhttp.CookieName, Value: sess.SessionToken}} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/me", nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		fmt.Println(res.StatusCode, strings.TrimSpace(string(body)))
+	}
+	// Output:
+	// 401 {"error":"unauthorized"}
+	// 200 hello alice@example.com
+}
+
+func ExampleWellFormed() {
+	token, _ := repository.NewToken() // as NextAuth.js makes them: 64 hex characters
+	fmt.Println(nextauthhttp.WellFormed(token))
+	fmt.Println(nextauthhttp.WellFormed("3f2504e0-4f89-41d3-9a0c-0305e82c3301"))
+	fmt.Println(nextauthhttp.WellFormed("x' OR '1'='1"))
+	// Output:
+	// true
+	// true
+	// false
+}
