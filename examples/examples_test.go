@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth/internal/pgserver"
 	"github.com/gormauth/gormauth/internal/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
@@ -74,6 +75,7 @@ func TestExamples(t *testing.T) {
 
 	t.Run("quickstart/ThrowawayServer", func(t *testing.T) {
 		t.Parallel()
+		needBinaries(t)
 		p := start(t, bin, "quickstart", "")
 		require.Equal(t, 0, p.Wait(t), p)
 		p.AssertLines(t, `^6\. Sessions\.Delete: signed out`)
@@ -166,6 +168,7 @@ func TestExamples(t *testing.T) {
 
 	t.Run("httpauth/ThrowawayServerInterrupted", func(t *testing.T) {
 		t.Parallel()
+		needBinaries(t)
 		p := start(t, bin, "httpauth", "", "-addr", "127.0.0.1:0")
 		p.WaitLine(t, `^listening on `)
 		require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
@@ -207,6 +210,17 @@ func TestExamples(t *testing.T) {
 		assert.Equal(t, 1, p.Wait(t), p)
 		assert.Contains(t, p.Stderr(), "error: opening the database")
 	})
+}
+
+// needBinaries skips a test of an example's own throwaway server when the
+// tests run against GORMAUTH_TEST_DATABASE_URL on a machine without
+// PostgreSQL's server binaries. Without that variable, testdb.Main has
+// started a server from them already, so this never skips.
+func needBinaries(t *testing.T) {
+	t.Helper()
+	if _, err := pgserver.FindBinaries(); err != nil && os.Getenv(testdb.EnvURL) != "" {
+		t.Skipf("%s is set and this machine has no PostgreSQL server binaries for the example's own server: %v", testdb.EnvURL, err)
+	}
 }
 
 // build compiles every example into a temporary folder and returns it.

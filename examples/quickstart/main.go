@@ -131,7 +131,7 @@ func printTables(ctx context.Context, db *gorm.DB) error {
 		WHERE table_schema = current_schema() AND table_name IN ?
 		GROUP BY table_name ORDER BY table_name`,
 		[]string{models.UsersTable, models.AccountsTable, models.SessionsTable, models.VerificationRequestsTable}).
-		Scan(&tables).Error
+		Find(&tables).Error
 	if err != nil {
 		return fmt.Errorf("listing the tables: %w", err)
 	}

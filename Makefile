@@ -1,0 +1,40 @@
+# gormauth's commands. On a fresh Debian/Ubuntu machine:
+#
+#   make run    installs what is missing, then runs examples/quickstart
+#   make test   installs what is missing, then runs every test with -race
+#
+# Both start a throwaway PostgreSQL from the machine's binaries unless
+# DATABASE_URL (run) or GORMAUTH_TEST_DATABASE_URL (test) names a server.
+
+SHELL := /bin/bash
+GO ?= go
+
+# Go installed by scripts/setup.sh from the official tarball lives here.
+export PATH := /usr/local/go/bin:$(PATH)
+# A go of 1.21 or later that is older than go.mod's go line fetches the right
+# toolchain itself; a newer one runs as it is.
+GOTOOLCHAIN ?= auto
+export GOTOOLCHAIN
+
+.PHONY: test run quickstart lint bench setup
+
+## test: install what is missing, then run every test against PostgreSQL with -race
+test: setup
+	$(GO) test -race -count=1 ./...
+
+## run (or quickstart): install what is missing, then run examples/quickstart
+run quickstart:
+	scripts/setup.sh run
+	$(GO) run ./examples/quickstart
+
+## lint: gofmt and go vet must be silent
+lint:
+	@files="$$(gofmt -l .)"; if [ -n "$$files" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$files"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: the benchmarks, against PostgreSQL
+bench: setup
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+setup:
+	scripts/setup.sh test
