@@ -119,9 +119,9 @@ func secretWorkload(t *testing.T, repo *repository.Repository, c *clock) (secret
 	in := repository.OAuthSignIn{Account: repository.AccountKey{ProviderID: "google", ProviderAccountID: "g-1"},
 		AccessToken: &access3, RefreshToken: &refresh3, Email: ptr("google-user@example.com")}
 	for range 2 {
-		res, err := repo.SignInOAuth(ctx, in)
+		signedIn, err := repo.SignInOAuth(ctx, in)
 		require.NoError(t, err)
-		keep(res.Session.SessionToken, res.Session.AccessToken)
+		keep(signedIn.Session.SessionToken, signedIn.Session.AccessToken)
 	}
 	taken := in
 	taken.Account.ProviderAccountID = "g-2"
@@ -129,7 +129,7 @@ func secretWorkload(t *testing.T, repo *repository.Repository, c *clock) (secret
 	_, err = repo.SignInOAuth(ctx, taken)
 	fail(err, repository.ErrAccountNotLinked)
 
-	// Sign out everywhere, and the clean-ups.
+	// Sign out everywhere (the user of the email sign-in), and the clean-ups.
 	_, err = repo.Sessions.DeleteByUser(ctx, res.User.ID)
 	require.NoError(t, err)
 	_, err = repo.Sessions.DeleteExpired(ctx, 0)
