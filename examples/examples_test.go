@@ -82,6 +82,27 @@ func TestExamples(t *testing.T) {
 		assertServerRemoved(t, p)
 	})
 
+	t.Run("quickstart/ClosedStdout", func(t *testing.T) {
+		// go run ./examples/quickstart | head -1: the throwaway server is
+		// still removed.
+		t.Parallel()
+		needBinaries(t)
+		cmd := exec.Command(filepath.Join(bin, "quickstart"))
+		cmd.Env = environ("")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		stdout, err := cmd.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		require.NoError(t, err)
+		assert.Contains(t, line, "1. gormauth.AutoMigrate")
+		require.NoError(t, stdout.Close())
+		require.NoError(t, cmd.Wait(), stderr.String())
+		p := &process{cmd: cmd, stderr: stderr}
+		assertServerRemoved(t, p)
+	})
+
 	t.Run("magiclink", func(t *testing.T) {
 		t.Parallel()
 		dsn := testdb.New(t)
@@ -254,16 +275,7 @@ type process struct {
 func start(t *testing.T, bin, name, dsn string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(filepath.Join(bin, name), args...)
-	env := []string{}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "DATABASE_URL=") {
-			env = append(env, kv)
-		}
-	}
-	if dsn != "" {
-		env = append(env, "DATABASE_URL="+dsn)
-	}
-	cmd.Env = env
+	cmd.Env = environ(dsn)
 	p := &process{cmd: cmd, lines: make(chan string, 1<<16), done: make(chan struct{})}
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -295,6 +307,21 @@ func start(t *testing.T, bin, name, dsn string, args ...string) *process {
 		}
 	})
 	return p
+}
+
+// environ returns this process's environment with DATABASE_URL=dsn, or
+// without DATABASE_URL if dsn is empty.
+func environ(dsn string) []string {
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DATABASE_URL=") {
+			env = append(env, kv)
+		}
+	}
+	if dsn != "" {
+		env = append(env, "DATABASE_URL="+dsn)
+	}
+	return env
 }
 
 // Wait waits for the program to exit and returns its exit code.

@@ -62,7 +62,9 @@ func Open(ctx context.Context) (dsn string, stop func(), err error) {
 // Main runs an example and exits: it opens the database (see Open), calls
 // run with a context that is cancelled on the first SIGINT or SIGTERM,
 // stops the throwaway server, if any, and exits with status 0 if run
-// returned nil or was stopped by a signal, 1 otherwise. A signal while the
+// returned nil or was stopped by a signal, 1 otherwise. A closed stdout
+// does not stop the example (prints fail silently), so the server is still
+// removed. A signal while the
 // throwaway server is starting exits with status 130, and so does a second
 // signal, which stops the server and exits at once.
 func Main(run func(ctx context.Context, dsn string) error) {
@@ -76,6 +78,12 @@ func main(run func(ctx context.Context, dsn string) error) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	// Without this, a closed stdout (go run … | head) kills the process at
+	// its next print, before the throwaway server is stopped; with it, the
+	// print fails with EPIPE and the example runs to its end.
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	defer signal.Stop(pipe)
 
 	var (
 		mu   sync.Mutex
