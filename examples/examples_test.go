@@ -271,7 +271,7 @@ type process struct {
 }
 
 // start runs the example name with DATABASE_URL=dsn (unset if dsn is
-// empty) and args, and kills it if it is still running when t ends.
+// empty) and args, and stops it if it is still running when t ends.
 func start(t *testing.T, bin, name, dsn string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(filepath.Join(bin, name), args...)
@@ -299,9 +299,17 @@ func start(t *testing.T, bin, name, dsn string, args ...string) *process {
 		close(p.done)
 	}()
 	t.Cleanup(func() {
+		// A test that failed half-way: ask the program to stop, so that it
+		// removes a throwaway server of its own, and kill it if it will not.
 		select {
 		case <-p.done:
+			return
 		default:
+		}
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-p.done:
+		case <-time.After(30 * time.Second):
 			_ = cmd.Process.Kill()
 			<-p.done
 		}
