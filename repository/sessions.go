@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/gormauth/gormauth/models"
 )
 
@@ -77,14 +79,38 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session,
 	if err := checkToken(op, "session token", token); err != nil {
 		return nil, err
 	}
-	var sess models.Session
-	err := s.c.conn(ctx).InnerJoins("User").
-		Where(`"sessions"."session_token" = ? AND "sessions"."expires" >= ?`, token, s.c.now()).
-		Take(&sess).Error
+	sess, err := sessionWithUser(s.c.conn(ctx), token, s.c.now())
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	return &sess, nil
+	return sess, nil
+}
+
+// sessionWithUser reads a valid session and its user with one join, scanned
+// by hand: GORM's Joins costs twice the time of the query itself.
+func sessionWithUser(db *gorm.DB, token string, now time.Time) (*models.Session, error) {
+	rows, err := db.Raw(`SELECT s.id, s.user_id, s.expires, s.session_token, s.access_token, s.created, s.updated,
+			u.id, u.name, u.email, u.email_verified, u.image, u.created, u.updated
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.session_token = ? AND s.expires >= ?`, token, now).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		return nil, gorm.ErrRecordNotFound
+	}
+	s := &models.Session{User: &models.User{}}
+	u := s.User
+	if err := rows.Scan(&s.ID, &s.UserID, &s.Expires, &s.SessionToken, &s.AccessToken, &s.Created, &s.Updated,
+		&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated); err != nil {
+		return nil, err
+	}
+	s.Normalize()
+	return s, rows.Close()
 }
 
 // Due reports whether the sliding expiry should extend sess now: when it was
