@@ -40,6 +40,20 @@ type Account struct {
 // TableName returns "accounts", whatever the naming strategy.
 func (Account) TableName() string { return AccountsTable }
 
+// BeforeCreate fills a zero Created and Updated with the current time in
+// UTC, rather than leaving them to the column default now(), which follows
+// the session's TimeZone.
+func (a *Account) BeforeCreate(tx *gorm.DB) error {
+	stampCreate(tx, &a.Created, &a.Updated)
+	return nil
+}
+
+// AfterCreate normalises the timestamps read back from the insert to UTC.
+func (a *Account) AfterCreate(*gorm.DB) error {
+	a.Normalize()
+	return nil
+}
+
 // AfterFind normalises the timestamps to UTC.
 func (a *Account) AfterFind(*gorm.DB) error {
 	a.Normalize()

@@ -33,6 +33,20 @@ type Session struct {
 // TableName returns "sessions", whatever the naming strategy.
 func (Session) TableName() string { return SessionsTable }
 
+// BeforeCreate fills a zero Created and Updated with the current time in
+// UTC, rather than leaving them to the column default now(), which follows
+// the session's TimeZone.
+func (s *Session) BeforeCreate(tx *gorm.DB) error {
+	stampCreate(tx, &s.Created, &s.Updated)
+	return nil
+}
+
+// AfterCreate normalises the timestamps read back from the insert to UTC.
+func (s *Session) AfterCreate(*gorm.DB) error {
+	s.Normalize()
+	return nil
+}
+
 // AfterFind normalises the timestamps to UTC.
 func (s *Session) AfterFind(*gorm.DB) error {
 	s.Normalize()

@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // UTCWall returns t's wall clock read as UTC. The columns hold UTC wall clock
 // in timestamp without time zone; a driver configured with a TimeZone returns
@@ -18,5 +22,17 @@ func UTCWall(t time.Time) time.Time {
 func utcWallPtr(t *time.Time) {
 	if t != nil {
 		*t = UTCWall(*t)
+	}
+}
+
+// stampCreate fills zero Created and Updated with the current UTC wall
+// clock, so a row created through plain GORM does not get its timestamps
+// from now() in the session's TimeZone (the column defaults).
+func stampCreate(tx *gorm.DB, created, updated *time.Time) {
+	if created.IsZero() {
+		*created = tx.NowFunc().UTC().Truncate(time.Microsecond)
+	}
+	if updated.IsZero() {
+		*updated = *created
 	}
 }

@@ -30,6 +30,20 @@ type User struct {
 // TableName returns "users", whatever the naming strategy.
 func (User) TableName() string { return UsersTable }
 
+// BeforeCreate fills a zero Created and Updated with the current time in
+// UTC, rather than leaving them to the column default now(), which follows
+// the session's TimeZone.
+func (u *User) BeforeCreate(tx *gorm.DB) error {
+	stampCreate(tx, &u.Created, &u.Updated)
+	return nil
+}
+
+// AfterCreate normalises the timestamps read back from the insert to UTC.
+func (u *User) AfterCreate(*gorm.DB) error {
+	u.Normalize()
+	return nil
+}
+
 // AfterFind normalises the timestamps to UTC.
 func (u *User) AfterFind(*gorm.DB) error {
 	u.Normalize()

@@ -28,6 +28,20 @@ type VerificationRequest struct {
 // TableName returns "verification_requests", whatever the naming strategy.
 func (VerificationRequest) TableName() string { return VerificationRequestsTable }
 
+// BeforeCreate fills a zero Created and Updated with the current time in
+// UTC, rather than leaving them to the column default now(), which follows
+// the session's TimeZone.
+func (v *VerificationRequest) BeforeCreate(tx *gorm.DB) error {
+	stampCreate(tx, &v.Created, &v.Updated)
+	return nil
+}
+
+// AfterCreate normalises the timestamps read back from the insert to UTC.
+func (v *VerificationRequest) AfterCreate(*gorm.DB) error {
+	v.Normalize()
+	return nil
+}
+
 // AfterFind normalises the timestamps to UTC.
 func (v *VerificationRequest) AfterFind(*gorm.DB) error {
 	v.Normalize()
