@@ -89,7 +89,7 @@ func (s *Accounts) ByCompoundID(ctx context.Context, id string) (*models.Account
 		return nil, err
 	}
 	var a models.Account
-	if err := s.c.conn(ctx).Where("compound_id = ?", id).Take(&a).Error; err != nil {
+	if err := findOne(s.c.conn(ctx).Where("compound_id = ?", id), &a); err != nil {
 		return nil, dbError(op, err)
 	}
 	return &a, nil
@@ -105,7 +105,7 @@ func (s *Accounts) ByKey(ctx context.Context, key AccountKey) (*models.Account, 
 		return nil, err
 	}
 	var a models.Account
-	if err := s.c.conn(ctx).Where("compound_id = ?", key.CompoundID()).Take(&a).Error; err != nil {
+	if err := findOne(s.c.conn(ctx).Where("compound_id = ?", key.CompoundID()), &a); err != nil {
 		return nil, dbError(op, err)
 	}
 	return &a, nil

@@ -60,7 +60,7 @@ func (s *Sessions) find(ctx context.Context, op, name, column, token string) (*m
 		return nil, err
 	}
 	var sess models.Session
-	err := s.c.conn(ctx).Where(column+" = ? AND expires >= ?", token, s.c.now()).Take(&sess).Error
+	err := findOne(s.c.conn(ctx).Where(column+" = ? AND expires >= ?", token, s.c.now()), &sess)
 	if err != nil {
 		return nil, dbError(op, err)
 	}

@@ -104,7 +104,7 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	// A returning user: two statements, no transaction needed, since
 	// openSession checks in the same statement that the user still exists.
 	var u models.User
-	err := db.Where("id = (SELECT user_id FROM accounts WHERE compound_id = ?)", compound).Take(&u).Error
+	err := findOne(db.Where("id = (SELECT user_id FROM accounts WHERE compound_id = ?)", compound), &u)
 	switch {
 	case err == nil:
 		sess, err := openSession(db, u.ID, c.now(), c.opts.MaxAge)

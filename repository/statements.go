@@ -122,3 +122,14 @@ func useToken(db *gorm.DB, t SignInToken, now time.Time) (*models.VerificationRe
 	}
 	return row, nil
 }
+
+// findOne reads the first row q matches into dest, or returns
+// gorm.ErrRecordNotFound. Unlike Take, a miss is not logged as an error by
+// GORM: a request without a valid session is not worth a log line.
+func findOne(q *gorm.DB, dest any) error {
+	res := q.Limit(1).Find(dest)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return gorm.ErrRecordNotFound
+	}
+	return res.Error
+}

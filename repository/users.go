@@ -58,7 +58,7 @@ func (s *Users) ByID(ctx context.Context, id int32) (*models.User, error) {
 		return nil, err
 	}
 	var u models.User
-	if err := s.c.conn(ctx).Where("id = ?", id).Take(&u).Error; err != nil {
+	if err := findOne(s.c.conn(ctx).Where("id = ?", id), &u); err != nil {
 		return nil, dbError(op, err)
 	}
 	return &u, nil
@@ -81,7 +81,7 @@ func (s *Users) ByEmail(ctx context.Context, email string) (*models.User, error)
 		return nil, err
 	}
 	var u models.User
-	if err := s.c.conn(ctx).Where("email = ?", email).Take(&u).Error; err != nil {
+	if err := findOne(s.c.conn(ctx).Where("email = ?", email), &u); err != nil {
 		return nil, dbError(op, err)
 	}
 	return &u, nil
@@ -98,10 +98,7 @@ func (s *Users) ByAccount(ctx context.Context, key AccountKey) (*models.User, er
 		return nil, err
 	}
 	var u models.User
-	err := s.c.conn(ctx).
-		Where("id = (?)", s.c.db.Model(&models.Account{}).Select("user_id").
-			Where("compound_id = ?", key.CompoundID())).
-		Take(&u).Error
+	err := findOne(s.c.conn(ctx).Where("id = (SELECT user_id FROM accounts WHERE compound_id = ?)", key.CompoundID()), &u)
 	if err != nil {
 		return nil, dbError(op, err)
 	}

@@ -81,8 +81,7 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*models.Verifi
 		return nil, err
 	}
 	var row models.VerificationRequest
-	err := v.c.conn(ctx).Where("identifer = ? AND token = ? AND expires >= ?", t.identifier(), t.hash(), v.c.now()).
-		Take(&row).Error
+	err := findOne(v.c.conn(ctx).Where("identifer = ? AND token = ? AND expires >= ?", t.identifier(), t.hash(), v.c.now()), &row)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
