@@ -26,7 +26,7 @@ import (
 
 // InstallHint tells a person how to get PostgreSQL.
 const InstallHint = "install PostgreSQL (Debian/Ubuntu: sudo apt-get install -y postgresql), " +
-	"or point GORMAUTH_TEST_DATABASE_URL / DATABASE_URL at a server you own"
+	"or point GORMAUTH_TEST_DATABASE_URL (tests) or DATABASE_URL (examples) at a server you own"
 
 // ErrNoBinaries is returned by Start and FindBinaries when no initdb and
 // pg_ctl can be found.
@@ -112,8 +112,13 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "gormauth-pg-")
+	reapStale(ctx, bindir)
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
+		return nil, fmt.Errorf("pgserver: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pgserver: %w", err)
 	}
 	s := &Server{bindir: bindir, dir: dir}
@@ -227,4 +232,45 @@ func (s *Server) Stop() error {
 		err = rmErr
 	}
 	return err
+}
+
+const (
+	dirPrefix = "gormauth-pg-" // temporary folders of servers
+	ownerFile = "owner.pid"    // holds the pid of the process that started the server
+)
+
+// reapStale stops and removes the servers left behind by processes that
+// died without calling Stop (killed, or a test binary that timed out): the
+// server runs detached, so nothing else would. A folder is reaped only when
+// the process named in its owner.pid is gone.
+func reapStale(ctx context.Context, bindir string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue // being created, or not ours
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 0 || processAlive(pid) {
+			continue
+		}
+		s := &Server{bindir: bindir, dir: dir}
+		if fi, err := os.Stat(dir); err == nil {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok && os.Geteuid() == 0 && st.Uid != 0 {
+				s.cred = &syscall.Credential{Uid: st.Uid, Gid: st.Gid}
+			}
+		}
+		if _, err := os.Stat(filepath.Join(s.dataDir(), "postmaster.pid")); err == nil {
+			stopCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			_ = s.run(stopCtx, "pg_ctl", "-D", s.dataDir(), "-m", "immediate", "-w", "stop")
+			cancel()
+		}
+		os.RemoveAll(dir)
+	}
+}
+
+// processAlive reports whether a process with the pid exists.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

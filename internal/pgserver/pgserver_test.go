@@ -48,3 +48,26 @@ func TestVersionOf(t *testing.T) {
 	assert.Equal(t, 9.6, versionOf("/usr/lib/postgresql/9.6/bin"))
 	assert.Equal(t, 16.0, versionOf("/usr/pgsql-16/bin"))
 }
+
+// A server whose owner died is stopped and removed by the next Start.
+func TestStartReapsStaleServers(t *testing.T) {
+	ctx := context.Background()
+	stale, err := Start(ctx)
+	require.NoError(t, err)
+	// Pretend its owner died: a pid that cannot be running.
+	require.NoError(t, os.WriteFile(stale.Dir()+"/"+ownerFile, []byte("2147483646"), 0o644))
+
+	fresh, err := Start(ctx)
+	require.NoError(t, err)
+	defer fresh.Stop()
+
+	_, err = os.Stat(stale.Dir())
+	assert.True(t, os.IsNotExist(err), "the stale server's folder is removed")
+	db, _ := sql.Open("pgx", stale.URL("postgres"))
+	defer db.Close()
+	assert.Error(t, db.Ping(), "the stale server is stopped")
+
+	// A live owner's server is left alone.
+	_, err = os.Stat(fresh.Dir())
+	assert.NoError(t, err)
+}

@@ -19,8 +19,10 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/signal"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -64,6 +66,17 @@ func run(m *testing.M) int {
 			return 1
 		}
 		defer srv.Stop()
+		// Stop the server on Ctrl-C too; a process killed outright leaves it
+		// for the next run's pgserver.Start to reap.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sig)
+		go func() {
+			if _, ok := <-sig; ok {
+				srv.Stop()
+				os.Exit(1)
+			}
+		}()
 		adminURL = srv.URL("postgres")
 	}
 	var err error
