@@ -25,39 +25,21 @@ import (
 // creates and on a database NextAuth.js wrote, each on a fresh database.
 
 // flowStart is where the test clocks begin.
-var flowStart = time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
-
-// fakeClock only moves when told.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+var flowStart = testdb.Start
 
 // flow is one test's database, migrated by AutoMigrate, with a repository
 // on a fake clock.
 type flow struct {
 	db    *gorm.DB
 	repo  *repository.Repository
-	clock *fakeClock
+	clock *testdb.Clock
 }
 
 func newFlow(t *testing.T) *flow {
 	t.Helper()
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(db))
-	c := &fakeClock{t: flowStart}
+	c := testdb.NewClock(flowStart)
 	return &flow{db: db, repo: repository.New(db, repository.Options{Now: c.Now}), clock: c}
 }
 

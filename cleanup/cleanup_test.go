@@ -23,25 +23,7 @@ import (
 func TestMain(m *testing.M) { testdb.Main(m) }
 
 // start is the instant the test clocks begin at.
-var start = time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
-
-// clock is a test clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+var start = testdb.Start
 
 // env is one test's database with two repositories: seed, whose clock stays
 // at start, makes rows; repo, whose clock the test moves, cleans up.
@@ -49,13 +31,13 @@ type env struct {
 	db    *gorm.DB
 	seed  *repository.Repository
 	repo  *repository.Repository
-	clock *clock
+	clock *testdb.Clock
 	users int
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{db: testdb.Open(t), clock: &clock{t: start}}
+	e := &env{db: testdb.Open(t), clock: testdb.NewClock(start)}
 	require.NoError(t, gormauth.AutoMigrate(e.db))
 	e.seed = repository.New(e.db, repository.Options{Now: func() time.Time { return start }})
 	e.repo = repository.New(e.db, repository.Options{Now: e.clock.Now})

@@ -6,17 +6,12 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/testdb"
@@ -28,74 +23,15 @@ import (
 func TestMain(m *testing.M) { testdb.Main(m) }
 
 // start is the instant the test clocks begin at.
-var start = time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
-
-// clock is a test clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// tracer records every statement pgx sends.
-type tracer struct {
-	mu  sync.Mutex
-	sql []string
-}
-
-func (tr *tracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	tr.sql = append(tr.sql, d.SQL)
-	return ctx
-}
-
-func (tr *tracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-// Reset forgets what was recorded.
-func (tr *tracer) Reset() {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	tr.sql = nil
-}
-
-// Statements returns what was recorded since the last Reset.
-func (tr *tracer) Statements() []string {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	return append([]string(nil), tr.sql...)
-}
-
-// Updates returns how many UPDATE statements were recorded since the last
-// Reset.
-func (tr *tracer) Updates() int {
-	n := 0
-	for _, s := range tr.Statements() {
-		if strings.HasPrefix(strings.TrimSpace(s), "UPDATE") {
-			n++
-		}
-	}
-	return n
-}
+var start = testdb.Start
 
 // env is one test's database with a repository on a test clock, and the
 // middleware around a handler that answers the user as JSON.
 type env struct {
 	db      *gorm.DB
 	repo    *repository.Repository
-	clock   *clock
-	tracer  *tracer
+	clock   *testdb.Clock
+	tracer  *testdb.Tracer
 	log     *syncBuffer
 	handler http.Handler
 }
@@ -122,14 +58,8 @@ func (b *syncBuffer) String() string {
 // middleware, configured by opts, around meHandler.
 func newEnv(t testing.TB, opts nextauthhttp.Options) *env {
 	t.Helper()
-	e := &env{clock: &clock{t: start}, tracer: &tracer{}, log: &syncBuffer{}}
-	cfg, err := pgx.ParseConfig(testdb.New(t))
-	require.NoError(t, err)
-	cfg.Tracer = e.tracer
-	sqlDB := stdlib.OpenDB(*cfg)
-	t.Cleanup(func() { sqlDB.Close() })
-	e.db, err = gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{Logger: logger.Discard})
-	require.NoError(t, err)
+	e := &env{clock: testdb.NewClock(start), log: &syncBuffer{}}
+	e.db, e.tracer = testdb.OpenTraced(t, testdb.New(t))
 	migrate(t, e.db)
 	e.repo = repository.New(e.db, repository.Options{Now: e.clock.Now})
 	if opts.Logger == nil {

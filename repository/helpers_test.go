@@ -4,16 +4,10 @@ import (
 	"context"
 	"os"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth/internal/testdb"
 	"github.com/gormauth/gormauth/models"
@@ -22,64 +16,15 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-// start is the fixed instant the test clocks begin at.
-var start = time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
-
-// clock is a test clock that only moves when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: start} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// tracer records every statement pgx sends, BEGIN and COMMIT included.
-type tracer struct {
-	mu  sync.Mutex
-	sql []string
-}
-
-func (tr *tracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	tr.sql = append(tr.sql, d.SQL)
-	return ctx
-}
-
-func (tr *tracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-// Reset forgets what was recorded.
-func (tr *tracer) Reset() {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	tr.sql = nil
-}
-
-// Statements returns what was recorded since the last Reset.
-func (tr *tracer) Statements() []string {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	return append([]string(nil), tr.sql...)
-}
+// start is the instant the test clocks begin at.
+var start = testdb.Start
 
 // env is one test's database, with its repository and instruments.
 type env struct {
 	db     *gorm.DB
 	repo   *repository.Repository
-	clock  *clock
-	tracer *tracer
+	clock  *testdb.Clock
+	tracer *testdb.Tracer
 }
 
 // schemaSQL is the schema as NextAuth.js itself creates it.
@@ -100,20 +45,13 @@ func newEnv(tb testing.TB) *env {
 
 func newEnvDSN(tb testing.TB, dsn string, opts repository.Options) *env {
 	tb.Helper()
-	cfg, err := pgx.ParseConfig(dsn)
-	require.NoError(tb, err)
-	tr := &tracer{}
-	cfg.Tracer = tr
-	sqlDB := stdlib.OpenDB(*cfg)
-	tb.Cleanup(func() { sqlDB.Close() })
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{Logger: logger.Discard})
-	require.NoError(tb, err)
+	db, tr := testdb.OpenTraced(tb, dsn)
 	var n int64
 	require.NoError(tb, db.Raw("SELECT count(*) FROM pg_tables WHERE tablename = 'users' AND schemaname = current_schema()").Scan(&n).Error)
 	if n == 0 {
 		testdb.Exec(tb, db, schemaSQL)
 	}
-	c := newClock()
+	c := testdb.NewClock(start)
 	if opts.Now == nil {
 		opts.Now = c.Now
 	}

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/gormauth/gormauth/internal/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -25,7 +26,7 @@ import (
 // included, on repo. It returns every secret it used or was given (session
 // and access tokens, sign-in tokens, their hashes, the secret, provider
 // tokens) and every error the failing operations returned.
-func secretWorkload(t *testing.T, repo *repository.Repository, c *clock) (secrets []string, errs []error) {
+func secretWorkload(t *testing.T, repo *repository.Repository, c *testdb.Clock) (secrets []string, errs []error) {
 	t.Helper()
 	ctx := context.Background()
 	keep := func(s ...string) { secrets = append(secrets, s...) }

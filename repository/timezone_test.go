@@ -165,7 +165,7 @@ func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string) {
 	require.NoError(t, err)
 	newYork, err := time.LoadLocation(databaseZone)
 	require.NoError(t, err)
-	c := &clock{t: tzStart}
+	c := testdb.NewClock(tzStart)
 	// Like time.Now, the clock answers in the local zone.
 	repo := repository.New(db, repository.Options{Now: func() time.Time { return c.Now().In(time.Local) }})
 	now := tzStart.Truncate(time.Microsecond)
