@@ -1,6 +1,8 @@
 package testdb
 
 import (
+	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,4 +39,25 @@ func TestDatabaseDroppedAfterTest(t *testing.T) {
 func TestWithDatabase(t *testing.T) {
 	assert.Equal(t, "postgres://u@h:5/other?sslmode=disable", WithDatabase("postgres://u@h:5/postgres?sslmode=disable", "other"))
 	assert.Equal(t, "host=h user=u dbname=other", WithDatabase("host=h user=u", "other"))
+}
+
+// childEnv marks the re-executed test binary of TestMainFailsWithoutPostgres.
+const childEnv = "GORMAUTH_TESTDB_CHILD"
+
+// With neither GORMAUTH_TEST_DATABASE_URL nor PostgreSQL binaries, Main fails
+// the run with a message that says how to install PostgreSQL: it never
+// skips.
+func TestMainFailsWithoutPostgres(t *testing.T) {
+	if os.Getenv(childEnv) != "" {
+		return // the child's Main already failed before reaching here
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMainFailsWithoutPostgres$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"=1", EnvURL+"=", "PG_BINDIR="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the run must fail, got output:\n%s", out)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, string(out), "apt-get install -y postgresql")
+	assert.Contains(t, string(out), EnvURL)
+	assert.NotContains(t, string(out), "PASS")
 }
