@@ -9,6 +9,9 @@
 #     from https://go.dev/dl/ into /usr/local/go.
 #   - a C compiler (gcc), which go test -race needs (the race detector
 #     uses cgo); only in test mode.
+#   - Node.js and npm, with which a test runs NextAuth.js's own adapter
+#     (internal/nextauthsync; its npm ci needs the npm registry); only in
+#     test mode.
 #   - PostgreSQL's server binaries (initdb, pg_ctl, postgres), from which the
 #     tests and examples start a throwaway server of their own; and, when
 #     running as root, the "postgres" OS user the server then runs as.
@@ -156,6 +159,15 @@ ensure_cc() {
 	apt_install gcc libc6-dev || die "install gcc (Debian/Ubuntu: apt-get install -y gcc libc6-dev)"
 }
 
+ensure_node() {
+	if command -v node >/dev/null && command -v npm >/dev/null; then
+		say "Node.js $(node --version) and npm $(npm --version) for the NextAuth.js synchronize test: ok"
+		return
+	fi
+	say "no node or npm: the NextAuth.js synchronize test runs NextAuth.js's own adapter with them"
+	apt_install nodejs npm || die "install Node.js and npm (Debian/Ubuntu: apt-get install -y nodejs npm)"
+}
+
 ensure_postgres() {
 	if [ -n "${!db_var:-}" ]; then
 		say "$db_var is set: using that server, not installing PostgreSQL"
@@ -182,6 +194,7 @@ ensure_postgres() {
 ensure_go
 if [ "$mode" = test ]; then
 	ensure_cc
+	ensure_node
 fi
 ensure_postgres
 say "done"

@@ -1,0 +1,240 @@
+package gormauth
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/gormauth/gormauth/internal/nextauthsync"
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/repository"
+)
+
+// These tests run NextAuth.js 2.0.0-beta.73's own TypeORM adapter (from
+// npm, with TypeORM 0.2.25: see internal/nextauthsync) with
+// synchronize=true, so they need Node.js and npm, and npm ci needs the npm
+// registry. Without node or npm they fail, saying how to install them.
+
+// requireNextAuth installs the adapter (npm ci, once per test run).
+func requireNextAuth(t *testing.T) {
+	t.Helper()
+	d, err := nextauthsync.Install(context.Background())
+	require.NoError(t, err)
+	t.Logf("npm ci (run once for all these tests) took %s", d.Round(time.Millisecond))
+}
+
+// installDropLog adds to installDDLLog's record the objects that DROP
+// statements remove (an event trigger on sql_drop): ddl_command_end reports
+// no object for them, so DROP INDEX, for one, would not be counted.
+func installDropLog(tb testing.TB, db *gorm.DB) {
+	tb.Helper()
+	testdb.Exec(tb, db, `
+CREATE FUNCTION ddl_audit.record_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT * FROM pg_event_trigger_dropped_objects() WHERE original LOOP
+    INSERT INTO ddl_audit.log (command_tag, object_type, object_identity)
+    VALUES (tg_tag, r.object_type, r.object_identity);
+  END LOOP;
+END $$;
+CREATE EVENT TRIGGER ddl_audit_drop ON sql_drop EXECUTE FUNCTION ddl_audit.record_drop();
+TRUNCATE ddl_audit.log; -- forget the CREATE FUNCTION above
+`)
+}
+
+// installAllDDLLog records every DDL command, drops included.
+func installAllDDLLog(tb testing.TB, db *gorm.DB) {
+	tb.Helper()
+	installDDLLog(tb, db)
+	installDropLog(tb, db)
+}
+
+// nextAuthSync runs NextAuth.js's synchronize on dsn and checks that it
+// ran the pinned versions.
+func nextAuthSync(t *testing.T, dsn string) *nextauthsync.SyncResult {
+	t.Helper()
+	res, err := nextauthsync.Sync(context.Background(), dsn)
+	require.NoError(t, err)
+	assert.Equal(t, "2.0.0-beta.73", res.Versions.NextAuth)
+	assert.Equal(t, "0.2.25", res.Versions.TypeORM)
+	t.Logf("NextAuth.js sync: node process %s (adapter open + log %d ms, open with synchronize %d ms); node %s, pg %s",
+		res.Elapsed.Round(time.Millisecond), res.MS.Plan, res.MS.Sync, res.Versions.Node, res.Versions.PG)
+	return res
+}
+
+// TestNextAuthSynchronizeAfterAutoMigrate: on tables gormauth.AutoMigrate
+// made, NextAuth.js's synchronize finds nothing to change and runs no DDL.
+func TestNextAuthSynchronizeAfterAutoMigrate(t *testing.T) {
+	t.Parallel()
+	requireNextAuth(t)
+	dsn := testdb.New(t)
+	db := testdb.OpenURL(t, dsn)
+	require.NoError(t, AutoMigrate(db))
+	installAllDDLLog(t, db)
+	before := catalogDump(t, db)
+
+	res := nextAuthSync(t, dsn)
+	assert.Empty(t, res.WouldRun, "TypeORM's synchronize would change nothing")
+	assert.Empty(t, res.AfterSync)
+	assert.Empty(t, ddlCommands(t, db), "no DDL during NextAuth.js's synchronize")
+	assert.Equal(t, before, catalogDump(t, db), "catalog unchanged")
+}
+
+// TestNextAuthSynchronizeAfterGORMAutoMigrate runs NextAuth.js's
+// synchronize on tables GORM's own db.AutoMigrate made from the models.
+// Their primary keys and unique constraints have GORM's names
+// ("users_pkey", "uni_users_email", …), yet TypeORM 0.2.25 finds nothing
+// to change: it compares primary keys and single-column unique constraints
+// by their columns, not by name (names count only for indexes and
+// multi-column unique constraints). gormauth.CheckSchema does see the names.
+func TestNextAuthSynchronizeAfterGORMAutoMigrate(t *testing.T) {
+	t.Parallel()
+	requireNextAuth(t)
+	dsn := testdb.New(t)
+	db := testdb.OpenURL(t, dsn)
+	require.NoError(t, db.AutoMigrate(&models.User{}, &models.Account{}, &models.Session{}, &models.VerificationRequest{}))
+	installAllDDLLog(t, db)
+	before := catalogDump(t, db)
+
+	res := nextAuthSync(t, dsn)
+	for _, q := range res.WouldRun {
+		t.Logf("NextAuth.js would run: %s", q)
+	}
+	assert.Empty(t, res.WouldRun, "TypeORM 0.2.25 ignores the names of primary keys and single-column unique constraints")
+	assert.Empty(t, ddlCommands(t, db))
+	assert.Equal(t, before, catalogDump(t, db))
+
+	diffs, err := CheckSchema(context.Background(), db)
+	require.NoError(t, err)
+	assert.Len(t, diffs, 9, "4 primary keys and 5 unique constraints under GORM's names: %v", diffs)
+}
+
+// TestNextAuthSynchronizeControl shows that the harness sees what
+// NextAuth.js's synchronize changes: on AutoMigrate's tables with an index
+// renamed, a unique constraint dropped and a column made NOT NULL, TypeORM
+// would run (and runs) statements that restore NextAuth.js's schema.
+func TestNextAuthSynchronizeControl(t *testing.T) {
+	t.Parallel()
+	requireNextAuth(t)
+	dsn := testdb.New(t)
+	db := testdb.OpenURL(t, dsn)
+	require.NoError(t, AutoMigrate(db))
+	pristine := catalogDump(t, db)
+	testdb.Exec(t, db, `
+ALTER INDEX "userId" RENAME TO idx_accounts_user_id;
+ALTER TABLE sessions DROP CONSTRAINT "UQ_b02a7acc05fe8194bed8433cf25";
+ALTER TABLE users ALTER COLUMN image SET NOT NULL;`)
+	installAllDDLLog(t, db)
+
+	res := nextAuthSync(t, dsn)
+	for _, q := range res.WouldRun {
+		t.Logf("NextAuth.js would run: %s", q)
+	}
+	assert.Equal(t, []string{
+		`DROP INDEX "idx_accounts_user_id"`,
+		`ALTER TABLE "users" ALTER COLUMN "image" DROP NOT NULL`,
+		`ALTER TABLE "sessions" ADD CONSTRAINT "UQ_b02a7acc05fe8194bed8433cf25" UNIQUE ("access_token")`,
+		`CREATE INDEX "userId" ON "accounts" ("user_id") `, // TypeORM's trailing space
+	}, res.WouldRun)
+	assert.Empty(t, res.AfterSync, "after synchronize, nothing left to change")
+	assert.Equal(t, []string{
+		"DROP INDEX index public.idx_accounts_user_id",
+		"ALTER TABLE table public.users",
+		"ALTER TABLE table public.sessions",
+		`CREATE INDEX index public."userId"`,
+	}, ddlCommands(t, db), "synchronize ran that DDL")
+	assert.Equal(t, pristine, catalogDump(t, db), "NextAuth.js's schema restored")
+}
+
+// TestNextAuthSynchronizeThenAutoMigrate: on tables NextAuth.js's
+// synchronize made in an empty database, gormauth.AutoMigrate issues no DDL
+// and CheckSchema finds no difference; and the catalog is the one of
+// testdata/nextauth-typeorm.sql, the fixture the other tests load.
+func TestNextAuthSynchronizeThenAutoMigrate(t *testing.T) {
+	t.Parallel()
+	requireNextAuth(t)
+	dsn := testdb.New(t)
+	db := testdb.OpenURL(t, dsn)
+
+	res := nextAuthSync(t, dsn)
+	assert.NotEmpty(t, res.WouldRun, "synchronize creates the tables")
+	assert.Empty(t, res.AfterSync)
+	for _, q := range res.WouldRun {
+		t.Logf("NextAuth.js would run: %s", q)
+	}
+
+	installAllDDLLog(t, db)
+	require.NoError(t, AutoMigrate(db))
+	assert.Empty(t, ddlCommands(t, db), "AutoMigrate issues no DDL")
+	diffs, err := CheckSchema(context.Background(), db)
+	require.NoError(t, err)
+	assert.Empty(t, diffs)
+
+	fixture := testdb.Open(t)
+	loadNextAuthSchema(t, fixture)
+	assert.Equal(t, catalogDump(t, fixture), catalogDump(t, db), "the fixture is what the adapter creates")
+}
+
+// TestNextAuthSynchronizeRowsReadByRepository writes rows through
+// NextAuth.js's adapter API on tables AutoMigrate made, and reads them
+// with package repository.
+func TestNextAuthSynchronizeRowsReadByRepository(t *testing.T) {
+	t.Parallel()
+	requireNextAuth(t)
+	dsn := testdb.New(t)
+	db := testdb.OpenURL(t, dsn)
+	require.NoError(t, AutoMigrate(db))
+
+	var in nextauthsync.WriteInput
+	in.Secret = "s3cret"
+	in.User.Name = "Alice"
+	in.User.Email = "alice@example.com"
+	in.Account.ProviderID = "github"
+	in.Account.ProviderType = "oauth"
+	in.Account.ProviderAccountID = "12345"
+	in.Account.AccessToken = "gho_access"
+	in.Verification.Identifier = "alice@example.com"
+	in.Verification.URL = "http://localhost:3000/api/auth/callback/email"
+	in.Verification.Token = "a1b2c3"
+	in.Verification.MaxAge = 24 * 60 * 60
+	w, err := nextauthsync.Write(context.Background(), dsn, in)
+	require.NoError(t, err)
+	t.Logf("written by NextAuth.js: user %v, account %v, session %v, verification %v", w.User, w.Account, w.Session, w.Verification)
+
+	ctx := context.Background()
+	repo := repository.New(db, repository.Options{})
+	userID := int32(w.User["id"].(float64))
+	token, _ := w.Session["sessionToken"].(string)
+	require.Len(t, token, 64)
+
+	sess, err := repo.Sessions.WithUser(ctx, token)
+	require.NoError(t, err)
+	require.NotNil(t, sess.User)
+	assert.Equal(t, userID, sess.UserID)
+	assert.Equal(t, userID, sess.User.ID)
+	require.NotNil(t, sess.User.Email)
+	assert.Equal(t, "alice@example.com", *sess.User.Email)
+	assert.Equal(t, w.Session["accessToken"], sess.AccessToken)
+	expires, err := time.Parse(time.RFC3339, w.Session["expires"].(string))
+	require.NoError(t, err)
+	assert.WithinDuration(t, expires, sess.Expires, time.Millisecond, "expires as NextAuth.js wrote it (UTC)")
+
+	u, err := repo.Users.ByAccount(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "12345"})
+	require.NoError(t, err)
+	assert.Equal(t, userID, u.ID)
+	assert.Equal(t, models.CompoundID("github", "12345"), w.Account["compoundId"])
+
+	_, err = repo.Verifications.Use(ctx, repository.SignInToken{Identifier: "alice@example.com", Token: "a1b2c3", Secret: "other"})
+	require.ErrorIs(t, err, repository.ErrNotFound, "another secret does not match")
+	v, err := repo.Verifications.Use(ctx, repository.SignInToken{Identifier: "alice@example.com", Token: "a1b2c3", Secret: "s3cret"})
+	require.NoError(t, err)
+	assert.Equal(t, int32(w.Verification["id"].(float64)), v.ID)
+	assert.Equal(t, models.HashToken("a1b2c3", "s3cret"), v.Token)
+	_, err = repo.Verifications.Use(ctx, repository.SignInToken{Identifier: "alice@example.com", Token: "a1b2c3", Secret: "s3cret"})
+	require.ErrorIs(t, err, repository.ErrNotFound, "a link works once")
+}
