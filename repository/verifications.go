@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/gormauth/gormauth/models"
@@ -11,8 +10,10 @@ import (
 // SignInToken is what an email sign-in link carries, with the application
 // secret: a struct, so the three strings cannot be swapped by mistake.
 type SignInToken struct {
-	// Identifier is the email address. It is lower-cased, as NextAuth.js
-	// does, before it is stored or compared.
+	// Identifier is the email address. It is lower-cased as NextAuth.js
+	// does (JavaScript's toLowerCase, whose full Unicode mapping differs from
+	// strings.ToLower for İ and a word-final Σ) before it is stored or
+	// compared.
 	Identifier string
 	// Token is the plain token sent in the link. It is never stored: the
 	// row holds models.HashToken(Token, Secret).
@@ -29,7 +30,7 @@ func (t SignInToken) check(op string) error {
 		field{name: "secret", value: t.Secret, max: MaxSecretLen, optional: true})
 }
 
-func (t SignInToken) identifier() string { return strings.ToLower(t.Identifier) }
+func (t SignInToken) identifier() string { return lowerJS(t.Identifier) }
 func (t SignInToken) hash() string       { return models.HashToken(t.Token, t.Secret) }
 
 // Verifications reads and writes the verification_requests table: email
@@ -137,5 +138,5 @@ func (v *Verifications) DeleteExpired(ctx context.Context, batchSize int) (int64
 	if err := ctxError(op, ctx); err != nil {
 		return 0, err
 	}
-	return deleteExpired(ctx, v.c.db, op, models.VerificationRequestsTable, v.c.now(), batchSize)
+	return deleteExpired(ctx, v.c.conn(ctx), op, models.VerificationRequestsTable, v.c.now(), batchSize)
 }
