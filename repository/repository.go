@@ -28,7 +28,8 @@ type Options struct {
 	MaxAge time.Duration
 	// UpdateAge throttles the sliding expiry: a session in use is extended
 	// only when it was last extended more than UpdateAge ago. Default 24
-	// hours. It must be less than MaxAge.
+	// hours. It must be less than MaxAge. NextAuth.js's updateAge: 0 (extend
+	// on every use) is UpdateAge: time.Nanosecond.
 	UpdateAge time.Duration
 	// Now returns the current time. Default time.Now. Its result is used in
 	// UTC, rounded down to the microsecond that PostgreSQL stores; tests set
@@ -123,17 +124,23 @@ func prepare(db *gorm.DB) *gorm.DB {
 // WithTx returns a Repository whose statements run in tx, a transaction the
 // caller began on the same database (db.Begin or inside db.Transaction). The
 // options are kept.
+//
+// PostgreSQL aborts a transaction at its first failed statement, so after
+// any error from a method (ErrAlreadyExists included) roll back rather than
+// go on: "create, and on ErrAlreadyExists look it up" does not work inside a
+// transaction. The sign-in flows use savepoints and need no such care.
 func (r *Repository) WithTx(tx *gorm.DB) *Repository {
 	return newRepository(&core{db: prepare(tx), opts: r.core.opts})
 }
 
 // Transaction runs fn with a Repository bound to a new transaction, and
-// commits it if fn returns nil, or rolls it back otherwise.
+// commits it if fn returns nil, or rolls it back otherwise. fn should return
+// the first error it gets (see WithTx).
 func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) error) error {
 	if err := ctxError("Transaction", ctx); err != nil {
 		return err
 	}
-	return r.core.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return r.core.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(newRepository(&core{db: tx, opts: r.core.opts}))
 	})
 }
@@ -146,9 +153,10 @@ func (c *core) now() time.Time {
 	return c.opts.Now().UTC().Truncate(time.Microsecond)
 }
 
-// conn returns the database bound to ctx.
+// conn returns the database bound to ctx, with a statement of its own: no
+// condition set on the *gorm.DB handed to New or WithTx carries over.
 func (c *core) conn(ctx context.Context) *gorm.DB {
-	return c.db.WithContext(ctx)
+	return c.db.Session(&gorm.Session{NewDB: true, Context: ctx})
 }
 
 // NewToken returns the lowercase hex of 32 random bytes from crypto/rand (64

@@ -115,8 +115,11 @@ func sessionWithUser(db *gorm.DB, token string, now time.Time) (*models.Session,
 
 // Due reports whether the sliding expiry should extend sess now: when it was
 // last extended more than UpdateAge ago, i.e. now > expires − MaxAge +
-// UpdateAge. It does not touch the database.
+// UpdateAge. It does not touch the database. A nil session is never due.
 func (s *Sessions) Due(sess *models.Session) bool {
+	if sess == nil {
+		return false
+	}
 	o := s.c.opts
 	return s.c.now().After(sess.Expires.Add(o.UpdateAge - o.MaxAge))
 }
@@ -249,5 +252,5 @@ func (s *Sessions) DeleteExpired(ctx context.Context, batchSize int) (int64, err
 	if err := ctxError(op, ctx); err != nil {
 		return 0, err
 	}
-	return deleteExpired(ctx, s.c.db, op, models.SessionsTable, s.c.now(), batchSize)
+	return deleteExpired(ctx, s.c.conn(ctx), op, models.SessionsTable, s.c.now(), batchSize)
 }

@@ -169,6 +169,9 @@ func TestSessionsRefresh(t *testing.T) {
 	s := e.mustSession(t, u)
 	created := s.Expires
 
+	t.Run("NilIsNeverDue", func(t *testing.T) {
+		assert.False(t, e.repo.Sessions.Due(nil))
+	})
 	t.Run("NotDue", func(t *testing.T) {
 		e.clock.Advance(repository.DefaultUpdateAge) // exactly UpdateAge: not yet due
 		e.tracer.Reset()

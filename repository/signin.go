@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth/models"
@@ -59,7 +60,14 @@ var errLostRace = errors.New("lost a race to a concurrent sign-in")
 // Then it opens a session. All writes happen in one transaction. When a
 // concurrent sign-in of the same provider account wins a race, this one
 // retries and signs in to the user the other created, so the caller sees no
-// unique violation.
+// unique violation. (The retry needs each statement to see what others
+// committed: READ COMMITTED, PostgreSQL's default. Inside a caller's
+// REPEATABLE READ or SERIALIZABLE transaction a lost race is returned as
+// ErrAlreadyExists, or as a serialization failure to retry whole.)
+//
+// An empty profile email counts as none, as in NextAuth.js. An account row
+// whose user no longer exists (deleted outside the repository: there are no
+// foreign keys) is replaced by the new user's.
 func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInResult, error) {
 	const op = "SignInOAuth"
 	if err := ctxError(op, ctx); err != nil {
@@ -67,6 +75,9 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	}
 	if p.ProviderType == "" {
 		p.ProviderType = "oauth"
+	}
+	if p.Email != nil && *p.Email == "" {
+		p.Email = nil // as NextAuth.js, an empty email is no email
 	}
 	if err := p.Account.check(op); err != nil {
 		return nil, err
@@ -88,12 +99,20 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 			return res, nil
 		case errors.Is(err, ErrAccountNotLinked):
 			return nil, fmt.Errorf("gormauth: %s: %w", op, ErrAccountNotLinked)
-		case !errors.Is(err, ErrAlreadyExists) && !errors.Is(err, errLostRace):
+		case !isUniqueViolation(err) && !errors.Is(err, errLostRace):
 			return nil, dbError(op, err)
 		}
 		lost = err // a concurrent sign-in won a unique key: look again
 	}
-	return nil, dbError(op, lost)
+	return nil, fmt.Errorf("gormauth: %s: %w: gave up after %d attempts lost to concurrent sign-ins: %w",
+		op, ErrAlreadyExists, maxAttempts, lost)
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation
+// (SQLSTATE 23505).
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" || errors.Is(err, gorm.ErrDuplicatedKey)
 }
 
 func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInResult, error) {
@@ -140,10 +159,17 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 				return ErrAccountNotLinked
 			}
 		}
+		// An account whose user is gone (deleted outside the repository:
+		// there are no foreign keys) would lock this provider account out;
+		// it is replaced.
+		if err := tx.Exec(`DELETE FROM accounts WHERE compound_id = ?
+			AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = accounts.user_id)`, compound).Error; err != nil {
+			return err
+		}
 		now := c.now()
 		u := &models.User{Name: p.Name, Email: p.Email, Image: p.Image, Created: now, Updated: now}
 		if err := tx.Create(u).Error; err != nil {
-			return translateUnique(err)
+			return err
 		}
 		u.Normalize() // Create reads created and updated back (RETURNING), in the driver's zone
 		a := &models.Account{
@@ -159,25 +185,16 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 			Updated:            now,
 		}
 		if err := link(tx, a); err != nil {
-			return translateUnique(err)
+			return err
 		}
 		sess, err := openSession(tx, u.ID, now, c.opts.MaxAge)
 		if err != nil {
-			return translateUnique(err)
+			return err
 		}
 		res = &SignInResult{User: u, Session: sess, IsNewUser: true}
 		return nil
 	})
 	return res, err
-}
-
-// translateUnique marks unique violations with ErrAlreadyExists so that the
-// flows can retry them.
-func translateUnique(err error) error {
-	if t := dbError("", err); errors.Is(t, ErrAlreadyExists) {
-		return errors.Join(ErrAlreadyExists, err)
-	}
-	return err
 }
 
 // SignInEmail signs a person in with an email sign-in link, as NextAuth.js

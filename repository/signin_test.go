@@ -67,9 +67,13 @@ func TestSignInOAuth(t *testing.T) {
 	t.Run("NoEmail", func(t *testing.T) {
 		a, err := e.repo.SignInOAuth(ctx, githubSignIn("2", nil))
 		require.NoError(t, err)
-		b, err := e.repo.SignInOAuth(ctx, githubSignIn("3", nil))
+		b, err := e.repo.SignInOAuth(ctx, githubSignIn("3", ptr("")))
+		require.NoError(t, err, "an empty email counts as none, as in NextAuth.js")
+		assert.Nil(t, b.User.Email)
+		c, err := e.repo.SignInOAuth(ctx, githubSignIn("4", ptr("")))
 		require.NoError(t, err)
 		assert.NotEqual(t, a.User.ID, b.User.ID)
+		assert.NotEqual(t, b.User.ID, c.User.ID)
 	})
 	t.Run("ErrInvalidInput", func(t *testing.T) {
 		before := e.counts(t)

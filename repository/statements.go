@@ -11,8 +11,12 @@ import (
 )
 
 // The statements shared by single operations and the sign-in flows. Each is
-// one round trip; those that insert a row for a user insert nothing when the
-// user does not exist, so no row ever points at an unknown user id.
+// one round trip. Those that insert a row for a user insert nothing when the
+// user does not exist, and hold a KEY SHARE lock on the user's row while they
+// insert: a concurrent Users.Delete (which locks the row FOR UPDATE first)
+// either waits for the insert and deletes the new row too, or makes the
+// insert wait and then insert nothing. So the repository never leaves a row
+// pointing at a deleted user.
 //
 // Raw statements read their rows with Find, never Scan: GORM's Scan logs
 // through its own recorder, which prints the bound values (tokens) whatever
@@ -26,7 +30,7 @@ func link(db *gorm.DB, a *models.Account) error {
 		SELECT @compound, CAST(@user AS integer), @type, @provider, @account,
 			CAST(@refresh AS text), CAST(@access AS text), CAST(@expires AS timestamp),
 			CAST(@now AS timestamp), CAST(@now AS timestamp)
-		WHERE EXISTS (SELECT 1 FROM users WHERE id = @user)
+		WHERE EXISTS (SELECT 1 FROM users WHERE id = @user FOR KEY SHARE)
 		RETURNING id`, map[string]any{
 		"compound": a.CompoundID,
 		"user":     a.UserID,
@@ -63,7 +67,7 @@ func openSession(db *gorm.DB, userID int32, now time.Time, maxAge time.Duration)
 	err = db.Raw(`INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
 		SELECT CAST(@user AS integer), CAST(@expires AS timestamp), @session, @access,
 			CAST(@now AS timestamp), CAST(@now AS timestamp)
-		WHERE EXISTS (SELECT 1 FROM users WHERE id = @user)
+		WHERE EXISTS (SELECT 1 FROM users WHERE id = @user FOR KEY SHARE)
 		RETURNING id`, map[string]any{
 		"user":    userID,
 		"expires": s.Expires,
@@ -95,7 +99,7 @@ func deleteExpired(ctx context.Context, db *gorm.DB, op, table string, now time.
 		if err := ctxError(op, ctx); err != nil {
 			return total, err
 		}
-		res := db.WithContext(ctx).Exec(stmt, now, batch)
+		res := db.Exec(stmt, now, batch)
 		if res.Error != nil {
 			return total, dbError(op, res.Error)
 		}

@@ -2,7 +2,9 @@ package repository
 
 import (
 	"context"
+	"errors"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/gormauth/gormauth/models"
@@ -14,6 +16,9 @@ type Users struct{ c *core }
 func checkUser(op string, u *models.User) error {
 	if u == nil {
 		return invalid(op, "nil user")
+	}
+	if u.Email != nil && *u.Email == "" {
+		return invalid(op, "email is empty (nil means no email)")
 	}
 	return check(op,
 		opt("name", u.Name, MaxNameLen),
@@ -139,8 +144,10 @@ func (s *Users) Update(ctx context.Context, u *models.User) error {
 }
 
 // Delete deletes the user with the given id together with its accounts and
-// sessions, in one statement (so one transaction). It returns ErrNotFound,
-// and deletes nothing, if there is no such user.
+// sessions, in one transaction. It first locks the user's row, so sessions
+// and accounts being inserted for the user at the same moment are either
+// deleted too or not inserted at all. It returns ErrNotFound, and deletes
+// nothing, if there is no such user.
 func (s *Users) Delete(ctx context.Context, id int32) error {
 	const op = "Users.Delete"
 	if err := ctxError(op, ctx); err != nil {
@@ -149,16 +156,23 @@ func (s *Users) Delete(ctx context.Context, id int32) error {
 	if err := checkID(op, "user id", id); err != nil {
 		return err
 	}
-	var deleted int64
-	err := s.c.conn(ctx).Raw(`WITH u AS (DELETE FROM users WHERE id = @id RETURNING id),
-		a AS (DELETE FROM accounts WHERE user_id IN (SELECT id FROM u)),
-		s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u))
-		SELECT count(*) FROM u`, map[string]any{"id": id}).Find(&deleted).Error
+	err := s.c.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		var ids []int32
+		if err := tx.Raw("SELECT id FROM users WHERE id = ? FOR UPDATE", id).Find(&ids).Error; err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return ErrNotFound
+		}
+		return tx.Exec(`WITH a AS (DELETE FROM accounts WHERE user_id = @id),
+			s AS (DELETE FROM sessions WHERE user_id = @id)
+			DELETE FROM users WHERE id = @id`, map[string]any{"id": id}).Error
+	})
+	if errors.Is(err, ErrNotFound) {
+		return notFound(op)
+	}
 	if err != nil {
 		return dbError(op, err)
-	}
-	if deleted == 0 {
-		return notFound(op)
 	}
 	return nil
 }

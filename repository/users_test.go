@@ -58,6 +58,7 @@ func TestUsersCreate(t *testing.T) {
 			}
 		}
 		assert.ErrorIs(t, e.repo.Users.Create(ctx, nil), repository.ErrInvalidInput)
+		assert.ErrorIs(t, e.repo.Users.Create(ctx, &models.User{Email: ptr("")}), repository.ErrInvalidInput, "an empty email is no email: use nil")
 		assert.ErrorIs(t, e.repo.Users.Create(ctx, &models.User{ID: 7}), repository.ErrInvalidInput)
 		assert.Equal(t, before, e.count(t, "users"))
 	})
@@ -185,7 +186,12 @@ func TestUsersDelete(t *testing.T) {
 
 	e.tracer.Reset()
 	require.NoError(t, e.repo.Users.Delete(ctx, u.ID))
-	assert.Len(t, e.tracer.Statements(), 1, "one statement, so one transaction")
+	stmts := e.tracer.Statements()
+	if assert.Len(t, stmts, 4, "%q", stmts) {
+		assert.Equal(t, "begin", stmts[0])
+		assert.Contains(t, stmts[1], "FOR UPDATE", "the user's row is locked before anything is deleted")
+		assert.Equal(t, "commit", stmts[3])
+	}
 	assert.Equal(t, map[string]int64{"users": 1, "accounts": 1, "sessions": 1, "verification_requests": 0}, e.counts(t))
 	_, err := e.repo.Sessions.ByToken(ctx, keep.SessionToken)
 	assert.NoError(t, err)
