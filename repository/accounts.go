@@ -190,6 +190,5 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 	if len(rows) == 0 {
 		return nil, notFound(op)
 	}
-	rows[0].Normalize()
 	return &rows[0], nil
 }

@@ -179,7 +179,6 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, 
 		return false, dbError(op, err)
 	}
 	if len(rows) == 1 {
-		rows[0].Normalize()
 		sess.Expires, sess.Updated = rows[0].Expires, rows[0].Updated
 		return true, nil
 	}

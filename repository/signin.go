@@ -171,7 +171,6 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		if err := tx.Create(u).Error; err != nil {
 			return err
 		}
-		u.Normalize() // Create reads created and updated back (RETURNING), in the driver's zone
 		a := &models.Account{
 			CompoundID:         compound,
 			UserID:             u.ID,

@@ -120,7 +120,6 @@ func useToken(db *gorm.DB, t SignInToken, now time.Time) (*models.VerificationRe
 		return nil, err
 	}
 	row := &rows[0]
-	row.Normalize()
 	if now.After(row.Expires) {
 		return nil, nil
 	}

@@ -48,7 +48,6 @@ func (s *Users) Create(ctx context.Context, u *models.User) error {
 	if err := s.c.conn(ctx).Omit(clause.Associations).Create(&row).Error; err != nil {
 		return dbError(op, err)
 	}
-	row.Normalize() // Create reads created and updated back (RETURNING), in the driver's zone
 	*u = row
 	return nil
 }

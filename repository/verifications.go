@@ -67,7 +67,6 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 	if err := v.c.conn(ctx).Create(row).Error; err != nil {
 		return nil, dbError(op, err)
 	}
-	row.Normalize() // Create reads created and updated back (RETURNING), in the driver's zone
 	return row, nil
 }
 
