@@ -103,17 +103,6 @@ func (e *env) counts(tb testing.TB) map[string]int64 {
 	return m
 }
 
-// writes returns the statements recorded that are not plain SELECTs.
-func writes(stmts []string) []string {
-	var w []string
-	for _, s := range stmts {
-		if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s)), "SELECT") {
-			w = append(w, s)
-		}
-	}
-	return w
-}
-
 // badStrings are values every string argument must reject.
 var badStrings = map[string]string{
 	"empty":        "",
