@@ -13,8 +13,9 @@ type User struct {
 	ID int32 `gorm:"column:id;primaryKey;autoIncrement" json:"id"`
 	// Name is the display name, usually taken from the provider's profile.
 	Name *string `gorm:"column:name;type:varchar" json:"name"`
-	// Email is unique across users when not NULL. NextAuth.js stores it as
-	// given by the provider; email sign-in lower-cases it.
+	// Email is unique across users when not NULL, and matched exactly.
+	// NextAuth.js's sign-in flows (OAuth and email) lower-case it with
+	// JavaScript's toLowerCase before they store or look it up.
 	Email *string `gorm:"column:email;type:varchar;unique" json:"email"`
 	// EmailVerified is when the address was last proven by an email sign-in
 	// link, or NULL.

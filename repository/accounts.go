@@ -30,7 +30,7 @@ func (k AccountKey) check(op string) error {
 // Repository.Accounts.
 type Accounts struct{ c *core }
 
-func checkAccount(op string, a *models.Account) error {
+func (s *Accounts) check(op string, a *models.Account) error {
 	if a == nil {
 		return invalid(op, "nil account")
 	}
@@ -40,15 +40,19 @@ func checkAccount(op string, a *models.Account) error {
 	if err := (AccountKey{a.ProviderID, a.ProviderAccountID}).check(op); err != nil {
 		return err
 	}
-	return check(op,
+	if err := check(op,
 		field{name: "provider type", value: a.ProviderType, max: MaxProviderFieldLen},
 		opt("refresh token", a.RefreshToken, MaxProviderTokenLen),
-		opt("access token", a.AccessToken, MaxProviderTokenLen))
+		opt("access token", a.AccessToken, MaxProviderTokenLen)); err != nil {
+		return err
+	}
+	return s.c.checkTime(op, "access token expiry", a.AccessTokenExpires)
 }
 
 // Link links the provider account a to the user a.UserID: it sets a.ID,
 // a.CompoundID, a.Created and a.Updated and inserts the row in one
-// statement. a.ID must be 0. It returns ErrNotFound if the user does not
+// statement; a.AccessTokenExpires is given the value as it reads back. a.ID
+// must be 0. It returns ErrNotFound if the user does not
 // exist and ErrAlreadyExists if the provider account is already linked (to
 // this user or another). Linking is always explicit: nothing links an
 // account because an email matches.
@@ -57,7 +61,7 @@ func (s *Accounts) Link(ctx context.Context, a *models.Account) error {
 	if err := ctxError(op, ctx); err != nil {
 		return err
 	}
-	if err := checkAccount(op, a); err != nil {
+	if err := s.check(op, a); err != nil {
 		return err
 	}
 	if a.ID != 0 {
@@ -66,10 +70,7 @@ func (s *Accounts) Link(ctx context.Context, a *models.Account) error {
 	row := *a
 	row.User = nil
 	row.CompoundID = models.CompoundID(a.ProviderID, a.ProviderAccountID)
-	row.Created = s.c.now()
-	row.Updated = row.Created
-	row.AccessTokenExpires = utcPtr(a.AccessTokenExpires)
-	if err := link(s.c.conn(ctx), &row); err != nil {
+	if err := link(s.c, s.c.conn(ctx), &row, s.c.now()); err != nil {
 		return dbError(op, err)
 	}
 	if row.ID == 0 {
@@ -88,11 +89,15 @@ func (s *Accounts) ByCompoundID(ctx context.Context, id string) (*models.Account
 	if err := check(op, field{name: "compound id", value: id, max: MaxProviderFieldLen}); err != nil {
 		return nil, err
 	}
+	return s.byCompoundID(ctx, op, id)
+}
+
+func (s *Accounts) byCompoundID(ctx context.Context, op, id string) (*models.Account, error) {
 	var a models.Account
-	if err := findOne(s.c.conn(ctx).Where("compound_id = ?", id), &a); err != nil {
+	if err := findOne(s.c.conn(ctx).Raw(`SELECT `+accountColumns+` FROM accounts WHERE compound_id = ?`, id), &a); err != nil {
 		return nil, dbError(op, err)
 	}
-	return &a, nil
+	return s.c.readAccount(&a), nil
 }
 
 // ByKey returns the provider account key, or ErrNotFound.
@@ -104,11 +109,7 @@ func (s *Accounts) ByKey(ctx context.Context, key AccountKey) (*models.Account, 
 	if err := key.check(op); err != nil {
 		return nil, err
 	}
-	var a models.Account
-	if err := findOne(s.c.conn(ctx).Where("compound_id = ?", key.CompoundID()), &a); err != nil {
-		return nil, dbError(op, err)
-	}
-	return &a, nil
+	return s.byCompoundID(ctx, op, key.CompoundID())
 }
 
 // ListByUser returns the accounts linked to the user, oldest first. A user
@@ -122,8 +123,12 @@ func (s *Accounts) ListByUser(ctx context.Context, userID int32) ([]models.Accou
 		return nil, err
 	}
 	accounts := []models.Account{}
-	if err := s.c.conn(ctx).Where("user_id = ?", userID).Order("id").Find(&accounts).Error; err != nil {
+	err := s.c.conn(ctx).Raw(`SELECT `+accountColumns+` FROM accounts WHERE user_id = ? ORDER BY id`, userID).Find(&accounts).Error
+	if err != nil {
 		return nil, dbError(op, err)
+	}
+	for i := range accounts {
+		s.c.readAccount(&accounts[i])
 	}
 	return accounts, nil
 }
@@ -151,7 +156,8 @@ func (s *Accounts) Unlink(ctx context.Context, key AccountKey) error {
 type Tokens struct {
 	// AccessToken is the new access token. Required.
 	AccessToken string
-	// AccessTokenExpires is when it expires; nil stores NULL (unknown).
+	// AccessTokenExpires is when it expires; nil stores NULL (unknown). It
+	// is stored at microsecond precision.
 	AccessTokenExpires *time.Time
 	// RefreshToken is the new refresh token; nil keeps the stored one, since
 	// providers often issue none on a refresh.
@@ -174,14 +180,17 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 		opt("refresh token", t.RefreshToken, MaxProviderTokenLen)); err != nil {
 		return nil, err
 	}
+	if err := s.c.checkTime(op, "access token expiry", t.AccessTokenExpires); err != nil {
+		return nil, err
+	}
 	var rows []models.Account
-	err := s.c.conn(ctx).Raw(`UPDATE accounts SET access_token = @access, access_token_expires = @expires,
-		refresh_token = COALESCE(CAST(@refresh AS text), refresh_token), updated = @now
-		WHERE compound_id = @compound RETURNING *`, map[string]any{
+	err := s.c.conn(ctx).Raw(`UPDATE accounts SET access_token = @access, access_token_expires = CAST(@expires AS timestamp),
+		refresh_token = COALESCE(CAST(@refresh AS text), refresh_token), updated = CAST(@now AS timestamp)
+		WHERE compound_id = @compound RETURNING `+accountColumns, map[string]any{
 		"access":   t.AccessToken,
-		"expires":  utcPtr(t.AccessTokenExpires),
+		"expires":  s.c.wallPtr(t.AccessTokenExpires),
 		"refresh":  t.RefreshToken,
-		"now":      s.c.now(),
+		"now":      s.c.wall(s.c.now()),
 		"compound": key.CompoundID(),
 	}).Find(&rows).Error
 	if err != nil {
@@ -190,5 +199,5 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 	if len(rows) == 0 {
 		return nil, notFound(op)
 	}
-	return &rows[0], nil
+	return s.c.readAccount(&rows[0]), nil
 }

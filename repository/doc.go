@@ -24,15 +24,32 @@
 // (a Postgres unique violation, SQLSTATE 23505), ErrInvalidInput or
 // ErrAccountNotLinked, to match with errors.Is, and the underlying cause.
 // Their text never contains a token or secret. Invalid input (empty values,
-// values over the Max… limits, NUL bytes, invalid UTF-8, ids ≤ 0, a nil or
-// cancelled context) is rejected before anything is sent to the database.
+// values over the Max… limits, NUL bytes, invalid UTF-8, ids ≤ 0, times out
+// of a column's range, a nil or cancelled context) is rejected before
+// anything is sent to the database.
 //
 // # Time
 //
-// Every timestamp is written as the UTC wall clock (Options.Now, in UTC, at
-// microsecond precision) into timestamp without time zone columns, and read
-// back as UTC, whatever the process's TZ, the Postgres session's TimeZone or
-// a TimeZone in the DSN. No statement relies on the database's now().
+// The columns are timestamp without time zone. Every timestamp is written as
+// the wall clock of Options.Location (UTC unless set; beside NextAuth.js
+// 2.0.0-beta.73, the TZ of its Node.js process) at microsecond precision,
+// and read back as the instant that wall clock stands for, whatever the
+// process's TZ, the Postgres session's TimeZone or a TimeZone in the DSN.
+// No statement relies on the database's now(). Expiry is decided in Go on
+// those instants, as NextAuth.js decides it in JavaScript: a session or
+// sign-in token is valid while now ≤ expires. A wall clock that Location
+// skips or shows twice is read as JavaScript's Date reads it, so both sides
+// agree to the millisecond. Times a column cannot hold (before 4713 BC or
+// after 294276 AD on that wall clock) are refused with ErrInvalidInput.
+//
+// # Email addresses
+//
+// Both sign-in flows lower-case the address, as NextAuth.js does, with
+// JavaScript's toLowerCase (LowerEmail), before they look a user up or
+// store one: SignInOAuth the profile's email, SignInEmail (and
+// Verifications) the identifier. Users.Create, Users.Update and
+// Users.ByEmail take the address exactly as given, as NextAuth.js's adapter
+// does. MaxEmailLen applies to the address as stored.
 //
 // # Logs
 //

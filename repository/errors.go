@@ -19,7 +19,8 @@ var (
 	// wrapped too; its ConstraintName says which.
 	ErrAlreadyExists = errors.New("already exists")
 	// ErrInvalidInput: an argument was rejected before anything was sent to
-	// the database (empty, too long, a NUL byte, invalid UTF-8, an id ≤ 0).
+	// the database (empty, too long, a NUL byte, invalid UTF-8, an id ≤ 0, a
+	// time outside what a timestamp column holds).
 	ErrInvalidInput = errors.New("invalid input")
 	// ErrAccountNotLinked: an OAuth sign-in came from a provider account that
 	// is not linked to any user, and its email belongs to an existing user.

@@ -31,10 +31,19 @@ type Options struct {
 	// hours. It must be less than MaxAge. NextAuth.js's updateAge: 0 (extend
 	// on every use) is UpdateAge: time.Nanosecond.
 	UpdateAge time.Duration
-	// Now returns the current time. Default time.Now. Its result is used in
-	// UTC, rounded down to the microsecond that PostgreSQL stores; tests set
-	// it to own the clock.
+	// Now returns the current time. Default time.Now. Its result is used as
+	// an instant, rounded down to the microsecond that PostgreSQL stores;
+	// tests set it to own the clock.
 	Now func() time.Time
+	// Location is the time zone whose wall clock the timestamp columns
+	// hold. Default UTC. NextAuth.js 2.0.0-beta.73 writes the wall clock of
+	// the Node.js process's zone (its TZ), so beside it set Location to that
+	// zone: time.LoadLocation(tz). Every value written and read, every
+	// expiry, Due and the clean-up use it, whatever the Go process's TZ and
+	// whatever the database session's TimeZone. A wall clock that Location
+	// skips or shows twice (when clocks change) is read as JavaScript's Date
+	// reads it: with the UTC offset in effect before the change.
+	Location *time.Location
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -46,6 +55,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
 	}
 	if o.MaxAge < 0 || o.UpdateAge < 0 || o.UpdateAge >= o.MaxAge {
 		return o, fmt.Errorf("gormauth: repository options: MaxAge (%s) and UpdateAge (%s) must be positive with UpdateAge < MaxAge", o.MaxAge, o.UpdateAge)
@@ -148,15 +160,12 @@ func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) er
 // Options returns the repository's options with the defaults filled in.
 func (r *Repository) Options() Options { return r.core.opts }
 
-// now returns the current time in UTC at PostgreSQL's precision.
-func (c *core) now() time.Time {
-	return c.opts.Now().UTC().Truncate(time.Microsecond)
-}
-
 // conn returns the database bound to ctx, with a statement of its own: no
 // condition set on the *gorm.DB handed to New or WithTx carries over.
+// GORM's hooks on the models are skipped: the repository sets and converts
+// every timestamp itself (see times.go).
 func (c *core) conn(ctx context.Context) *gorm.DB {
-	return c.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	return c.db.Session(&gorm.Session{NewDB: true, Context: ctx, SkipHooks: true})
 }
 
 // NewToken returns the lowercase hex of 32 random bytes from crypto/rand (64

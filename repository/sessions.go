@@ -3,7 +3,6 @@ package repository
 import (
 	"context"
 	"errors"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -12,7 +11,8 @@ import (
 
 // Sessions reads and writes the sessions table. Get it from
 // Repository.Sessions. Expired sessions are never returned: a session is
-// valid while now ≤ expires, as in NextAuth.js.
+// valid while now ≤ expires, as in NextAuth.js. Returned sessions hold the
+// instants their columns stand for in Options.Location.
 type Sessions struct{ c *core }
 
 func checkToken(op, name, token string) error {
@@ -30,7 +30,7 @@ func (s *Sessions) Create(ctx context.Context, userID int32) (*models.Session, e
 	if err := checkID(op, "user id", userID); err != nil {
 		return nil, err
 	}
-	sess, err := openSession(s.c.conn(ctx), userID, s.c.now(), s.c.opts.MaxAge)
+	sess, err := openSession(s.c, s.c.conn(ctx), userID, s.c.now())
 	if errors.Is(err, ErrNotFound) {
 		return nil, notFound(op + ": user")
 	}
@@ -60,9 +60,12 @@ func (s *Sessions) find(ctx context.Context, op, name, column, token string) (*m
 		return nil, err
 	}
 	var sess models.Session
-	err := findOne(s.c.conn(ctx).Where(column+" = ? AND expires >= ?", token, s.c.now()), &sess)
+	err := findOne(s.c.conn(ctx).Raw(`SELECT `+sessionColumns+` FROM sessions WHERE `+column+` = ?`, token), &sess)
 	if err != nil {
 		return nil, dbError(op, err)
+	}
+	if expired(s.c.readSession(&sess).Expires, s.c.now()) {
+		return nil, notFound(op)
 	}
 	return &sess, nil
 }
@@ -79,20 +82,26 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session,
 	if err := checkToken(op, "session token", token); err != nil {
 		return nil, err
 	}
-	sess, err := sessionWithUser(s.c.conn(ctx), token, s.c.now())
+	sess, err := sessionWithUser(s.c.conn(ctx), token)
 	if err != nil {
 		return nil, dbError(op, err)
+	}
+	if expired(s.c.readSession(sess).Expires, s.c.now()) {
+		return nil, notFound(op)
 	}
 	return sess, nil
 }
 
-// sessionWithUser reads a valid session and its user with one join, scanned
-// by hand: GORM's Joins costs twice the time of the query itself.
-func sessionWithUser(db *gorm.DB, token string, now time.Time) (*models.Session, error) {
-	rows, err := db.Raw(`SELECT s.id, s.user_id, s.expires, s.session_token, s.access_token, s.created, s.updated,
-			u.id, u.name, u.email, u.email_verified, u.image, u.created, u.updated
+// sessionWithUser reads a session and its user with one join, scanned by
+// hand (GORM's Joins costs twice the time of the query itself), with the
+// timestamps as the column lists of times.go read them.
+func sessionWithUser(db *gorm.DB, token string) (*models.Session, error) {
+	rows, err := db.Raw(`SELECT s.id, s.user_id, s.expires AT TIME ZONE 'UTC', s.session_token, s.access_token,
+			s.created AT TIME ZONE 'UTC', s.updated AT TIME ZONE 'UTC',
+			u.id, u.name, u.email, u.email_verified AT TIME ZONE 'UTC', u.image,
+			u.created AT TIME ZONE 'UTC', u.updated AT TIME ZONE 'UTC'
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.session_token = ? AND s.expires >= ?`, token, now).Rows()
+		WHERE s.session_token = ?`, token).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +118,6 @@ func sessionWithUser(db *gorm.DB, token string, now time.Time) (*models.Session,
 		&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated); err != nil {
 		return nil, err
 	}
-	s.Normalize()
 	return s, rows.Close()
 }
 
@@ -128,8 +136,10 @@ func (s *Sessions) Due(sess *models.Session) bool {
 // if it is Due, its expires is pushed to now + MaxAge in one statement and
 // sess is updated; otherwise nothing is written. It reports whether it
 // wrote. Concurrent refreshes of one session write once and never move
-// expires backwards. It returns ErrNotFound if the session was deleted or
-// expired in the meantime.
+// expires backwards: the statement writes only if the row still holds the
+// expiry sess was read with, and the refresh that finds it changed reads
+// the row again instead. It returns ErrNotFound if the session was deleted
+// or expired in the meantime.
 func (s *Sessions) Refresh(ctx context.Context, sess *models.Session) (bool, error) {
 	const op = "Sessions.Refresh"
 	if err := ctxError(op, ctx); err != nil {
@@ -141,13 +151,14 @@ func (s *Sessions) Refresh(ctx context.Context, sess *models.Session) (bool, err
 	if !s.Due(sess) {
 		return false, nil
 	}
-	now := s.c.now()
-	return s.extend(ctx, op, sess, now, now.Add(s.c.opts.MaxAge-s.c.opts.UpdateAge))
+	return s.extend(ctx, op, sess, false)
 }
 
 // ForceRefresh pushes sess's expires to now + MaxAge whether or not it is
-// Due, and updates sess. It never moves expires backwards. It returns
-// ErrNotFound if the session is absent or expired.
+// Due, and updates sess. It never moves expires backwards: if the row
+// already expires later (a refresh by a clock that runs ahead), sess is
+// given that expiry and nothing is written. It returns ErrNotFound if the
+// session is absent or expired.
 func (s *Sessions) ForceRefresh(ctx context.Context, sess *models.Session) error {
 	const op = "Sessions.ForceRefresh"
 	if err := ctxError(op, ctx); err != nil {
@@ -156,43 +167,57 @@ func (s *Sessions) ForceRefresh(ctx context.Context, sess *models.Session) error
 	if sess == nil {
 		return invalid(op, "nil session")
 	}
-	now := s.c.now()
-	_, err := s.extend(ctx, op, sess, now, now.Add(s.c.opts.MaxAge))
+	_, err := s.extend(ctx, op, sess, true)
 	return err
 }
 
-// extend sets expires to now+MaxAge where it is still before threshold.
-func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, now, threshold time.Time) (bool, error) {
+// extend sets the session's expires to now + MaxAge if the row still
+// expires when sess says; when another writer changed it first, it reads
+// the row into sess and, if force and the row still expires sooner, tries
+// again.
+func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, force bool) (bool, error) {
 	if err := checkToken(op, "session token", sess.SessionToken); err != nil {
 		return false, err
 	}
-	var rows []models.Session
-	err := s.c.conn(ctx).Raw(`UPDATE sessions SET expires = GREATEST(expires, @expires), updated = @now
-		WHERE session_token = @token AND expires >= @now AND expires < @threshold
-		RETURNING *`, map[string]any{
-		"expires":   now.Add(s.c.opts.MaxAge),
-		"now":       now,
-		"token":     sess.SessionToken,
-		"threshold": threshold,
-	}).Find(&rows).Error
-	if err != nil {
-		return false, dbError(op, err)
+	now := s.c.now()
+	if expired(sess.Expires, now) {
+		return false, notFound(op)
 	}
-	if len(rows) == 1 {
-		sess.Expires, sess.Updated = rows[0].Expires, rows[0].Updated
-		return true, nil
-	}
-	// Nothing written: either a concurrent refresh got there first, or the
-	// session is gone. Tell which.
-	cur, err := s.ByToken(ctx, sess.SessionToken)
-	if err != nil {
+	expires := now.Add(s.c.opts.MaxAge)
+	for attempt := 1; ; attempt++ {
+		if sess.Expires.Before(expires) {
+			var rows []models.Session
+			err := s.c.conn(ctx).Raw(`UPDATE sessions SET expires = CAST(@expires AS timestamp), updated = CAST(@now AS timestamp)
+				WHERE session_token = @token AND expires = CAST(@old AS timestamp)
+				RETURNING `+sessionColumns, map[string]any{
+				"expires": s.c.wall(expires),
+				"now":     s.c.wall(now),
+				"token":   sess.SessionToken,
+				"old":     s.c.wall(sess.Expires),
+			}).Find(&rows).Error
+			if err != nil {
+				return false, dbError(op, err)
+			}
+			if len(rows) == 1 {
+				row := s.c.readSession(&rows[0])
+				sess.Expires, sess.Updated = row.Expires, row.Updated
+				return true, nil
+			}
+		}
+		// Nothing written: a concurrent refresh got there first, or the
+		// session is gone, or (forced) it already expires later. Tell which.
+		cur, err := s.ByToken(ctx, sess.SessionToken)
 		if errors.Is(err, ErrNotFound) {
 			return false, notFound(op)
 		}
-		return false, dbError(op, err)
+		if err != nil {
+			return false, dbError(op, err)
+		}
+		sess.Expires, sess.Updated = cur.Expires, cur.Updated
+		if !force || !cur.Expires.Before(expires) || attempt == maxAttempts {
+			return false, nil
+		}
 	}
-	sess.Expires, sess.Updated = cur.Expires, cur.Updated
-	return false, nil
 }
 
 // Delete deletes the session whose session token is token (signing out),
@@ -251,5 +276,5 @@ func (s *Sessions) DeleteExpired(ctx context.Context, batchSize int) (int64, err
 	if err := ctxError(op, ctx); err != nil {
 		return 0, err
 	}
-	return deleteExpired(ctx, s.c.conn(ctx), op, models.SessionsTable, s.c.now(), batchSize)
+	return deleteExpired(ctx, s.c, s.c.conn(ctx), op, models.SessionsTable, batchSize)
 }

@@ -34,7 +34,9 @@ type OAuthSignIn struct {
 	RefreshToken       *string
 	AccessTokenExpires *time.Time
 	// Name, Email and Image are the provider's profile, used when the flow
-	// creates the user. Optional.
+	// creates the user. Optional. Email is lower-cased (LowerEmail) before
+	// it is looked up or stored, as NextAuth.js does; MaxEmailLen applies
+	// to the lower-cased address.
 	Name  *string
 	Email *string
 	Image *string
@@ -51,11 +53,13 @@ var errLostRace = errors.New("lost a race to a concurrent sign-in")
 // SignInOAuth signs a person in with an OAuth provider account, as
 // NextAuth.js does:
 //   - if the provider account is linked, its user signs in;
-//   - otherwise, if the profile's email belongs to an existing user, it
-//     returns ErrAccountNotLinked and writes nothing: linking a provider to a
-//     user is explicit (Accounts.Link while the user is signed in), never
-//     automatic by email;
-//   - otherwise it creates the user from the profile and links the account.
+//   - otherwise, if the profile's email, lower-cased with JavaScript's
+//     toLowerCase (LowerEmail), is exactly the email of an existing user,
+//     it returns ErrAccountNotLinked and writes nothing: linking a provider
+//     to a user is explicit (Accounts.Link while the user is signed in),
+//     never automatic by email;
+//   - otherwise it creates the user from the profile, with the lower-cased
+//     email, and links the account.
 //
 // Then it opens a session. All writes happen in one transaction. When a
 // concurrent sign-in of the same provider account wins a race, this one
@@ -87,9 +91,18 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		opt("access token", p.AccessToken, MaxProviderTokenLen),
 		opt("refresh token", p.RefreshToken, MaxProviderTokenLen),
 		opt("name", p.Name, MaxNameLen),
-		opt("email", p.Email, MaxEmailLen),
 		opt("image", p.Image, MaxImageLen)); err != nil {
 		return nil, err
+	}
+	if err := r.core.checkTime(op, "access token expiry", p.AccessTokenExpires); err != nil {
+		return nil, err
+	}
+	if p.Email != nil {
+		email, err := lowerEmail(op, "email", *p.Email)
+		if err != nil {
+			return nil, err
+		}
+		p.Email = &email
 	}
 	var lost error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
@@ -123,12 +136,13 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	// A returning user: two statements, no transaction needed, since
 	// openSession checks in the same statement that the user still exists.
 	var u models.User
-	err := findOne(db.Where("id = (SELECT user_id FROM accounts WHERE compound_id = ?)", compound), &u)
+	err := findOne(db.Raw(`SELECT `+userColumns+` FROM users
+		WHERE id = (SELECT user_id FROM accounts WHERE compound_id = ?)`, compound), &u)
 	switch {
 	case err == nil:
-		sess, err := openSession(db, u.ID, c.now(), c.opts.MaxAge)
+		sess, err := openSession(c, db, u.ID, c.now())
 		if err == nil {
-			return &SignInResult{User: &u, Session: sess}, nil
+			return &SignInResult{User: c.readUser(&u), Session: sess}, nil
 		}
 		if !errors.Is(err, ErrNotFound) {
 			return nil, err
@@ -167,10 +181,11 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 			return err
 		}
 		now := c.now()
-		u := &models.User{Name: p.Name, Email: p.Email, Image: p.Image, Created: now, Updated: now}
+		u := &models.User{Name: p.Name, Email: p.Email, Image: p.Image, Created: c.wall(now), Updated: c.wall(now)}
 		if err := tx.Create(u).Error; err != nil {
 			return err
 		}
+		u.Created, u.Updated = c.stored(now), c.stored(now)
 		a := &models.Account{
 			CompoundID:         compound,
 			UserID:             u.ID,
@@ -179,14 +194,12 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 			ProviderAccountID:  p.Account.ProviderAccountID,
 			RefreshToken:       p.RefreshToken,
 			AccessToken:        p.AccessToken,
-			AccessTokenExpires: utcPtr(p.AccessTokenExpires),
-			Created:            now,
-			Updated:            now,
+			AccessTokenExpires: p.AccessTokenExpires,
 		}
-		if err := link(tx, a); err != nil {
+		if err := link(c, tx, a, now); err != nil {
 			return err
 		}
-		sess, err := openSession(tx, u.ID, now, c.opts.MaxAge)
+		sess, err := openSession(c, tx, u.ID, now)
 		if err != nil {
 			return err
 		}
@@ -202,19 +215,25 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 // identifier or creates one, sets the user's EmailVerified to now, and opens
 // a session. It returns ErrNotFound if the token is unknown, used or expired
 // (an expired token is deleted, and nothing else is written).
+//
+// Setting EmailVerified is the one deliberate difference from NextAuth.js
+// 2.0.0-beta.73, whose adapter's updateUser writes nothing, so that it
+// never records a verified address; later NextAuth.js releases set it at
+// email sign-in, as this does.
 func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInResult, error) {
 	const op = "SignInEmail"
 	if err := ctxError(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := t.check(op); err != nil {
+	identifier, hash, err := t.key(op)
+	if err != nil {
 		return nil, err
 	}
 	c := r.core
 	var res *SignInResult
-	err := c.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err = c.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		now := c.now()
-		row, err := useToken(tx, t, now)
+		row, err := useToken(c, tx, identifier, hash, now)
 		if err != nil || row == nil {
 			return err // nil commits the deletion of an expired token
 		}
@@ -224,18 +243,18 @@ func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInRes
 		}
 		// Find or create in one statement; ON CONFLICT also settles two
 		// concurrent first sign-ins of one address on one user.
-		err = tx.Raw(`INSERT INTO users (email, email_verified, created, updated) VALUES (@email, @now, @now, @now)
+		err = tx.Raw(`INSERT INTO users (email, email_verified, created, updated)
+			VALUES (@email, CAST(@now AS timestamp), CAST(@now AS timestamp), CAST(@now AS timestamp))
 			ON CONFLICT (email) DO UPDATE SET email_verified = EXCLUDED.email_verified, updated = EXCLUDED.updated
-			RETURNING *, (xmax = 0) AS inserted`, map[string]any{"email": row.Identifier, "now": now}).Find(&u).Error
+			RETURNING `+userColumns+`, (xmax = 0) AS inserted`, map[string]any{"email": row.Identifier, "now": c.wall(now)}).Find(&u).Error
 		if err != nil {
 			return err
 		}
-		u.User.Normalize()
-		sess, err := openSession(tx, u.ID, now, c.opts.MaxAge)
+		sess, err := openSession(c, tx, u.ID, now)
 		if err != nil {
 			return err
 		}
-		res = &SignInResult{User: &u.User, Session: sess, IsNewUser: u.Inserted}
+		res = &SignInResult{User: c.readUser(&u.User), Session: sess, IsNewUser: u.Inserted}
 		return nil
 	})
 	if err != nil {

@@ -33,7 +33,7 @@ func TestSignInOAuth(t *testing.T) {
 		require.NoError(t, err)
 		first = res
 		assert.True(t, res.IsNewUser)
-		assert.Equal(t, "Octo@example.com", *res.User.Email)
+		assert.Equal(t, "octo@example.com", *res.User.Email, "lower-cased, as NextAuth.js does")
 		assert.Nil(t, res.User.EmailVerified, "an OAuth email is not verified")
 		assert.Equal(t, res.User.ID, res.Session.UserID)
 		acc, err := e.repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
@@ -51,18 +51,35 @@ func TestSignInOAuth(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, res.IsNewUser)
 		assert.Equal(t, first.User.ID, res.User.ID)
-		assert.Equal(t, "Octo@example.com", *res.User.Email, "the profile does not overwrite the user")
+		assert.Equal(t, "octo@example.com", *res.User.Email, "the profile does not overwrite the user")
 		assert.NotEqual(t, first.Session.SessionToken, res.Session.SessionToken)
 		assert.Len(t, e.tracer.Statements(), 2, "a returning user costs two statements and no transaction: %q", e.tracer.Statements())
 	})
 	t.Run("EmailOfAnotherUser", func(t *testing.T) {
 		before := e.counts(t)
-		_, err := e.repo.SignInOAuth(ctx, repository.OAuthSignIn{
-			Account: repository.AccountKey{ProviderID: "google", ProviderAccountID: "g1"},
-			Email:   ptr("Octo@example.com"),
-		})
-		assert.ErrorIs(t, err, repository.ErrAccountNotLinked)
+		for _, email := range []string{"octo@example.com", "Octo@example.com", "OCTO@EXAMPLE.COM"} {
+			_, err := e.repo.SignInOAuth(ctx, repository.OAuthSignIn{
+				Account: repository.AccountKey{ProviderID: "google", ProviderAccountID: "g1"},
+				Email:   ptr(email),
+			})
+			assert.ErrorIs(t, err, repository.ErrAccountNotLinked, email)
+		}
 		assert.Equal(t, before, e.counts(t), "nothing is written")
+	})
+	t.Run("EmailLowerCasedAsJavaScript", func(t *testing.T) {
+		// İ lower-cases to i + U+0307 in JavaScript (strings.ToLower: "i̇"
+		// too, but a final Σ only in JavaScript).
+		res, err := e.repo.SignInOAuth(ctx, githubSignIn("sigma", ptr("İΟΔΟΣ@Example.gr")))
+		require.NoError(t, err)
+		assert.Equal(t, "i\u0307οδος@example.gr", *res.User.Email)
+		// A user stored with capitals (Users.Create keeps what it is given)
+		// is not the user of a profile with that email: lookups are exact,
+		// as NextAuth.js's getUserByEmail is.
+		mixed := e.mustUser(t, "Mixed@Example.com")
+		res, err = e.repo.SignInOAuth(ctx, githubSignIn("mixed", ptr("Mixed@Example.com")))
+		require.NoError(t, err)
+		assert.NotEqual(t, mixed.ID, res.User.ID)
+		assert.Equal(t, "mixed@example.com", *res.User.Email)
 	})
 	t.Run("NoEmail", func(t *testing.T) {
 		a, err := e.repo.SignInOAuth(ctx, githubSignIn("2", nil))

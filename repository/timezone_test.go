@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -23,20 +21,17 @@ import (
 	"github.com/gormauth/gormauth/repository"
 )
 
-// Timestamps must be stored as the UTC wall clock and read back as UTC
-// whatever the Go process's local zone and the Postgres session's TimeZone.
-//
-// The process's zone is set the robust way: TestTimeZones re-runs this test
-// binary with TZ=Asia/Tokyo, so time.Local is Tokyo from the start of that
-// process. Assigning time.Local inside this process instead would race with
-// every goroutine that reads it (the connection pools of parallel tests, the
-// race detector would say so) and could leak into other tests if one failed
-// before restoring it.
+// Timestamps must be stored as the wall clock of Options.Location (UTC by
+// default) and read back as the instants they stand for, whatever the Go
+// process's local zone and the Postgres session's TimeZone. TestTimeZones
+// runs in a process with TZ=Asia/Tokyo (testdb.InZone), against sessions
+// set to America/New_York three ways, with Location UTC and
+// Pacific/Auckland.
 
 const (
-	tzChildEnv   = "GORMAUTH_TEST_TIMEZONE_CHILD" // set in the re-run process
 	processZone  = "Asia/Tokyo"
 	databaseZone = "America/New_York"
+	nodeZone     = "Pacific/Auckland" // a NextAuth.js process's zone
 )
 
 // sessionZones are the ways a host can give the Postgres session a TimeZone.
@@ -93,40 +88,24 @@ func openPgx(t *testing.T, dsn string, edit func(*pgx.ConnConfig), opts ...stdli
 }
 
 func TestTimeZones(t *testing.T) {
-	if os.Getenv(tzChildEnv) == "" {
-		runInProcessZone(t)
+	t.Parallel()
+	if !testdb.InZone(t, processZone) {
 		return
 	}
-	name, offset := time.Now().Zone()
-	require.Equal(t, "JST", name, "the re-run process must have TZ=%s", processZone)
-	require.Equal(t, 9*3600, offset)
-	t.Logf("local zone %s", processZone)
 	for _, z := range sessionZones {
-		t.Run(z.name, func(t *testing.T) {
-			t.Parallel()
-			db := z.open(t, testdb.New(t))
-			testdb.Exec(t, db, schemaSQL)
-			var zone string
-			require.NoError(t, db.Raw("SHOW TimeZone").Row().Scan(&zone))
-			require.Equal(t, databaseZone, zone, "the session TimeZone must be set")
-			checkTimeZones(t, db, z.scanZone)
-		})
-	}
-}
-
-// runInProcessZone re-runs TestTimeZones in a child process with
-// TZ=Asia/Tokyo, on this run's server (the child creates its databases
-// through a connection to one made here), and fails if the child fails.
-func runInProcessZone(t *testing.T) {
-	t.Parallel()
-	dsn := testdb.New(t)
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestTimeZones$", "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), "TZ="+processZone, tzChildEnv+"=1", testdb.EnvURL+"="+dsn)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "the run with TZ=%s failed:\n%s", processZone, out)
-	assert.Contains(t, string(out), "local zone "+processZone)
-	for _, z := range sessionZones {
-		assert.Contains(t, string(out), "--- PASS: TestTimeZones/"+z.name+" ", "%s", out)
+		for _, location := range []string{"UTC", nodeZone} {
+			t.Run(z.name+"/"+location, func(t *testing.T) {
+				t.Parallel()
+				loc, err := time.LoadLocation(location)
+				require.NoError(t, err)
+				db := z.open(t, testdb.New(t))
+				testdb.Exec(t, db, schemaSQL)
+				var zone string
+				require.NoError(t, db.Raw("SHOW TimeZone").Row().Scan(&zone))
+				require.Equal(t, databaseZone, zone, "the session TimeZone must be set")
+				checkTimeZones(t, db, z.scanZone, loc)
+			})
+		}
 	}
 }
 
@@ -135,9 +114,9 @@ func runInProcessZone(t *testing.T) {
 // repository must truncate to PostgreSQL's microseconds.
 var tzStart = time.Date(2026, 3, 8, 6, 30, 15, 123456789, time.UTC)
 
-// utcWall is how PostgreSQL prints t stored as UTC wall clock.
-func utcWall(t time.Time) string {
-	return t.UTC().Truncate(time.Microsecond).Format("2006-01-02 15:04:05.999999")
+// wallText is how PostgreSQL prints the wall clock of t in loc, as stored.
+func wallText(t time.Time, loc *time.Location) string {
+	return t.In(loc).Truncate(time.Microsecond).Format("2006-01-02 15:04:05.999999")
 }
 
 // columnText returns a column of the row id of table as PostgreSQL prints
@@ -158,8 +137,9 @@ func assertInstant(t *testing.T, want time.Time, got time.Time, what string) {
 }
 
 // checkTimeZones runs the operations that write and read timestamps on db,
-// whose session TimeZone is not UTC, from a process whose zone is not UTC.
-func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string) {
+// whose session TimeZone is not UTC, from a process whose zone is not UTC,
+// with a repository whose Location is loc.
+func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string, loc *time.Location) {
 	ctx := context.Background()
 	tokyo, err := time.LoadLocation(processZone)
 	require.NoError(t, err)
@@ -167,8 +147,9 @@ func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string) {
 	require.NoError(t, err)
 	c := testdb.NewClock(tzStart)
 	// Like time.Now, the clock answers in the local zone.
-	repo := repository.New(db, repository.Options{Now: func() time.Time { return c.Now().In(time.Local) }})
+	repo := repository.New(db, repository.Options{Now: func() time.Time { return c.Now().In(time.Local) }, Location: loc})
 	now := tzStart.Truncate(time.Microsecond)
+	wall := func(t time.Time) string { return wallText(t, loc) }
 
 	verified := time.Date(2026, 1, 2, 3, 4, 5, 6000, tokyo) // 2026-01-01 18:04:05.000006 UTC
 	u := &models.User{Email: ptr("tz@example.com"), EmailVerified: &verified}
@@ -176,16 +157,16 @@ func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string) {
 	assertInstant(t, now, u.Created, "Users.Create: created")
 	assertInstant(t, now, u.Updated, "Users.Create: updated")
 	assertInstant(t, verified, *u.EmailVerified, "Users.Create: email_verified")
-	assert.Equal(t, utcWall(now), columnText(t, db, "users", "created", u.ID))
-	assert.Equal(t, utcWall(now), columnText(t, db, "users", "updated", u.ID))
-	assert.Equal(t, "2026-01-01 18:04:05.000006", columnText(t, db, "users", "email_verified", u.ID))
+	assert.Equal(t, wall(now), columnText(t, db, "users", "created", u.ID))
+	assert.Equal(t, wall(now), columnText(t, db, "users", "updated", u.ID))
+	assert.Equal(t, wall(verified), columnText(t, db, "users", "email_verified", u.ID))
 
 	s, err := repo.Sessions.Create(ctx, u.ID)
 	require.NoError(t, err)
 	expires := now.Add(repository.DefaultMaxAge)
 	assertInstant(t, expires, s.Expires, "Sessions.Create: expires")
-	assert.Equal(t, utcWall(expires), columnText(t, db, "sessions", "expires", s.ID))
-	assert.Equal(t, utcWall(now), columnText(t, db, "sessions", "created", s.ID))
+	assert.Equal(t, wall(expires), columnText(t, db, "sessions", "expires", s.ID))
+	assert.Equal(t, wall(now), columnText(t, db, "sessions", "created", s.ID))
 	got, err := repo.Sessions.WithUser(ctx, s.SessionToken)
 	require.NoError(t, err)
 	assertInstant(t, expires, got.Expires, "Sessions.WithUser: expires")
@@ -200,19 +181,19 @@ func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string) {
 	assertInstant(t, vExpires, v.Expires, "Verifications.Create: expires")
 	assertInstant(t, now, v.Created, "Verifications.Create: created")
 	assertInstant(t, now, v.Updated, "Verifications.Create: updated")
-	assert.Equal(t, utcWall(vExpires), columnText(t, db, "verification_requests", "expires", v.ID))
-	assert.Equal(t, utcWall(now), columnText(t, db, "verification_requests", "created", v.ID))
+	assert.Equal(t, wall(vExpires), columnText(t, db, "verification_requests", "expires", v.ID))
+	assert.Equal(t, wall(now), columnText(t, db, "verification_requests", "created", v.ID))
 	found, err := repo.Verifications.Find(ctx, st)
 	require.NoError(t, err)
 	assertInstant(t, vExpires, found.Expires, "Verifications.Find: expires")
 
-	tokenExpires := time.Date(2026, 11, 1, 1, 30, 0, 0, newYork) // the repeated hour: 05:30 UTC
+	tokenExpires := time.Date(2026, 11, 1, 1, 30, 0, 0, newYork) // New York's repeated hour: 05:30 UTC
 	a := &models.Account{UserID: u.ID, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: "tz",
 		AccessToken: ptr("gho_tz"), AccessTokenExpires: &tokenExpires}
 	require.NoError(t, repo.Accounts.Link(ctx, a))
 	assertInstant(t, tokenExpires, *a.AccessTokenExpires, "Accounts.Link: access_token_expires")
-	assert.Equal(t, "2026-11-01 05:30:00", columnText(t, db, "accounts", "access_token_expires", a.ID))
-	assert.Equal(t, utcWall(now), columnText(t, db, "accounts", "created", a.ID))
+	assert.Equal(t, wall(tokenExpires), columnText(t, db, "accounts", "access_token_expires", a.ID))
+	assert.Equal(t, wall(now), columnText(t, db, "accounts", "created", a.ID))
 	key := repository.AccountKey{ProviderID: "github", ProviderAccountID: "tz"}
 	acc, err := repo.Accounts.ByKey(ctx, key)
 	require.NoError(t, err)
@@ -222,7 +203,7 @@ func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string) {
 	acc, err = repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "gho_tz2", AccessTokenExpires: &later})
 	require.NoError(t, err)
 	assertInstant(t, later, *acc.AccessTokenExpires, "Accounts.UpdateTokens: access_token_expires")
-	assert.Equal(t, "2027-07-01 00:00:00", columnText(t, db, "accounts", "access_token_expires", a.ID))
+	assert.Equal(t, wall(later), columnText(t, db, "accounts", "access_token_expires", a.ID))
 
 	// Sign-in by email sets email_verified to now in the same statement as
 	// it creates the user.
@@ -233,7 +214,7 @@ func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string) {
 	assertInstant(t, now, *res.User.EmailVerified, "SignInEmail: email_verified")
 	assertInstant(t, now, res.User.Created, "SignInEmail: created")
 	assertInstant(t, now.Add(repository.DefaultMaxAge), res.Session.Expires, "SignInEmail: session expires")
-	assert.Equal(t, utcWall(now), columnText(t, db, "users", "email_verified", res.User.ID))
+	assert.Equal(t, wall(now), columnText(t, db, "users", "email_verified", res.User.ID))
 
 	oauth, err := repo.SignInOAuth(ctx, repository.OAuthSignIn{
 		Account: repository.AccountKey{ProviderID: "google", ProviderAccountID: "tz"}, AccessTokenExpires: &later})
@@ -241,33 +222,58 @@ func checkTimeZones(t *testing.T, db *gorm.DB, scanZone string) {
 	assertInstant(t, now, oauth.User.Created, "SignInOAuth: created")
 	assertInstant(t, now, oauth.User.Updated, "SignInOAuth: updated")
 	assertInstant(t, now.Add(repository.DefaultMaxAge), oauth.Session.Expires, "SignInOAuth: session expires")
-	assert.Equal(t, utcWall(now), columnText(t, db, "users", "created", oauth.User.ID))
+	assert.Equal(t, wall(now), columnText(t, db, "users", "created", oauth.User.ID))
 	acc, err = repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "google", ProviderAccountID: "tz"})
 	require.NoError(t, err)
-	assert.Equal(t, "2027-07-01 00:00:00", columnText(t, db, "accounts", "access_token_expires", acc.ID))
+	assert.Equal(t, wall(later), columnText(t, db, "accounts", "access_token_expires", acc.ID))
 
-	// The sliding expiry writes UTC too.
+	// The sliding expiry writes the wall clock of loc too.
 	c.Advance(repository.DefaultUpdateAge + time.Second)
 	now = now.Add(repository.DefaultUpdateAge + time.Second)
+	require.True(t, repo.Sessions.Due(s))
 	wrote, err := repo.Sessions.Refresh(ctx, s)
 	require.NoError(t, err)
 	require.True(t, wrote)
 	expires = now.Add(repository.DefaultMaxAge)
 	assertInstant(t, expires, s.Expires, "Sessions.Refresh: expires")
-	assert.Equal(t, utcWall(expires), columnText(t, db, "sessions", "expires", s.ID))
-	assert.Equal(t, utcWall(now), columnText(t, db, "sessions", "updated", s.ID))
+	assert.Equal(t, wall(expires), columnText(t, db, "sessions", "expires", s.ID))
+	assert.Equal(t, wall(now), columnText(t, db, "sessions", "updated", s.ID))
+	require.False(t, repo.Sessions.Due(s))
 
-	// A row as NextAuth.js writes it (UTC wall clock) reads as that instant.
+	// A row as NextAuth.js writes it (the wall clock of its zone) reads as
+	// the instant that wall clock shows in loc.
 	require.NoError(t, db.Exec(`INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
 		VALUES (?, '2126-11-02 18:28:08.983', 'nextauth-written', 'nextauth-access', '2026-11-26 18:28:08.986957', '2026-11-26 18:28:08.986957')`,
 		u.ID).Error)
 	na, err := repo.Sessions.WithUser(ctx, "nextauth-written")
 	require.NoError(t, err)
-	assertInstant(t, time.Date(2126, 11, 2, 18, 28, 8, 983000000, time.UTC), na.Expires, "NextAuth.js row: expires")
-	assertInstant(t, time.Date(2026, 11, 26, 18, 28, 8, 986957000, time.UTC), na.Created, "NextAuth.js row: created")
+	assertInstant(t, time.Date(2126, 11, 2, 18, 28, 8, 983000000, loc), na.Expires, "NextAuth.js row: expires")
+	assertInstant(t, time.Date(2026, 11, 26, 18, 28, 8, 986957000, loc), na.Created, "NextAuth.js row: created")
 
-	// The driver really labels values with scanZone: without the
-	// repository's normalisation these reads would be hours off.
+	// Wall clocks that a zone skips or shows twice: the hour New York skips
+	// (a driver that turned the stored value into a time in the DSN's zone
+	// would move it), the hour Auckland skips and the hour it shows twice,
+	// read as JavaScript reads them.
+	require.NoError(t, db.Exec(`UPDATE accounts SET access_token_expires = '2026-03-08 02:30:00',
+		created = '2026-09-27 02:30:00', updated = '2027-04-04 02:30:00' WHERE id = ?`, a.ID).Error)
+	acc, err = repo.Accounts.ByKey(ctx, key)
+	require.NoError(t, err)
+	want := [3]time.Time{ // UTC: the wall clocks as they are
+		time.Date(2026, 3, 8, 2, 30, 0, 0, time.UTC), time.Date(2026, 9, 27, 2, 30, 0, 0, time.UTC),
+		time.Date(2027, 4, 4, 2, 30, 0, 0, time.UTC)}
+	if loc.String() == nodeZone {
+		want = [3]time.Time{
+			time.Date(2026, 3, 7, 13, 30, 0, 0, time.UTC),  // NZDT, +13
+			time.Date(2026, 9, 26, 14, 30, 0, 0, time.UTC), // skipped: NZST (+12), the offset before
+			time.Date(2027, 4, 3, 13, 30, 0, 0, time.UTC),  // shown twice: the first, NZDT (+13)
+		}
+	}
+	assertInstant(t, want[0], *acc.AccessTokenExpires, "a wall clock New York skips")
+	assertInstant(t, want[1], acc.Created, "a wall clock Auckland skips")
+	assertInstant(t, want[2], acc.Updated, "a wall clock Auckland shows twice")
+
+	// The driver really labels values with scanZone: read naively, these
+	// values would be hours off, or an hour off in the hour it skips.
 	var raw time.Time
 	require.NoError(t, db.Raw("SELECT expires FROM sessions WHERE id = ?", s.ID).Row().Scan(&raw))
 	assert.Equal(t, scanZone, raw.Location().String())

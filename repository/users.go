@@ -13,29 +13,35 @@ import (
 // Users reads and writes the users table. Get it from Repository.Users.
 type Users struct{ c *core }
 
-func checkUser(op string, u *models.User) error {
+func (s *Users) check(op string, u *models.User) error {
 	if u == nil {
 		return invalid(op, "nil user")
 	}
 	if u.Email != nil && *u.Email == "" {
 		return invalid(op, "email is empty (nil means no email)")
 	}
-	return check(op,
+	if err := check(op,
 		opt("name", u.Name, MaxNameLen),
 		opt("email", u.Email, MaxEmailLen),
-		opt("image", u.Image, MaxImageLen))
+		opt("image", u.Image, MaxImageLen)); err != nil {
+		return err
+	}
+	return s.c.checkTime(op, "email verified", u.EmailVerified)
 }
 
 // Create inserts u and sets its ID, Created and Updated. u.ID must be 0.
-// The email is stored as given (NextAuth.js lower-cases only the addresses
-// of email sign-in). It returns ErrAlreadyExists if another user has the
-// same email.
+// The email is stored exactly as given: NextAuth.js's adapter does the same,
+// and its sign-in flows (like SignInOAuth and SignInEmail here) lower-case
+// an address before they create a user with it; pass LowerEmail(address)
+// for a user that signs in by email. EmailVerified is stored at microsecond
+// precision, and u is given the values as they read back. It returns
+// ErrAlreadyExists if another user has the same email.
 func (s *Users) Create(ctx context.Context, u *models.User) error {
 	const op = "Users.Create"
 	if err := ctxError(op, ctx); err != nil {
 		return err
 	}
-	if err := checkUser(op, u); err != nil {
+	if err := s.check(op, u); err != nil {
 		return err
 	}
 	if u.ID != 0 {
@@ -43,11 +49,13 @@ func (s *Users) Create(ctx context.Context, u *models.User) error {
 	}
 	now := s.c.now()
 	row := *u
-	row.Created, row.Updated = now, now
-	row.EmailVerified = utcPtr(u.EmailVerified)
+	row.Created, row.Updated = s.c.wall(now), s.c.wall(now)
+	row.EmailVerified = s.c.wallPtr(u.EmailVerified)
 	if err := s.c.conn(ctx).Omit(clause.Associations).Create(&row).Error; err != nil {
 		return dbError(op, err)
 	}
+	row.Created, row.Updated = s.c.stored(now), s.c.stored(now)
+	row.EmailVerified = s.c.storedPtr(u.EmailVerified)
 	*u = row
 	return nil
 }
@@ -62,20 +70,21 @@ func (s *Users) ByID(ctx context.Context, id int32) (*models.User, error) {
 		return nil, err
 	}
 	var u models.User
-	if err := findOne(s.c.conn(ctx).Where("id = ?", id), &u); err != nil {
+	if err := findOne(s.c.conn(ctx).Raw(`SELECT `+userColumns+` FROM users WHERE id = ?`, id), &u); err != nil {
 		return nil, dbError(op, err)
 	}
-	return &u, nil
+	return s.c.readUser(&u), nil
 }
 
 // ByEmail returns the user whose email is exactly email, or ErrNotFound.
 //
-// The match is case-sensitive, as NextAuth.js's getUserByEmail and the
-// unique constraint on users.email are: "Alice@example.com" does not find
-// "alice@example.com". Email sign-in lower-cases the address before it looks
-// the user up, so users created by email sign-in have lower-case addresses;
-// addresses that came from an OAuth profile are stored as the provider gave
-// them.
+// The match is exact, as NextAuth.js's getUserByEmail and the unique
+// constraint on users.email are: "Alice@example.com" does not find
+// "alice@example.com". Both sign-in flows lower-case the address (the OAuth
+// profile's email and the email sign-in identifier, with JavaScript's
+// toLowerCase) before they look a user up or create one, as NextAuth.js
+// does, so users created by signing in have lower-case addresses: to find
+// a user as a sign-in would, pass LowerEmail(address).
 func (s *Users) ByEmail(ctx context.Context, email string) (*models.User, error) {
 	const op = "Users.ByEmail"
 	if err := ctxError(op, ctx); err != nil {
@@ -85,10 +94,10 @@ func (s *Users) ByEmail(ctx context.Context, email string) (*models.User, error)
 		return nil, err
 	}
 	var u models.User
-	if err := findOne(s.c.conn(ctx).Where("email = ?", email), &u); err != nil {
+	if err := findOne(s.c.conn(ctx).Raw(`SELECT `+userColumns+` FROM users WHERE email = ?`, email), &u); err != nil {
 		return nil, dbError(op, err)
 	}
-	return &u, nil
+	return s.c.readUser(&u), nil
 }
 
 // ByAccount returns the user to whom the provider account key is linked,
@@ -102,22 +111,24 @@ func (s *Users) ByAccount(ctx context.Context, key AccountKey) (*models.User, er
 		return nil, err
 	}
 	var u models.User
-	err := findOne(s.c.conn(ctx).Where("id = (SELECT user_id FROM accounts WHERE compound_id = ?)", key.CompoundID()), &u)
+	err := findOne(s.c.conn(ctx).Raw(`SELECT `+userColumns+` FROM users
+		WHERE id = (SELECT user_id FROM accounts WHERE compound_id = ?)`, key.CompoundID()), &u)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	return &u, nil
+	return s.c.readUser(&u), nil
 }
 
-// Update writes u's Name, Email, EmailVerified and Image to the row with
-// u.ID and sets u.Updated. It returns ErrNotFound if there is no such user
+// Update writes u's Name, Email (as given, like Create), EmailVerified and
+// Image to the row with u.ID and sets u.Updated; u's times are given the
+// values as they read back. It returns ErrNotFound if there is no such user
 // and ErrAlreadyExists if the email belongs to another user.
 func (s *Users) Update(ctx context.Context, u *models.User) error {
 	const op = "Users.Update"
 	if err := ctxError(op, ctx); err != nil {
 		return err
 	}
-	if err := checkUser(op, u); err != nil {
+	if err := s.check(op, u); err != nil {
 		return err
 	}
 	if err := checkID(op, "user id", u.ID); err != nil {
@@ -127,9 +138,9 @@ func (s *Users) Update(ctx context.Context, u *models.User) error {
 	res := s.c.conn(ctx).Model(&models.User{}).Where("id = ?", u.ID).Updates(map[string]any{
 		"name":           u.Name,
 		"email":          u.Email,
-		"email_verified": utcPtr(u.EmailVerified),
+		"email_verified": s.c.wallPtr(u.EmailVerified),
 		"image":          u.Image,
-		"updated":        now,
+		"updated":        s.c.wall(now),
 	})
 	if res.Error != nil {
 		return dbError(op, res.Error)
@@ -137,8 +148,8 @@ func (s *Users) Update(ctx context.Context, u *models.User) error {
 	if res.RowsAffected == 0 {
 		return notFound(op)
 	}
-	u.Updated = now
-	u.EmailVerified = utcPtr(u.EmailVerified)
+	u.Updated = s.c.stored(now)
+	u.EmailVerified = s.c.storedPtr(u.EmailVerified)
 	return nil
 }
 

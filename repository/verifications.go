@@ -11,9 +11,9 @@ import (
 // secret: a struct, so the three strings cannot be swapped by mistake.
 type SignInToken struct {
 	// Identifier is the email address. It is lower-cased as NextAuth.js
-	// does (JavaScript's toLowerCase, whose full Unicode mapping differs from
-	// strings.ToLower for İ and a word-final Σ) before it is stored or
-	// compared.
+	// does (LowerEmail: JavaScript's toLowerCase, whose full Unicode mapping
+	// differs from strings.ToLower for İ and a word-final Σ) before it is
+	// stored or compared; MaxEmailLen applies to the lower-cased address.
 	Identifier string
 	// Token is the plain token sent in the link. It is never stored: the
 	// row holds models.HashToken(Token, Secret).
@@ -23,19 +23,25 @@ type SignInToken struct {
 	Secret string
 }
 
-func (t SignInToken) check(op string) error {
-	return check(op,
-		field{name: "identifier", value: t.Identifier, max: MaxEmailLen},
+// key checks t and returns what its row is found by: the lower-cased
+// identifier and the hash of token and secret.
+func (t SignInToken) key(op string) (identifier, hash string, err error) {
+	if err := check(op,
 		field{name: "token", value: t.Token, max: MaxTokenLen},
-		field{name: "secret", value: t.Secret, max: MaxSecretLen, optional: true})
+		field{name: "secret", value: t.Secret, max: MaxSecretLen, optional: true}); err != nil {
+		return "", "", err
+	}
+	identifier, err = lowerEmail(op, "identifier", t.Identifier)
+	if err != nil {
+		return "", "", err
+	}
+	return identifier, models.HashToken(t.Token, t.Secret), nil
 }
-
-func (t SignInToken) identifier() string { return lowerJS(t.Identifier) }
-func (t SignInToken) hash() string       { return models.HashToken(t.Token, t.Secret) }
 
 // Verifications reads and writes the verification_requests table: email
 // sign-in tokens. Get it from Repository.Verifications. A token is valid
-// while now ≤ expires; expired tokens are never returned.
+// while now ≤ expires; expired tokens are never returned. Returned rows
+// hold the instants their columns stand for in Options.Location.
 type Verifications struct{ c *core }
 
 // Create stores a sign-in token valid for maxAge (DefaultVerificationMaxAge
@@ -47,7 +53,8 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 	if err := ctxError(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := t.check(op); err != nil {
+	identifier, hash, err := t.key(op)
+	if err != nil {
 		return nil, err
 	}
 	if maxAge < 0 {
@@ -57,16 +64,18 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 		maxAge = DefaultVerificationMaxAge
 	}
 	now := v.c.now()
+	expires := now.Add(maxAge)
 	row := &models.VerificationRequest{
-		Identifier: t.identifier(),
-		Token:      t.hash(),
-		Expires:    now.Add(maxAge),
-		Created:    now,
-		Updated:    now,
+		Identifier: identifier,
+		Token:      hash,
+		Expires:    v.c.wall(expires),
+		Created:    v.c.wall(now),
+		Updated:    v.c.wall(now),
 	}
 	if err := v.c.conn(ctx).Create(row).Error; err != nil {
 		return nil, dbError(op, err)
 	}
+	row.Expires, row.Created, row.Updated = v.c.stored(expires), v.c.stored(now), v.c.stored(now)
 	return row, nil
 }
 
@@ -77,13 +86,18 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*models.Verifi
 	if err := ctxError(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := t.check(op); err != nil {
+	identifier, hash, err := t.key(op)
+	if err != nil {
 		return nil, err
 	}
 	var row models.VerificationRequest
-	err := findOne(v.c.conn(ctx).Where("identifer = ? AND token = ? AND expires >= ?", t.identifier(), t.hash(), v.c.now()), &row)
+	err = findOne(v.c.conn(ctx).Raw(`SELECT `+verificationColumns+` FROM verification_requests
+		WHERE identifer = ? AND token = ?`, identifier, hash), &row)
 	if err != nil {
 		return nil, dbError(op, err)
+	}
+	if expired(v.c.readVerification(&row).Expires, v.c.now()) {
+		return nil, notFound(op)
 	}
 	return &row, nil
 }
@@ -97,10 +111,11 @@ func (v *Verifications) Use(ctx context.Context, t SignInToken) (*models.Verific
 	if err := ctxError(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := t.check(op); err != nil {
+	identifier, hash, err := t.key(op)
+	if err != nil {
 		return nil, err
 	}
-	row, err := useToken(v.c.conn(ctx), t, v.c.now())
+	row, err := useToken(v.c, v.c.conn(ctx), identifier, hash, v.c.now())
 	if err != nil {
 		return nil, dbError(op, err)
 	}
@@ -116,10 +131,11 @@ func (v *Verifications) Delete(ctx context.Context, t SignInToken) error {
 	if err := ctxError(op, ctx); err != nil {
 		return err
 	}
-	if err := t.check(op); err != nil {
+	identifier, hash, err := t.key(op)
+	if err != nil {
 		return err
 	}
-	res := v.c.conn(ctx).Where("identifer = ? AND token = ?", t.identifier(), t.hash()).
+	res := v.c.conn(ctx).Where("identifer = ? AND token = ?", identifier, hash).
 		Delete(&models.VerificationRequest{})
 	if res.Error != nil {
 		return dbError(op, res.Error)
@@ -137,5 +153,5 @@ func (v *Verifications) DeleteExpired(ctx context.Context, batchSize int) (int64
 	if err := ctxError(op, ctx); err != nil {
 		return 0, err
 	}
-	return deleteExpired(ctx, v.c.conn(ctx), op, models.VerificationRequestsTable, v.c.now(), batchSize)
+	return deleteExpired(ctx, v.c, v.c.conn(ctx), op, models.VerificationRequestsTable, batchSize)
 }

@@ -1,0 +1,121 @@
+package repository
+
+import (
+	"time"
+
+	"github.com/gormauth/gormauth/internal/wallclock"
+	"github.com/gormauth/gormauth/models"
+)
+
+// The timestamp columns are timestamp without time zone and hold the wall
+// clock of Options.Location. The repository writes c.wall(t) for an instant
+// t, bound as a time labelled UTC so that every driver and protocol mode
+// writes its fields unchanged.
+//
+// It reads them with the column lists below: each timestamp AT TIME ZONE
+// 'UTC', a timestamp with time zone whose UTC clock is the stored wall clock.
+// Neither the session's TimeZone nor a scan location the driver was given (a
+// TimeZone in the gorm DSN) moves such a value; a driver that turned the wall
+// clock itself into a time in its zone would lose the hour that zone skips.
+// c.instant turns the value read into the instant it stands for. Reads skip
+// GORM's hooks, whose Normalize would relabel those values.
+const (
+	userColumns = `id, name, email, email_verified AT TIME ZONE 'UTC' AS email_verified, image,
+		created AT TIME ZONE 'UTC' AS created, updated AT TIME ZONE 'UTC' AS updated`
+	accountColumns = `id, compound_id, user_id, provider_type, provider_id, provider_account_id,
+		refresh_token, access_token, access_token_expires AT TIME ZONE 'UTC' AS access_token_expires,
+		created AT TIME ZONE 'UTC' AS created, updated AT TIME ZONE 'UTC' AS updated`
+	sessionColumns = `id, user_id, expires AT TIME ZONE 'UTC' AS expires, session_token, access_token,
+		created AT TIME ZONE 'UTC' AS created, updated AT TIME ZONE 'UTC' AS updated`
+	verificationColumns = `id, identifer, token, expires AT TIME ZONE 'UTC' AS expires,
+		created AT TIME ZONE 'UTC' AS created, updated AT TIME ZONE 'UTC' AS updated`
+)
+
+// now returns the current instant at the microsecond precision PostgreSQL
+// stores, in UTC.
+func (c *core) now() time.Time {
+	return c.opts.Now().UTC().Truncate(time.Microsecond)
+}
+
+// wall returns the value a timestamp column holds for the instant t.
+func (c *core) wall(t time.Time) time.Time {
+	return wallclock.Of(t, c.opts.Location)
+}
+
+// wallPtr is wall for a nullable column.
+func (c *core) wallPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	w := c.wall(*t)
+	return &w
+}
+
+// stored returns the instant that reading back c.wall(t) gives: t at
+// microsecond precision, or an hour earlier when Location shows its wall
+// clock twice (the first is read back, as JavaScript does).
+func (c *core) stored(t time.Time) time.Time {
+	return wallclock.Instant(c.wall(t), c.opts.Location)
+}
+
+// storedPtr is stored for a nullable column.
+func (c *core) storedPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	s := c.stored(*t)
+	return &s
+}
+
+// instants replaces each value read with one of the column lists by the
+// instant it stands for, in UTC. Nil pointers are skipped.
+func (c *core) instants(ts ...*time.Time) {
+	for _, t := range ts {
+		if t != nil {
+			*t = wallclock.Instant(t.UTC(), c.opts.Location)
+		}
+	}
+}
+
+// The read… methods apply instants to every timestamp of a row read with
+// its column list, and return the row.
+
+func (c *core) readUser(u *models.User) *models.User {
+	if u != nil {
+		c.instants(u.EmailVerified, &u.Created, &u.Updated)
+	}
+	return u
+}
+
+func (c *core) readAccount(a *models.Account) *models.Account {
+	c.instants(a.AccessTokenExpires, &a.Created, &a.Updated)
+	return a
+}
+
+func (c *core) readSession(s *models.Session) *models.Session {
+	c.instants(&s.Expires, &s.Created, &s.Updated)
+	c.readUser(s.User)
+	return s
+}
+
+func (c *core) readVerification(v *models.VerificationRequest) *models.VerificationRequest {
+	c.instants(&v.Expires, &v.Created, &v.Updated)
+	return v
+}
+
+// expired reports whether a row that expires at the instant expires has
+// expired at now: NextAuth.js keeps a session or sign-in token while
+// now ≤ expires.
+func expired(expires, now time.Time) bool {
+	return now.After(expires)
+}
+
+// checkTime rejects a time that a timestamp column cannot hold in
+// Location: before 4713 BC or after 294276 AD on that zone's wall clock.
+// Anything else is stored at microsecond precision, rounded down.
+func (c *core) checkTime(op, name string, t *time.Time) error {
+	if t == nil || wallclock.InRange(c.wall(*t)) {
+		return nil
+	}
+	return invalid(op, "%s is outside what a timestamp column holds (4713 BC to 294276 AD on the wall clock of %s)", name, c.opts.Location)
+}
