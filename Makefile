@@ -27,10 +27,14 @@ run quickstart:
 	scripts/setup.sh run
 	$(GO) run ./examples/quickstart
 
-## lint: gofmt and go vet must be silent
+# staticcheck, run at a pinned version from the module proxy.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+## lint: gofmt, go vet and staticcheck must be silent
 lint:
 	@files="$$(gofmt -l .)"; if [ -n "$$files" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 ## bench: the benchmarks, against PostgreSQL
 bench: setup

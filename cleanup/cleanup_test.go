@@ -128,6 +128,40 @@ func TestOnce(t *testing.T) {
 	})
 }
 
+// TestOnceLocation: with the columns holding Auckland's wall clock (beside
+// NextAuth.js running there), what has expired in absolute terms is
+// deleted, and what has not is kept, to the microsecond.
+func TestOnceLocation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	auckland, err := time.LoadLocation("Pacific/Auckland")
+	require.NoError(t, err)
+	e := newEnv(t)
+	seed := repository.New(e.db, repository.Options{Now: func() time.Time { return start }, Location: auckland})
+	repo := repository.New(e.db, repository.Options{Now: e.clock.Now, Location: auckland})
+	e.mustRows(t, seed, 2) // expire start + 30 days (sessions) and start + 1 day (tokens)
+
+	e.clock.Advance(repository.DefaultVerificationMaxAge) // the tokens' last valid instant
+	res := cleanup.Once(ctx, repo, 0)
+	require.NoError(t, res.Err)
+	assert.Zero(t, res.Verifications, "valid while now ≤ expires")
+	e.clock.Advance(time.Microsecond)
+	res = cleanup.Once(ctx, repo, 0)
+	require.NoError(t, res.Err)
+	assert.Equal(t, int64(2), res.Verifications)
+	assert.Zero(t, res.Sessions)
+
+	// Read as UTC, Auckland's wall clock is 13 hours ahead: a repository
+	// without Location would keep the expired sessions half a day.
+	e.clock.Advance(repository.DefaultMaxAge - repository.DefaultVerificationMaxAge)
+	res = cleanup.Once(ctx, repository.New(e.db, repository.Options{Now: e.clock.Now}), 0)
+	require.NoError(t, res.Err)
+	assert.Zero(t, res.Sessions, "UTC's view: not yet expired")
+	res = cleanup.Once(ctx, repo, 0)
+	require.NoError(t, res.Err)
+	assert.Equal(t, int64(2), res.Sessions)
+}
+
 func TestRun(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

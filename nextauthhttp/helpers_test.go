@@ -58,10 +58,18 @@ func (b *syncBuffer) String() string {
 // middleware, configured by opts, around meHandler.
 func newEnv(t testing.TB, opts nextauthhttp.Options) *env {
 	t.Helper()
+	return newEnvRepo(t, opts, repository.Options{})
+}
+
+// newEnvRepo is newEnv with a repository configured by repoOpts (its Now is
+// the env's clock).
+func newEnvRepo(t testing.TB, opts nextauthhttp.Options, repoOpts repository.Options) *env {
+	t.Helper()
 	e := &env{clock: testdb.NewClock(start), log: &syncBuffer{}}
 	e.db, e.tracer = testdb.OpenTraced(t, testdb.New(t))
 	migrate(t, e.db)
-	e.repo = repository.New(e.db, repository.Options{Now: e.clock.Now})
+	repoOpts.Now = e.clock.Now
+	e.repo = repository.New(e.db, repoOpts)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(e.log, nil))
 	}

@@ -267,6 +267,41 @@ func TestMiddlewareSlidingExpiry(t *testing.T) {
 	})
 }
 
+// TestMiddlewareLocation: beside NextAuth.js running in Auckland, whose
+// rows hold Auckland's wall clock, the middleware decides expiry and the
+// sliding expiry in absolute terms and sends the cookie with the instant the
+// session now ends.
+func TestMiddlewareLocation(t *testing.T) {
+	t.Parallel()
+	auckland, err := time.LoadLocation("Pacific/Auckland")
+	require.NoError(t, err)
+	e := newEnvRepo(t, nextauthhttp.Options{}, repository.Options{Location: auckland})
+	u, _ := e.mustSession(t, "auckland@example.com")
+	now := e.clock.Now()
+	insert := func(token string, expires time.Time) {
+		t.Helper()
+		wall := expires.In(auckland).Format("2006-01-02 15:04:05") // as NextAuth.js in Auckland writes it
+		require.NoError(t, e.db.Exec(`INSERT INTO sessions (user_id, expires, session_token, access_token)
+			VALUES (?, ?::timestamp, ?, ?)`, u.ID, wall, token, token+"-access").Error)
+	}
+	fresh := strings.Repeat("a", 64)
+	insert(fresh, now.Add(6*time.Hour)) // 6 hours left, last extended 29.75 days ago: due
+	gone := strings.Repeat("b", 64)
+	insert(gone, now.Add(-time.Hour)) // expired an hour ago
+
+	w := e.get(plain(fresh))
+	decodeMe(t, w)
+	want := now.Add(repository.DefaultMaxAge)
+	c := w.Result().Cookies()
+	require.Len(t, c, 1, "extended, and the cookie sent again")
+	assert.Equal(t, want.Unix(), c[0].Expires.Unix(), "the cookie expires at the instant, %s", want)
+	var stored string
+	require.NoError(t, e.db.Raw("SELECT expires::text FROM sessions WHERE session_token = ?", fresh).Row().Scan(&stored))
+	assert.Equal(t, want.In(auckland).Format("2006-01-02 15:04:05"), stored, "Auckland's wall clock")
+
+	assertUnauthorized(t, e.get(plain(gone)))
+}
+
 func TestMiddlewareNoCookieRefresh(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nextauthhttp.Options{NoCookieRefresh: true})

@@ -3,6 +3,7 @@ package testdb
 import (
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 // zoneChildEnv names the test a child process of InZone runs.
 const zoneChildEnv = "GORMAUTH_TEST_ZONE_CHILD"
 
-// InZone runs the calling top-level test again in a child process whose
+// InZone runs the calling test (or subtest) again in a child process whose
 // local time zone (TZ) is zone, against this run's server, and reports
 // whether the caller is that child:
 //
@@ -43,7 +44,11 @@ func InZone(t *testing.T, zone string) bool {
 	if admin == nil {
 		t.Fatal("testdb: call testdb.Main(m) from TestMain")
 	}
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^"+t.Name()+"$", "-test.v", "-test.count=1")
+	var run []string // ^TestX$/^Sub$: this test alone
+	for _, name := range strings.Split(t.Name(), "/") {
+		run = append(run, "^"+regexp.QuoteMeta(name)+"$")
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run="+strings.Join(run, "/"), "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), "TZ="+zone, zoneChildEnv+"="+t.Name(), EnvURL+"="+adminURL)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "the run with TZ=%s failed:\n%s", zone, out)

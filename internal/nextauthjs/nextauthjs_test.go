@@ -1,4 +1,4 @@
-package nextauthsync
+package nextauthjs
 
 import "testing"
 
