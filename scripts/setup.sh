@@ -9,9 +9,10 @@
 #     from https://go.dev/dl/ into /usr/local/go.
 #   - a C compiler (gcc), which go test -race needs (the race detector
 #     uses cgo); only in test mode.
-#   - Node.js and npm, with which a test runs NextAuth.js's own adapter
-#     (internal/nextauthsync; its npm ci needs the npm registry); only in
-#     test mode.
+#   - Node.js and npm, with which tests run NextAuth.js's own adapter and
+#     request handler (internal/nextauthjs; its npm ci needs the npm
+#     registry) and compare lower-casing and local time with JavaScript's;
+#     only in test mode.
 #   - PostgreSQL's server binaries (initdb, pg_ctl, postgres), from which the
 #     tests and examples start a throwaway server of their own; and, when
 #     running as root, the "postgres" OS user the server then runs as.
@@ -161,10 +162,10 @@ ensure_cc() {
 
 ensure_node() {
 	if command -v node >/dev/null && command -v npm >/dev/null; then
-		say "Node.js $(node --version) and npm $(npm --version) for the NextAuth.js synchronize test: ok"
+		say "Node.js $(node --version) and npm $(npm --version) for the tests that run NextAuth.js and compare with JavaScript: ok"
 		return
 	fi
-	say "no node or npm: the NextAuth.js synchronize test runs NextAuth.js's own adapter with them"
+	say "no node or npm: the tests run NextAuth.js (adapter, handler) and compare with JavaScript with them"
 	apt_install nodejs npm || die "install Node.js and npm (Debian/Ubuntu: apt-get install -y nodejs npm)"
 }
 
