@@ -18,4 +18,5 @@ require (
 	github.com/jinzhu/now v1.1.5 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/sync v0.22.0 // indirect
+	gorm.io/plugin/dbresolver v1.6.2 // indirect
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/models"
 )
 
@@ -70,7 +71,7 @@ func (s *Accounts) Link(ctx context.Context, a *models.Account) error {
 	row := *a
 	row.User = nil
 	row.CompoundID = models.CompoundID(a.ProviderID, a.ProviderAccountID)
-	if err := link(s.c, s.c.conn(ctx), &row, s.c.now()); err != nil {
+	if err := link(ctx, s.c, s.c.x.On(sqlexec.Primary), &row, s.c.now()); err != nil {
 		return dbError(op, err)
 	}
 	if row.ID == 0 {
@@ -94,8 +95,13 @@ func (s *Accounts) ByCompoundID(ctx context.Context, id string) (*models.Account
 
 func (s *Accounts) byCompoundID(ctx context.Context, op, id string) (*models.Account, error) {
 	var a models.Account
-	if err := findOne(s.c.conn(ctx).Raw(`SELECT `+accountColumns+` FROM accounts WHERE compound_id = ?`, id), &a); err != nil {
+	found, err := s.c.x.QueryRow(ctx, sqlexec.ReplicaOrPrimary, `SELECT `+accountColumns+` FROM accounts WHERE compound_id = $1`,
+		[]any{id}, accountFields(&a)...)
+	if err != nil {
 		return nil, dbError(op, err)
+	}
+	if !found {
+		return nil, notFound(op)
 	}
 	return s.c.readAccount(&a), nil
 }
@@ -123,12 +129,17 @@ func (s *Accounts) ListByUser(ctx context.Context, userID int32) ([]models.Accou
 		return nil, err
 	}
 	accounts := []models.Account{}
-	err := s.c.conn(ctx).Raw(`SELECT `+accountColumns+` FROM accounts WHERE user_id = ? ORDER BY id`, userID).Find(&accounts).Error
+	err := s.c.x.Query(ctx, sqlexec.Replica, `SELECT `+accountColumns+` FROM accounts WHERE user_id = $1 ORDER BY id`,
+		[]any{userID}, func(r sqlexec.Scanner) error {
+			var a models.Account
+			if err := r.Scan(accountFields(&a)...); err != nil {
+				return err
+			}
+			accounts = append(accounts, *s.c.readAccount(&a))
+			return nil
+		})
 	if err != nil {
 		return nil, dbError(op, err)
-	}
-	for i := range accounts {
-		s.c.readAccount(&accounts[i])
 	}
 	return accounts, nil
 }
@@ -142,11 +153,11 @@ func (s *Accounts) Unlink(ctx context.Context, key AccountKey) error {
 	if err := key.check(op); err != nil {
 		return err
 	}
-	res := s.c.conn(ctx).Where("compound_id = ?", key.CompoundID()).Delete(&models.Account{})
-	if res.Error != nil {
-		return dbError(op, res.Error)
+	n, err := s.c.x.Exec(ctx, `DELETE FROM accounts WHERE compound_id = $1`, key.CompoundID())
+	if err != nil {
+		return dbError(op, err)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return notFound(op)
 	}
 	return nil
@@ -183,21 +194,18 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 	if err := s.c.checkTime(op, "access token expiry", t.AccessTokenExpires); err != nil {
 		return nil, err
 	}
-	var rows []models.Account
-	err := s.c.conn(ctx).Raw(`UPDATE accounts SET access_token = @access, access_token_expires = CAST(@expires AS timestamp),
-		refresh_token = COALESCE(CAST(@refresh AS text), refresh_token), updated = CAST(@now AS timestamp)
-		WHERE compound_id = @compound RETURNING `+accountColumns, map[string]any{
-		"access":   t.AccessToken,
-		"expires":  s.c.wallPtr(t.AccessTokenExpires),
-		"refresh":  t.RefreshToken,
-		"now":      s.c.wall(s.c.now()),
-		"compound": key.CompoundID(),
-	}).Find(&rows).Error
+	c := s.c
+	var a models.Account
+	found, err := c.x.QueryRow(ctx, sqlexec.Primary, `UPDATE accounts SET access_token = $1,
+		access_token_expires = $2::timestamp, refresh_token = COALESCE($3::text, refresh_token), updated = $4::timestamp
+		WHERE compound_id = $5 RETURNING `+accountColumns,
+		[]any{t.AccessToken, c.wallPtr(t.AccessTokenExpires), t.RefreshToken, c.wall(c.now()), key.CompoundID()},
+		accountFields(&a)...)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if len(rows) == 0 {
+	if !found {
 		return nil, notFound(op)
 	}
-	return s.c.readAccount(&rows[0]), nil
+	return c.readAccount(&a), nil
 }

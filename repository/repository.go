@@ -10,6 +10,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/gormauth/gormauth/internal/sqlexec"
 )
 
 // Defaults of Options, the same as NextAuth.js's.
@@ -44,6 +46,15 @@ type Options struct {
 	// skips or shows twice (when clocks change) is read as JavaScript's Date
 	// reads it: with the UTC offset in effect before the change.
 	Location *time.Location
+	// StrictRevocation makes session lookups (Sessions.WithUser, ByToken,
+	// ByAccessToken, and so the middleware) read from the primary only,
+	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver).
+	// By default they read where reads go, and a session that was deleted
+	// (signed out, signed out everywhere, its user deleted) or that expired
+	// early keeps authenticating on a replica until the replica has applied
+	// the deletion: for as long as the replica lags behind the primary.
+	// Without replicas it changes nothing.
+	StrictRevocation bool
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -85,8 +96,24 @@ type Repository struct {
 
 // core is what every group of methods shares.
 type core struct {
-	db   *gorm.DB
+	db   *gorm.DB     // the caller's, prepared (see prepare)
+	x    *sqlexec.DB  // runs the statements on db's connections
 	opts Options
+}
+
+func newCore(db *gorm.DB, opts Options) *core {
+	db = prepare(db)
+	return &core{db: db, x: sqlexec.New(db), opts: opts}
+}
+
+// sessionRoute is where session lookups read: where reads go, and the
+// primary when nothing is found there; the primary alone with
+// StrictRevocation.
+func (c *core) sessionRoute() sqlexec.Route {
+	if c.opts.StrictRevocation {
+		return sqlexec.Primary
+	}
+	return sqlexec.ReplicaOrPrimary
 }
 
 // New returns a Repository on db. It panics if opts are inconsistent (see
@@ -112,7 +139,7 @@ func NewChecked(db *gorm.DB, opts Options) (*Repository, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newRepository(&core{db: prepare(db), opts: o}), nil
+	return newRepository(newCore(db, o)), nil
 }
 
 func newRepository(c *core) *Repository {
@@ -142,7 +169,7 @@ func prepare(db *gorm.DB) *gorm.DB {
 // go on: "create, and on ErrAlreadyExists look it up" does not work inside a
 // transaction. The sign-in flows use savepoints and need no such care.
 func (r *Repository) WithTx(tx *gorm.DB) *Repository {
-	return newRepository(&core{db: prepare(tx), opts: r.core.opts})
+	return newRepository(newCore(tx, r.core.opts))
 }
 
 // Transaction runs fn with a Repository bound to a new transaction, and
@@ -153,19 +180,29 @@ func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) er
 		return err
 	}
 	return r.core.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(newRepository(&core{db: tx, opts: r.core.opts}))
+		return fn(newRepository(newCore(tx, r.core.opts)))
 	})
 }
 
 // Options returns the repository's options with the defaults filled in.
 func (r *Repository) Options() Options { return r.core.opts }
 
+// Strict returns a Repository on the same database whose session lookups
+// read from the primary only (Options.StrictRevocation), for the requests
+// where a session that was just revoked must not authenticate.
+func (r *Repository) Strict() *Repository {
+	if r.core.opts.StrictRevocation {
+		return r
+	}
+	o := r.core.opts
+	o.StrictRevocation = true
+	return newRepository(&core{db: r.core.db, x: r.core.x, opts: o})
+}
+
 // conn returns the database bound to ctx, with a statement of its own: no
 // condition set on the *gorm.DB handed to New or WithTx carries over.
-// GORM's hooks on the models are skipped: the repository sets and converts
-// every timestamp itself (see times.go).
 func (c *core) conn(ctx context.Context) *gorm.DB {
-	return c.db.Session(&gorm.Session{NewDB: true, Context: ctx, SkipHooks: true})
+	return c.db.Session(&gorm.Session{NewDB: true, Context: ctx})
 }
 
 // NewToken returns the lowercase hex of 32 random bytes from crypto/rand (64

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"gorm.io/gorm"
-
+	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/models"
 )
 
@@ -30,7 +29,7 @@ func (s *Sessions) Create(ctx context.Context, userID int32) (*models.Session, e
 	if err := checkID(op, "user id", userID); err != nil {
 		return nil, err
 	}
-	sess, err := openSession(s.c, s.c.conn(ctx), userID, s.c.now())
+	sess, err := openSession(ctx, s.c, s.c.x.On(sqlexec.Primary), userID, s.c.now())
 	if errors.Is(err, ErrNotFound) {
 		return nil, notFound(op + ": user")
 	}
@@ -59,12 +58,18 @@ func (s *Sessions) find(ctx context.Context, op, name, column, token string) (*m
 	if err := checkToken(op, name, token); err != nil {
 		return nil, err
 	}
+	return s.c.session(ctx, op, s.c.sessionRoute(), `SELECT `+sessionColumns+` FROM sessions WHERE `+column+` = $1`, token)
+}
+
+// session reads the session query returns; ErrNotFound if there is none
+// or it has expired.
+func (c *core) session(ctx context.Context, op string, route sqlexec.Route, query string, args ...any) (*models.Session, error) {
 	var sess models.Session
-	err := findOne(s.c.conn(ctx).Raw(`SELECT `+sessionColumns+` FROM sessions WHERE `+column+` = ?`, token), &sess)
+	found, err := c.x.QueryRow(ctx, route, query, args, sessionFields(&sess)...)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if expired(s.c.readSession(&sess).Expires, s.c.now()) {
+	if !found || expired(c.readSession(&sess).Expires, c.now()) {
 		return nil, notFound(op)
 	}
 	return &sess, nil
@@ -82,44 +87,29 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session,
 	if err := checkToken(op, "session token", token); err != nil {
 		return nil, err
 	}
-	sess, err := sessionWithUser(s.c.conn(ctx), token)
+	c := s.c
+	sess := &models.Session{User: &models.User{}}
+	u := sess.User
+	found, err := c.x.QueryRow(ctx, c.sessionRoute(), sessionWithUser, []any{token},
+		&sess.ID, &sess.UserID, &sess.Expires, &sess.SessionToken, &sess.AccessToken, &sess.Created, &sess.Updated,
+		&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if expired(s.c.readSession(sess).Expires, s.c.now()) {
+	if !found || expired(c.readSession(sess).Expires, c.now()) {
 		return nil, notFound(op)
 	}
 	return sess, nil
 }
 
-// sessionWithUser reads a session and its user with one join, scanned by
-// hand (GORM's Joins costs twice the time of the query itself), with the
+// sessionWithUser reads a session and its user with one join, the
 // timestamps as the column lists of times.go read them.
-func sessionWithUser(db *gorm.DB, token string) (*models.Session, error) {
-	rows, err := db.Raw(`SELECT s.id, s.user_id, s.expires AT TIME ZONE 'UTC', s.session_token, s.access_token,
-			s.created AT TIME ZONE 'UTC', s.updated AT TIME ZONE 'UTC',
-			u.id, u.name, u.email, u.email_verified AT TIME ZONE 'UTC', u.image,
-			u.created AT TIME ZONE 'UTC', u.updated AT TIME ZONE 'UTC'
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.session_token = ?`, token).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		return nil, gorm.ErrRecordNotFound
-	}
-	s := &models.Session{User: &models.User{}}
-	u := s.User
-	if err := rows.Scan(&s.ID, &s.UserID, &s.Expires, &s.SessionToken, &s.AccessToken, &s.Created, &s.Updated,
-		&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated); err != nil {
-		return nil, err
-	}
-	return s, rows.Close()
-}
+const sessionWithUser = `SELECT s.id, s.user_id, s.expires AT TIME ZONE 'UTC', s.session_token, s.access_token,
+		s.created AT TIME ZONE 'UTC', s.updated AT TIME ZONE 'UTC',
+		u.id, u.name, u.email, u.email_verified AT TIME ZONE 'UTC', u.image,
+		u.created AT TIME ZONE 'UTC', u.updated AT TIME ZONE 'UTC'
+	FROM sessions s JOIN users u ON u.id = s.user_id
+	WHERE s.session_token = $1`
 
 // Due reports whether the sliding expiry should extend sess now: when it was
 // last extended more than UpdateAge ago, i.e. now > expires − MaxAge +
@@ -186,32 +176,26 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, 
 	expires := now.Add(s.c.opts.MaxAge)
 	for attempt := 1; ; attempt++ {
 		if sess.Expires.Before(expires) {
-			var rows []models.Session
-			err := s.c.conn(ctx).Raw(`UPDATE sessions SET expires = CAST(@expires AS timestamp), updated = CAST(@now AS timestamp)
-				WHERE session_token = @token AND expires = CAST(@old AS timestamp)
-				RETURNING `+sessionColumns, map[string]any{
-				"expires": s.c.wall(expires),
-				"now":     s.c.wall(now),
-				"token":   sess.SessionToken,
-				"old":     s.c.wall(sess.Expires),
-			}).Find(&rows).Error
+			var row models.Session
+			found, err := s.c.x.QueryRow(ctx, sqlexec.Primary, `UPDATE sessions SET expires = $1::timestamp, updated = $2::timestamp
+				WHERE session_token = $3 AND expires = $4::timestamp
+				RETURNING `+sessionColumns,
+				[]any{s.c.wall(expires), s.c.wall(now), sess.SessionToken, s.c.wall(sess.Expires)}, sessionFields(&row)...)
 			if err != nil {
 				return false, dbError(op, err)
 			}
-			if len(rows) == 1 {
-				row := s.c.readSession(&rows[0])
+			if found {
+				s.c.readSession(&row)
 				sess.Expires, sess.Updated = row.Expires, row.Updated
 				return true, nil
 			}
 		}
 		// Nothing written: a concurrent refresh got there first, or the
-		// session is gone, or (forced) it already expires later. Tell which.
-		cur, err := s.ByToken(ctx, sess.SessionToken)
-		if errors.Is(err, ErrNotFound) {
-			return false, notFound(op)
-		}
+		// session is gone, or (forced) it already expires later. Tell which,
+		// from the primary, which has the other refresh's write.
+		cur, err := s.c.session(ctx, op, sqlexec.Primary, `SELECT `+sessionColumns+` FROM sessions WHERE session_token = $1`, sess.SessionToken)
 		if err != nil {
-			return false, dbError(op, err)
+			return false, err
 		}
 		sess.Expires, sess.Updated = cur.Expires, cur.Updated
 		if !force || !cur.Expires.Before(expires) || attempt == maxAttempts {
@@ -230,11 +214,11 @@ func (s *Sessions) Delete(ctx context.Context, token string) error {
 	if err := checkToken(op, "session token", token); err != nil {
 		return err
 	}
-	res := s.c.conn(ctx).Where("session_token = ?", token).Delete(&models.Session{})
-	if res.Error != nil {
-		return dbError(op, res.Error)
+	n, err := s.c.x.Exec(ctx, `DELETE FROM sessions WHERE session_token = $1`, token)
+	if err != nil {
+		return dbError(op, err)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return notFound(op)
 	}
 	return nil
@@ -251,21 +235,19 @@ func (s *Sessions) DeleteByUser(ctx context.Context, userID int32) (int64, error
 	if err := checkID(op, "user id", userID); err != nil {
 		return 0, err
 	}
-	var res struct {
-		UserExists bool
-		Deleted    int64
-	}
-	err := s.c.conn(ctx).Raw(`WITH d AS (DELETE FROM sessions
-			WHERE user_id = @user AND EXISTS (SELECT 1 FROM users WHERE id = @user) RETURNING 1)
-		SELECT EXISTS (SELECT 1 FROM users WHERE id = @user) AS user_exists,
-			(SELECT count(*) FROM d) AS deleted`, map[string]any{"user": userID}).Find(&res).Error
+	var userExists bool
+	var deleted int64
+	_, err := s.c.x.QueryRow(ctx, sqlexec.Primary, `WITH d AS (DELETE FROM sessions
+			WHERE user_id = $1 AND EXISTS (SELECT 1 FROM users WHERE id = $1) RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM users WHERE id = $1), (SELECT count(*) FROM d)`,
+		[]any{userID}, &userExists, &deleted)
 	if err != nil {
 		return 0, dbError(op, err)
 	}
-	if !res.UserExists {
+	if !userExists {
 		return 0, notFound(op + ": user")
 	}
-	return res.Deleted, nil
+	return deleted, nil
 }
 
 // DeleteExpired deletes every expired session, batchSize rows a statement
@@ -276,5 +258,5 @@ func (s *Sessions) DeleteExpired(ctx context.Context, batchSize int) (int64, err
 	if err := ctxError(op, ctx); err != nil {
 		return 0, err
 	}
-	return deleteExpired(ctx, s.c, s.c.conn(ctx), op, models.SessionsTable, batchSize)
+	return deleteExpired(ctx, s.c, op, models.SessionsTable, batchSize)
 }

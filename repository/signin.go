@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
+	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/models"
 )
 
@@ -130,62 +131,45 @@ func isUniqueViolation(err error) bool {
 
 func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInResult, error) {
 	c := r.core
-	db := c.conn(ctx)
 	compound := p.Account.CompoundID()
 
-	// A returning user: two statements, no transaction needed, since
-	// openSession checks in the same statement that the user still exists.
-	var u models.User
-	err := findOne(db.Raw(`SELECT `+userColumns+` FROM users
-		WHERE id = (SELECT user_id FROM accounts WHERE compound_id = ?)`, compound), &u)
-	switch {
-	case err == nil:
-		sess, err := openSession(c, db, u.ID, c.now())
-		if err == nil {
-			return &SignInResult{User: c.readUser(&u), Session: sess}, nil
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
-		// The user was deleted meanwhile: sign up afresh below.
-	case !errors.Is(err, gorm.ErrRecordNotFound):
-		return nil, err
+	// A returning user: one statement, no transaction needed.
+	if res, err := signInLinked(ctx, c, compound); res != nil || err != nil {
+		return res, err
 	}
 
 	var res *SignInResult
-	err = db.Transaction(func(tx *gorm.DB) error {
+	err := c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
 		if p.Email != nil {
-			var n int64
-			if err := tx.Model(&models.User{}).Where("email = ?", *p.Email).Count(&n).Error; err != nil {
+			var taken, linked bool
+			if _, err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1),
+				EXISTS (SELECT 1 FROM accounts WHERE compound_id = $2)`, []any{*p.Email, compound}, &taken, &linked); err != nil {
 				return err
 			}
-			if n > 0 {
-				// A concurrent sign-in of this same provider account may
-				// have created the user (and linked the account in the same
-				// transaction) since the lookup above: then look again.
-				var linked int64
-				if err := tx.Model(&models.Account{}).Where("compound_id = ?", compound).Count(&linked).Error; err != nil {
-					return err
-				}
-				if linked > 0 {
-					return errLostRace
-				}
+			if taken && linked {
+				// A concurrent sign-in of this same provider account has
+				// created the user (and linked the account in the same
+				// transaction) since the lookup above: look again.
+				return errLostRace
+			}
+			if taken {
 				return ErrAccountNotLinked
 			}
 		}
 		// An account whose user is gone (deleted outside the repository:
 		// there are no foreign keys) would lock this provider account out;
 		// it is replaced.
-		if err := tx.Exec(`DELETE FROM accounts WHERE compound_id = ?
-			AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = accounts.user_id)`, compound).Error; err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM accounts WHERE compound_id = $1
+			AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = accounts.user_id)`, compound); err != nil {
 			return err
 		}
 		now := c.now()
-		u := &models.User{Name: p.Name, Email: p.Email, Image: p.Image, Created: c.wall(now), Updated: c.wall(now)}
-		if err := tx.Create(u).Error; err != nil {
+		u := &models.User{Name: p.Name, Email: p.Email, Image: p.Image, Created: c.stored(now), Updated: c.stored(now)}
+		if _, err := tx.QueryRow(ctx, `INSERT INTO users (name, email, image, created, updated)
+			VALUES ($1, $2, $3, $4::timestamp, $4::timestamp) RETURNING id`,
+			[]any{u.Name, u.Email, u.Image, c.wall(now)}, &u.ID); err != nil {
 			return err
 		}
-		u.Created, u.Updated = c.stored(now), c.stored(now)
 		a := &models.Account{
 			CompoundID:         compound,
 			UserID:             u.ID,
@@ -196,10 +180,10 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 			AccessToken:        p.AccessToken,
 			AccessTokenExpires: p.AccessTokenExpires,
 		}
-		if err := link(c, tx, a, now); err != nil {
+		if err := link(ctx, c, tx, a, now); err != nil {
 			return err
 		}
-		sess, err := openSession(c, tx, u.ID, now)
+		sess, err := openSession(ctx, c, tx, u.ID, now)
 		if err != nil {
 			return err
 		}
@@ -207,6 +191,36 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		return nil
 	})
 	return res, err
+}
+
+// signInLinked opens a session for the user linked to the account whose
+// compound_id is compound, in one statement that finds the user and inserts
+// the session (holding a KEY SHARE lock on the user, as openSession does).
+// It returns nil and no error when no user is linked, or the linked user is
+// gone.
+func signInLinked(ctx context.Context, c *core, compound string) (*SignInResult, error) {
+	now := c.now()
+	sess, err := newSession(c, 0, now)
+	if err != nil {
+		return nil, err
+	}
+	u := &models.User{}
+	found, err := c.x.QueryRow(ctx, sqlexec.Primary, `WITH u AS (
+			SELECT `+userColumns+` FROM users
+			WHERE id = (SELECT user_id FROM accounts WHERE compound_id = $1)
+			FOR KEY SHARE),
+		s AS (
+			INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
+			SELECT u.id, $2::timestamp, $3, $4, $5::timestamp, $5::timestamp FROM u
+			RETURNING id)
+		SELECT u.*, s.id FROM u, s`,
+		[]any{compound, c.wall(now.Add(c.opts.MaxAge)), sess.SessionToken, sess.AccessToken, c.wall(now)},
+		append(userFields(u), &sess.ID)...)
+	if err != nil || !found {
+		return nil, err
+	}
+	sess.UserID = u.ID
+	return &SignInResult{User: c.readUser(u), Session: sess}, nil
 }
 
 // SignInEmail signs a person in with an email sign-in link, as NextAuth.js
@@ -231,30 +245,28 @@ func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInRes
 	}
 	c := r.core
 	var res *SignInResult
-	err = c.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err = c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
 		now := c.now()
-		row, err := useToken(c, tx, identifier, hash, now)
+		row, err := useToken(ctx, c, tx, identifier, hash, now)
 		if err != nil || row == nil {
 			return err // nil commits the deletion of an expired token
 		}
-		var u struct {
-			models.User
-			Inserted bool
-		}
 		// Find or create in one statement; ON CONFLICT also settles two
 		// concurrent first sign-ins of one address on one user.
-		err = tx.Raw(`INSERT INTO users (email, email_verified, created, updated)
-			VALUES (@email, CAST(@now AS timestamp), CAST(@now AS timestamp), CAST(@now AS timestamp))
+		u := &models.User{}
+		var inserted bool
+		if _, err := tx.QueryRow(ctx, `INSERT INTO users (email, email_verified, created, updated)
+			VALUES ($1, $2::timestamp, $2::timestamp, $2::timestamp)
 			ON CONFLICT (email) DO UPDATE SET email_verified = EXCLUDED.email_verified, updated = EXCLUDED.updated
-			RETURNING `+userColumns+`, (xmax = 0) AS inserted`, map[string]any{"email": row.Identifier, "now": c.wall(now)}).Find(&u).Error
+			RETURNING `+userColumns+`, (xmax = 0)`, []any{row.Identifier, c.wall(now)},
+			append(userFields(u), &inserted)...); err != nil {
+			return err
+		}
+		sess, err := openSession(ctx, c, tx, u.ID, now)
 		if err != nil {
 			return err
 		}
-		sess, err := openSession(c, tx, u.ID, now)
-		if err != nil {
-			return err
-		}
-		res = &SignInResult{User: c.readUser(&u.User), Session: sess, IsNewUser: u.Inserted}
+		res = &SignInResult{User: c.readUser(u), Session: sess, IsNewUser: inserted}
 		return nil
 	})
 	if err != nil {

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
+	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/internal/wallclock"
 	"github.com/gormauth/gormauth/models"
 )
@@ -18,32 +17,19 @@ import (
 // either waits for the insert and deletes the new row too, or makes the
 // insert wait and then insert nothing. So the repository never leaves a row
 // pointing at a deleted user.
-//
-// Raw statements read their rows with Find, never Scan: GORM's Scan logs
-// through its own recorder, which prints the bound values (tokens) whatever
-// the repository's redacting logger says; Find logs through the latter.
 
 // link inserts a (with CompoundID set) if its user exists, at now, and sets
 // a.ID, a.Created, a.Updated and a.AccessTokenExpires as they read back;
 // a.ID stays 0 when the user does not exist.
-func link(c *core, db *gorm.DB, a *models.Account, now time.Time) error {
-	err := db.Raw(`INSERT INTO accounts (compound_id, user_id, provider_type, provider_id,
+func link(ctx context.Context, c *core, q sqlexec.Querier, a *models.Account, now time.Time) error {
+	_, err := q.QueryRow(ctx, `INSERT INTO accounts (compound_id, user_id, provider_type, provider_id,
 			provider_account_id, refresh_token, access_token, access_token_expires, created, updated)
-		SELECT @compound, CAST(@user AS integer), @type, @provider, @account,
-			CAST(@refresh AS text), CAST(@access AS text), CAST(@expires AS timestamp),
-			CAST(@now AS timestamp), CAST(@now AS timestamp)
-		WHERE EXISTS (SELECT 1 FROM users WHERE id = @user FOR KEY SHARE)
-		RETURNING id`, map[string]any{
-		"compound": a.CompoundID,
-		"user":     a.UserID,
-		"type":     a.ProviderType,
-		"provider": a.ProviderID,
-		"account":  a.ProviderAccountID,
-		"refresh":  a.RefreshToken,
-		"access":   a.AccessToken,
-		"expires":  c.wallPtr(a.AccessTokenExpires),
-		"now":      c.wall(now),
-	}).Find(&a.ID).Error
+		SELECT $1, $2::integer, $3, $4, $5, $6::text, $7::text, $8::timestamp, $9::timestamp, $9::timestamp
+		WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 FOR KEY SHARE)
+		RETURNING id`,
+		[]any{a.CompoundID, a.UserID, a.ProviderType, a.ProviderID, a.ProviderAccountID,
+			a.RefreshToken, a.AccessToken, c.wallPtr(a.AccessTokenExpires), c.wall(now)},
+		&a.ID)
 	a.Created, a.Updated = c.stored(now), c.stored(now)
 	a.AccessTokenExpires = c.storedPtr(a.AccessTokenExpires)
 	return err
@@ -52,7 +38,29 @@ func link(c *core, db *gorm.DB, a *models.Account, now time.Time) error {
 // openSession inserts a new session for userID, expiring at now+MaxAge,
 // with two fresh random tokens. It returns ErrNotFound (unwrapped) when the
 // user does not exist.
-func openSession(c *core, db *gorm.DB, userID int32, now time.Time) (*models.Session, error) {
+func openSession(ctx context.Context, c *core, q sqlexec.Querier, userID int32, now time.Time) (*models.Session, error) {
+	s, err := newSession(c, userID, now)
+	if err != nil {
+		return nil, err
+	}
+	found, err := q.QueryRow(ctx, `INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
+		SELECT $1::integer, $2::timestamp, $3, $4, $5::timestamp, $5::timestamp
+		WHERE EXISTS (SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE)
+		RETURNING id`,
+		[]any{userID, c.wall(now.Add(c.opts.MaxAge)), s.SessionToken, s.AccessToken, c.wall(now)},
+		&s.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ErrNotFound
+	}
+	return s, nil
+}
+
+// newSession returns the session openSession inserts, without its ID: two
+// fresh tokens, and times as they read back.
+func newSession(c *core, userID int32, now time.Time) (*models.Session, error) {
 	sessionToken, err := NewToken()
 	if err != nil {
 		return nil, err
@@ -61,33 +69,14 @@ func openSession(c *core, db *gorm.DB, userID int32, now time.Time) (*models.Ses
 	if err != nil {
 		return nil, err
 	}
-	expires := now.Add(c.opts.MaxAge)
-	s := &models.Session{
+	return &models.Session{
 		UserID:       userID,
-		Expires:      c.stored(expires),
+		Expires:      c.stored(now.Add(c.opts.MaxAge)),
 		SessionToken: sessionToken,
 		AccessToken:  accessToken,
 		Created:      c.stored(now),
 		Updated:      c.stored(now),
-	}
-	err = db.Raw(`INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
-		SELECT CAST(@user AS integer), CAST(@expires AS timestamp), @session, @access,
-			CAST(@now AS timestamp), CAST(@now AS timestamp)
-		WHERE EXISTS (SELECT 1 FROM users WHERE id = @user FOR KEY SHARE)
-		RETURNING id`, map[string]any{
-		"user":    userID,
-		"expires": c.wall(expires),
-		"session": sessionToken,
-		"access":  accessToken,
-		"now":     c.wall(now),
-	}).Find(&s.ID).Error
-	if err != nil {
-		return nil, err
-	}
-	if s.ID == 0 {
-		return nil, ErrNotFound
-	}
-	return s, nil
+	}, nil
 }
 
 // deleteExpired deletes the rows of table that expired before now, at most
@@ -97,24 +86,24 @@ func openSession(c *core, db *gorm.DB, userID int32, now time.Time) (*models.Ses
 // Location a row may outlive its expiry by up to the change before it is
 // deleted: the statement compares wall clocks, and deletes only those that
 // have expired for certain (wallclock.ExpiredBefore).
-func deleteExpired(ctx context.Context, c *core, db *gorm.DB, op, table string, batch int) (int64, error) {
+func deleteExpired(ctx context.Context, c *core, op, table string, batch int) (int64, error) {
 	if batch <= 0 {
 		batch = DefaultBatchSize
 	}
 	stmt := fmt.Sprintf(`DELETE FROM %[1]s WHERE id IN
-		(SELECT id FROM %[1]s WHERE expires < CAST(? AS timestamp) LIMIT ? FOR UPDATE SKIP LOCKED)`, table)
+		(SELECT id FROM %[1]s WHERE expires < $1::timestamp LIMIT $2 FOR UPDATE SKIP LOCKED)`, table)
 	before := wallclock.ExpiredBefore(c.now(), c.opts.Location)
 	var total int64
 	for {
 		if err := ctxError(op, ctx); err != nil {
 			return total, err
 		}
-		res := db.Exec(stmt, before, batch)
-		if res.Error != nil {
-			return total, dbError(op, res.Error)
+		n, err := c.x.Exec(ctx, stmt, before, batch)
+		if err != nil {
+			return total, dbError(op, err)
 		}
-		total += res.RowsAffected
-		if res.RowsAffected < int64(batch) {
+		total += n
+		if n < int64(batch) {
 			return total, nil
 		}
 	}
@@ -123,28 +112,15 @@ func deleteExpired(ctx context.Context, c *core, db *gorm.DB, op, table string, 
 // useToken deletes the sign-in token's row (identifier already lower-cased)
 // in one statement and returns it if it was still valid at now; nil if
 // there was none or it had expired.
-func useToken(c *core, db *gorm.DB, identifier, hash string, now time.Time) (*models.VerificationRequest, error) {
-	var rows []models.VerificationRequest
-	err := db.Raw(`DELETE FROM verification_requests WHERE identifer = ? AND token = ? RETURNING `+verificationColumns,
-		identifier, hash).Find(&rows).Error
-	if err != nil || len(rows) == 0 {
+func useToken(ctx context.Context, c *core, q sqlexec.Querier, identifier, hash string, now time.Time) (*models.VerificationRequest, error) {
+	var v models.VerificationRequest
+	found, err := q.QueryRow(ctx, `DELETE FROM verification_requests WHERE identifer = $1 AND token = $2
+		RETURNING `+verificationColumns, []any{identifier, hash}, verificationFields(&v)...)
+	if err != nil || !found {
 		return nil, err
 	}
-	row := c.readVerification(&rows[0])
-	if expired(row.Expires, now) {
+	if expired(c.readVerification(&v).Expires, now) {
 		return nil, nil
 	}
-	return row, nil
-}
-
-// findOne reads the first row q (a SELECT of one row at most) returns into
-// dest, or returns gorm.ErrRecordNotFound. Unlike Take, a miss is not logged
-// as an error by GORM: a request without a valid session is not worth a log
-// line.
-func findOne(q *gorm.DB, dest any) error {
-	res := q.Find(dest)
-	if res.Error == nil && res.RowsAffected == 0 {
-		return gorm.ErrRecordNotFound
-	}
-	return res.Error
+	return &v, nil
 }

@@ -17,8 +17,8 @@ import (
 // Neither the session's TimeZone nor a scan location the driver was given (a
 // TimeZone in the gorm DSN) moves such a value; a driver that turned the wall
 // clock itself into a time in its zone would lose the hour that zone skips.
-// c.instant turns the value read into the instant it stands for. Reads skip
-// GORM's hooks, whose Normalize would relabel those values.
+// c.instants turns the values read into the instants they stand for; the
+// …Fields functions list the destinations of a row read with each list.
 const (
 	userColumns = `id, name, email, email_verified AT TIME ZONE 'UTC' AS email_verified, image,
 		created AT TIME ZONE 'UTC' AS created, updated AT TIME ZONE 'UTC' AS updated`
@@ -30,6 +30,23 @@ const (
 	verificationColumns = `id, identifer, token, expires AT TIME ZONE 'UTC' AS expires,
 		created AT TIME ZONE 'UTC' AS created, updated AT TIME ZONE 'UTC' AS updated`
 )
+
+func userFields(u *models.User) []any {
+	return []any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated}
+}
+
+func accountFields(a *models.Account) []any {
+	return []any{&a.ID, &a.CompoundID, &a.UserID, &a.ProviderType, &a.ProviderID, &a.ProviderAccountID,
+		&a.RefreshToken, &a.AccessToken, &a.AccessTokenExpires, &a.Created, &a.Updated}
+}
+
+func sessionFields(s *models.Session) []any {
+	return []any{&s.ID, &s.UserID, &s.Expires, &s.SessionToken, &s.AccessToken, &s.Created, &s.Updated}
+}
+
+func verificationFields(v *models.VerificationRequest) []any {
+	return []any{&v.ID, &v.Identifier, &v.Token, &v.Expires, &v.Created, &v.Updated}
+}
 
 // now returns the current instant at the microsecond precision PostgreSQL
 // stores, in UTC.

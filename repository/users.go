@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
+	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/models"
 )
 
@@ -47,16 +45,18 @@ func (s *Users) Create(ctx context.Context, u *models.User) error {
 	if u.ID != 0 {
 		return invalid(op, "user already has id %d", u.ID)
 	}
-	now := s.c.now()
-	row := *u
-	row.Created, row.Updated = s.c.wall(now), s.c.wall(now)
-	row.EmailVerified = s.c.wallPtr(u.EmailVerified)
-	if err := s.c.conn(ctx).Omit(clause.Associations).Create(&row).Error; err != nil {
+	c := s.c
+	now := c.now()
+	var id int32
+	_, err := c.x.QueryRow(ctx, sqlexec.Primary, `INSERT INTO users (name, email, email_verified, image, created, updated)
+		VALUES ($1, $2, $3::timestamp, $4, $5::timestamp, $5::timestamp) RETURNING id`,
+		[]any{u.Name, u.Email, c.wallPtr(u.EmailVerified), u.Image, c.wall(now)}, &id)
+	if err != nil {
 		return dbError(op, err)
 	}
-	row.Created, row.Updated = s.c.stored(now), s.c.stored(now)
-	row.EmailVerified = s.c.storedPtr(u.EmailVerified)
-	*u = row
+	u.ID = id
+	u.Created, u.Updated = c.stored(now), c.stored(now)
+	u.EmailVerified = c.storedPtr(u.EmailVerified)
 	return nil
 }
 
@@ -69,11 +69,7 @@ func (s *Users) ByID(ctx context.Context, id int32) (*models.User, error) {
 	if err := checkID(op, "user id", id); err != nil {
 		return nil, err
 	}
-	var u models.User
-	if err := findOne(s.c.conn(ctx).Raw(`SELECT `+userColumns+` FROM users WHERE id = ?`, id), &u); err != nil {
-		return nil, dbError(op, err)
-	}
-	return s.c.readUser(&u), nil
+	return s.c.user(ctx, op, sqlexec.ReplicaOrPrimary, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
 }
 
 // ByEmail returns the user whose email is exactly email, or ErrNotFound.
@@ -93,11 +89,7 @@ func (s *Users) ByEmail(ctx context.Context, email string) (*models.User, error)
 	if err := check(op, field{name: "email", value: email, max: MaxEmailLen}); err != nil {
 		return nil, err
 	}
-	var u models.User
-	if err := findOne(s.c.conn(ctx).Raw(`SELECT `+userColumns+` FROM users WHERE email = ?`, email), &u); err != nil {
-		return nil, dbError(op, err)
-	}
-	return s.c.readUser(&u), nil
+	return s.c.user(ctx, op, sqlexec.ReplicaOrPrimary, `SELECT `+userColumns+` FROM users WHERE email = $1`, email)
 }
 
 // ByAccount returns the user to whom the provider account key is linked,
@@ -110,13 +102,25 @@ func (s *Users) ByAccount(ctx context.Context, key AccountKey) (*models.User, er
 	if err := key.check(op); err != nil {
 		return nil, err
 	}
+	return s.c.user(ctx, op, sqlexec.ReplicaOrPrimary, userByAccount, key.CompoundID())
+}
+
+// userByAccount reads the user linked to the account whose compound_id is
+// $1.
+const userByAccount = `SELECT ` + userColumns + ` FROM users
+	WHERE id = (SELECT user_id FROM accounts WHERE compound_id = $1)`
+
+// user reads the user query returns, or ErrNotFound.
+func (c *core) user(ctx context.Context, op string, route sqlexec.Route, query string, args ...any) (*models.User, error) {
 	var u models.User
-	err := findOne(s.c.conn(ctx).Raw(`SELECT `+userColumns+` FROM users
-		WHERE id = (SELECT user_id FROM accounts WHERE compound_id = ?)`, key.CompoundID()), &u)
+	found, err := c.x.QueryRow(ctx, route, query, args, userFields(&u)...)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	return s.c.readUser(&u), nil
+	if !found {
+		return nil, notFound(op)
+	}
+	return c.readUser(&u), nil
 }
 
 // Update writes u's Name, Email (as given, like Create), EmailVerified and
@@ -134,22 +138,18 @@ func (s *Users) Update(ctx context.Context, u *models.User) error {
 	if err := checkID(op, "user id", u.ID); err != nil {
 		return err
 	}
-	now := s.c.now()
-	res := s.c.conn(ctx).Model(&models.User{}).Where("id = ?", u.ID).Updates(map[string]any{
-		"name":           u.Name,
-		"email":          u.Email,
-		"email_verified": s.c.wallPtr(u.EmailVerified),
-		"image":          u.Image,
-		"updated":        s.c.wall(now),
-	})
-	if res.Error != nil {
-		return dbError(op, res.Error)
+	c := s.c
+	now := c.now()
+	n, err := c.x.Exec(ctx, `UPDATE users SET name = $1, email = $2, email_verified = $3::timestamp, image = $4,
+		updated = $5::timestamp WHERE id = $6`, u.Name, u.Email, c.wallPtr(u.EmailVerified), u.Image, c.wall(now), u.ID)
+	if err != nil {
+		return dbError(op, err)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return notFound(op)
 	}
-	u.Updated = s.c.stored(now)
-	u.EmailVerified = s.c.storedPtr(u.EmailVerified)
+	u.Updated = c.stored(now)
+	u.EmailVerified = c.storedPtr(u.EmailVerified)
 	return nil
 }
 
@@ -166,17 +166,19 @@ func (s *Users) Delete(ctx context.Context, id int32) error {
 	if err := checkID(op, "user id", id); err != nil {
 		return err
 	}
-	err := s.c.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		var ids []int32
-		if err := tx.Raw("SELECT id FROM users WHERE id = ? FOR UPDATE", id).Find(&ids).Error; err != nil {
+	err := s.c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
+		var locked int32
+		found, err := tx.QueryRow(ctx, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, []any{id}, &locked)
+		if err != nil {
 			return err
 		}
-		if len(ids) == 0 {
+		if !found {
 			return ErrNotFound
 		}
-		return tx.Exec(`WITH a AS (DELETE FROM accounts WHERE user_id = @id),
-			s AS (DELETE FROM sessions WHERE user_id = @id)
-			DELETE FROM users WHERE id = @id`, map[string]any{"id": id}).Error
+		_, err = tx.Exec(ctx, `WITH a AS (DELETE FROM accounts WHERE user_id = $1),
+			s AS (DELETE FROM sessions WHERE user_id = $1)
+			DELETE FROM users WHERE id = $1`, id)
+		return err
 	})
 	if errors.Is(err, ErrNotFound) {
 		return notFound(op)

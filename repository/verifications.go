@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/models"
 )
 
@@ -63,19 +64,17 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 	if maxAge == 0 {
 		maxAge = DefaultVerificationMaxAge
 	}
-	now := v.c.now()
+	c := v.c
+	now := c.now()
 	expires := now.Add(maxAge)
-	row := &models.VerificationRequest{
-		Identifier: identifier,
-		Token:      hash,
-		Expires:    v.c.wall(expires),
-		Created:    v.c.wall(now),
-		Updated:    v.c.wall(now),
-	}
-	if err := v.c.conn(ctx).Create(row).Error; err != nil {
+	row := &models.VerificationRequest{Identifier: identifier, Token: hash,
+		Expires: c.stored(expires), Created: c.stored(now), Updated: c.stored(now)}
+	_, err = c.x.QueryRow(ctx, sqlexec.Primary, `INSERT INTO verification_requests (identifer, token, expires, created, updated)
+		VALUES ($1, $2, $3::timestamp, $4::timestamp, $4::timestamp) RETURNING id`,
+		[]any{identifier, hash, c.wall(expires), c.wall(now)}, &row.ID)
+	if err != nil {
 		return nil, dbError(op, err)
 	}
-	row.Expires, row.Created, row.Updated = v.c.stored(expires), v.c.stored(now), v.c.stored(now)
 	return row, nil
 }
 
@@ -91,12 +90,12 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*models.Verifi
 		return nil, err
 	}
 	var row models.VerificationRequest
-	err = findOne(v.c.conn(ctx).Raw(`SELECT `+verificationColumns+` FROM verification_requests
-		WHERE identifer = ? AND token = ?`, identifier, hash), &row)
+	found, err := v.c.x.QueryRow(ctx, sqlexec.ReplicaOrPrimary, `SELECT `+verificationColumns+` FROM verification_requests
+		WHERE identifer = $1 AND token = $2`, []any{identifier, hash}, verificationFields(&row)...)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if expired(v.c.readVerification(&row).Expires, v.c.now()) {
+	if !found || expired(v.c.readVerification(&row).Expires, v.c.now()) {
 		return nil, notFound(op)
 	}
 	return &row, nil
@@ -115,7 +114,7 @@ func (v *Verifications) Use(ctx context.Context, t SignInToken) (*models.Verific
 	if err != nil {
 		return nil, err
 	}
-	row, err := useToken(v.c, v.c.conn(ctx), identifier, hash, v.c.now())
+	row, err := useToken(ctx, v.c, v.c.x.On(sqlexec.Primary), identifier, hash, v.c.now())
 	if err != nil {
 		return nil, dbError(op, err)
 	}
@@ -135,12 +134,11 @@ func (v *Verifications) Delete(ctx context.Context, t SignInToken) error {
 	if err != nil {
 		return err
 	}
-	res := v.c.conn(ctx).Where("identifer = ? AND token = ?", identifier, hash).
-		Delete(&models.VerificationRequest{})
-	if res.Error != nil {
-		return dbError(op, res.Error)
+	n, err := v.c.x.Exec(ctx, `DELETE FROM verification_requests WHERE identifer = $1 AND token = $2`, identifier, hash)
+	if err != nil {
+		return dbError(op, err)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return notFound(op)
 	}
 	return nil
@@ -153,5 +151,5 @@ func (v *Verifications) DeleteExpired(ctx context.Context, batchSize int) (int64
 	if err := ctxError(op, ctx); err != nil {
 		return 0, err
 	}
-	return deleteExpired(ctx, v.c, v.c.conn(ctx), op, models.VerificationRequestsTable, batchSize)
+	return deleteExpired(ctx, v.c, op, models.VerificationRequestsTable, batchSize)
 }
