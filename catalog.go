@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/plugin/dbresolver"
 )
 
 // catalog is what the database holds for the four tables, as read by one
@@ -145,7 +146,9 @@ func quoteLiteral(s string) string {
 // readCatalog runs catalogQuery on db (one statement).
 func readCatalog(ctx context.Context, db *gorm.DB, spec []specTable) (*catalog, error) {
 	var raw string
-	row := db.WithContext(ctx).Raw(catalogQuery(spec)).Row()
+	// On the primary, when a resolver sends reads to replicas: a replica
+	// may not have the latest DDL yet.
+	row := db.WithContext(ctx).Clauses(dbresolver.Write).Raw(catalogQuery(spec)).Row()
 	if err := row.Scan(&raw); err != nil {
 		return nil, fmt.Errorf("gormauth: reading the catalog: %w", err)
 	}

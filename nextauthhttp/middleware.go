@@ -50,6 +50,13 @@ type Options struct {
 	// with the new expiry when the sliding expiry extends a session. Default
 	// false: the cookie is refreshed, as NextAuth.js does.
 	NoCookieRefresh bool
+	// StrictRevocation reads sessions from the primary only when the
+	// repository's *gorm.DB sends reads to replicas (see
+	// repository.Options.StrictRevocation): a session signed out a moment
+	// ago is refused at once rather than once the replica has caught up.
+	// Set it on the middleware of the routes where that matters; the
+	// repository's own option applies to every route.
+	StrictRevocation bool
 }
 
 func (o Options) withDefaults() Options {
@@ -77,6 +84,9 @@ func Middleware(repo *repository.Repository, opts Options) func(http.Handler) ht
 		panic("nextauthhttp: Middleware: nil repository")
 	}
 	opts = opts.withDefaults()
+	if opts.StrictRevocation {
+		repo = repo.Strict()
+	}
 	return func(next http.Handler) http.Handler {
 		return &handler{repo: repo, opts: opts, next: next}
 	}

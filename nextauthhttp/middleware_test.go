@@ -14,7 +14,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/plugin/dbresolver"
 
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -455,4 +460,47 @@ func BenchmarkMiddleware(b *testing.B) {
 			b.Fatalf("status %d", w.Code)
 		}
 	}
+}
+
+// TestMiddlewareStrictRevocation: behind dbresolver with a lagging replica,
+// a session signed out on the primary keeps authenticating through the
+// replica until it catches up, unless the middleware is strict.
+func TestMiddlewareStrictRevocation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	primaryURL, replicaURL := testdb.Replicated(t)
+	db := testdb.OpenURL(t, primaryURL)
+	migrate(t, db)
+	replica := testdb.OpenURL(t, replicaURL)
+	require.NoError(t, db.Use(dbresolver.Register(dbresolver.Config{
+		Replicas: []gorm.Dialector{postgres.New(postgres.Config{Conn: replica.ConnPool})},
+	})))
+	repo := repository.New(db, repository.Options{})
+	email := "strict@example.com"
+	u := &models.User{Email: &email}
+	require.NoError(t, repo.Users.Create(ctx, u))
+	s, err := repo.Sessions.Create(ctx, u.ID)
+	require.NoError(t, err)
+	lenient := nextauthhttp.Middleware(repo, nextauthhttp.Options{})(http.HandlerFunc(meHandler))
+	strict := nextauthhttp.Middleware(repo, nextauthhttp.Options{StrictRevocation: true})(http.HandlerFunc(meHandler))
+	get := func(h http.Handler) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, "/api/me", nil)
+		r.Header.Set("Cookie", plain(s.SessionToken))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	decodeMe(t, get(lenient)) // the replica lacks it: read on the primary
+	decodeMe(t, get(strict))
+	testdb.CaughtUp(t)
+
+	require.NoError(t, repo.Sessions.Delete(ctx, s.SessionToken))
+	signedOut := time.Now()
+	assertUnauthorized(t, get(strict))
+	w := get(lenient)
+	if time.Since(signedOut) < testdb.ReplicaDelay-100*time.Millisecond {
+		assert.Equal(t, http.StatusOK, w.Code, "the lagging replica still has the session")
+	}
+	testdb.CaughtUp(t)
+	assertUnauthorized(t, get(lenient))
 }

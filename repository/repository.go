@@ -96,8 +96,8 @@ type Repository struct {
 
 // core is what every group of methods shares.
 type core struct {
-	db   *gorm.DB     // the caller's, prepared (see prepare)
-	x    *sqlexec.DB  // runs the statements on db's connections
+	db   *gorm.DB    // the caller's, prepared (see prepare)
+	x    *sqlexec.DB // runs the statements on db's connections
 	opts Options
 }
 

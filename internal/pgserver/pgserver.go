@@ -214,6 +214,67 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// StartReplica starts a streaming replica of s (pg_basebackup -R) in a
+// temporary folder of its own, at a free port, and waits until it accepts
+// read-only connections. The replica applies each transaction delay after
+// the primary committed it (recovery_min_apply_delay; 0: at once), which
+// makes replication lag deterministic for tests. Call Stop to stop it and
+// remove its folder.
+func (s *Server) StartReplica(ctx context.Context, delay time.Duration) (*Server, error) {
+	dir, err := os.MkdirTemp("", dirPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("pgserver: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("pgserver: %w", err)
+	}
+	r := &Server{bindir: s.bindir, dir: dir}
+	if err := r.dropRoot(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := r.run(ctx, "pg_basebackup", "-D", r.dataDir(), "-h", "127.0.0.1", "-p", strconv.Itoa(s.port),
+		"-U", "postgres", "-R", "-X", "stream", "-c", "fast", "--no-sync"); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	conf := fmt.Sprintf("\nrecovery_min_apply_delay = '%dms'\n", delay.Milliseconds())
+	if err := r.appendConf(conf); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		if err = r.start(ctx); err == nil {
+			return r, nil
+		}
+		if attempt == 2 || ctx.Err() != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+}
+
+// appendConf appends settings to the data directory's
+// postgresql.auto.conf, as the server's OS user.
+func (s *Server) appendConf(text string) error {
+	f, err := os.OpenFile(filepath.Join(s.dataDir(), "postgresql.auto.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("pgserver: %w", err)
+	}
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("pgserver: %w", err)
+	}
+	return nil
+}
+
+// Port returns the port the server listens on (at 127.0.0.1).
+func (s *Server) Port() int { return s.port }
+
 // URL returns a connection URL for the named database, as the superuser
 // "postgres".
 func (s *Server) URL(database string) string {

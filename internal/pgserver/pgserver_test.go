@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/assert"
@@ -70,4 +71,47 @@ func TestStartReapsStaleServers(t *testing.T) {
 	// A live owner's server is left alone.
 	_, err = os.Stat(fresh.Dir())
 	assert.NoError(t, err)
+}
+
+// TestStartReplica: a replica streams the primary's changes, read-only,
+// and applies each commit no sooner than the delay after it.
+func TestStartReplica(t *testing.T) {
+	if _, err := FindBinaries(); err != nil {
+		t.Fatalf("%v", err)
+	}
+	ctx := context.Background()
+	primary, err := Start(ctx)
+	require.NoError(t, err)
+	defer primary.Stop()
+	const delay = 1500 * time.Millisecond
+	replica, err := primary.StartReplica(ctx, delay)
+	require.NoError(t, err)
+	defer replica.Stop()
+	assert.NotEqual(t, primary.Port(), replica.Port())
+
+	p, err := sql.Open("pgx", primary.URL("postgres"))
+	require.NoError(t, err)
+	defer p.Close()
+	r, err := sql.Open("pgx", replica.URL("postgres"))
+	require.NoError(t, err)
+	defer r.Close()
+	var inRecovery bool
+	require.NoError(t, r.QueryRow("SELECT pg_is_in_recovery()").Scan(&inRecovery))
+	assert.True(t, inRecovery, "the replica is a standby")
+	_, err = r.Exec("CREATE TABLE nope (id int)")
+	assert.ErrorContains(t, err, "read-only transaction")
+
+	_, err = p.Exec("CREATE TABLE t (id int); INSERT INTO t VALUES (1)")
+	require.NoError(t, err)
+	committed := time.Now()
+	var n int
+	for {
+		err := r.QueryRow("SELECT count(*) FROM t").Scan(&n)
+		if err == nil && n == 1 {
+			break
+		}
+		require.Less(t, time.Since(committed), 30*time.Second, "the replica never caught up: %v", err)
+		time.Sleep(20 * time.Millisecond)
+	}
+	assert.GreaterOrEqual(t, time.Since(committed), delay-100*time.Millisecond, "applied no sooner than the delay")
 }

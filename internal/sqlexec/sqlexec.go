@@ -22,6 +22,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,38 +72,84 @@ type Scanner interface {
 
 // QueryRow runs a query and scans its first row into dest; it reports
 // whether there was a row. No row is not an error.
+//
+// A read of route Replica or ReplicaOrPrimary that fails because the
+// replica is unavailable (a connection error, a server shutting down, a
+// query cancelled by a conflict with recovery, a table the replica does not
+// have yet) is run again on the primary: an answer from the primary is
+// never wrong, only later.
 func (d *DB) QueryRow(ctx context.Context, route Route, query string, args []any, dest ...any) (found bool, err error) {
 	pool := d.pool(ctx, route, query)
-	err = d.run(ctx, pool, query, func(q querier) error {
-		found, err = queryRow(ctx, q, query, args, dest)
-		return err
-	})
-	if err != nil || found || route != ReplicaOrPrimary {
+	read := func(pool gorm.ConnPool) error {
+		return d.run(ctx, pool, query, func(q querier) (int64, error) {
+			found, err = queryRow(ctx, q, query, args, dest)
+			return rowsOf(found), err
+		})
+	}
+	err = read(pool)
+	if route == Primary || (err == nil && (found || route != ReplicaOrPrimary)) || (err != nil && !unavailable(ctx, err)) {
 		return found, err
 	}
 	if primary := d.pool(ctx, Primary, query); !samePool(pool, primary) {
-		err = d.run(ctx, primary, query, func(q querier) error {
-			found, err = queryRow(ctx, q, query, args, dest)
-			return err
-		})
+		err = read(primary)
 	}
 	return found, err
 }
 
 // Query runs a query and calls each for every row, until each returns an
-// error.
+// error. Like QueryRow, it reads again on the primary when the replica is
+// unavailable before the first row.
 func (d *DB) Query(ctx context.Context, route Route, query string, args []any, each func(Scanner) error) error {
-	return d.run(ctx, d.pool(ctx, route, query), query, func(q querier) error {
-		return queryEach(ctx, q, query, args, each)
-	})
+	pool := d.pool(ctx, route, query)
+	var rows int64
+	read := func(pool gorm.ConnPool) error {
+		return d.run(ctx, pool, query, func(q querier) (int64, error) {
+			err := queryEach(ctx, q, query, args, func(s Scanner) error {
+				rows++
+				return each(s)
+			})
+			return rows, err
+		})
+	}
+	err := read(pool)
+	if err == nil || route == Primary || rows > 0 || !unavailable(ctx, err) {
+		return err
+	}
+	if primary := d.pool(ctx, Primary, query); !samePool(pool, primary) {
+		err = read(primary)
+	}
+	return err
+}
+
+// unavailable reports whether err says that the server could not answer,
+// rather than that the statement failed: anything but an error PostgreSQL
+// reported for the statement, or one of the errors of a server that is
+// going away or recovering (SQLSTATE class 08, 57P01-57P03, 53300, and
+// 40001, which a standby reports for a query cancelled by a conflict with
+// recovery), or of a replica that has not applied the DDL that made a
+// table or column yet (42P01, 42703). A done context is not the server's
+// fault.
+func unavailable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return true
+	}
+	switch pgErr.Code {
+	case "57P01", "57P02", "57P03", "53300", "40001", "42P01", "42703":
+		return true
+	}
+	return strings.HasPrefix(pgErr.Code, "08")
 }
 
 // Exec runs a statement that returns no rows on the primary and returns
 // the number of rows it affected.
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (n int64, err error) {
-	err = d.run(ctx, d.pool(ctx, Primary, query), query, func(q querier) error {
+	err = d.run(ctx, d.pool(ctx, Primary, query), query, func(q querier) (int64, error) {
 		n, err = q.exec(ctx, query, args)
-		return err
+		return n, err
 	})
 	return n, err
 }
@@ -165,7 +212,12 @@ func (tx *Tx) QueryRow(ctx context.Context, query string, args []any, dest ...an
 // Query is DB.Query in the transaction.
 func (tx *Tx) Query(ctx context.Context, query string, args []any, each func(Scanner) error) error {
 	return tx.db.traced(ctx, query, func() (int64, error) {
-		return -1, queryEach(ctx, tx.q, query, args, each)
+		var rows int64
+		err := queryEach(ctx, tx.q, query, args, func(s Scanner) error {
+			rows++
+			return each(s)
+		})
+		return rows, err
 	})
 }
 
@@ -209,12 +261,12 @@ func queryEach(ctx context.Context, q querier, query string, args []any, each fu
 }
 
 // run runs f on a connection of pool and reports the statement to the
-// logger.
-func (d *DB) run(ctx context.Context, pool gorm.ConnPool, query string, f func(querier) error) error {
-	var n int64 = -1
-	return d.traced(ctx, query, func() (int64, error) {
-		err := withQuerier(ctx, pool, func(q querier) error {
-			return f(countingQuerier{q, &n})
+// logger, with the rows f says it returned or affected.
+func (d *DB) run(ctx context.Context, pool gorm.ConnPool, query string, f func(querier) (int64, error)) error {
+	return d.traced(ctx, query, func() (n int64, err error) {
+		err = withQuerier(ctx, pool, func(q querier) error {
+			n, err = f(q)
+			return err
 		})
 		return n, err
 	})
@@ -308,18 +360,6 @@ func withQuerier(ctx context.Context, p gorm.ConnPool, f func(querier) error) er
 	default:
 		return f(sqlQuerier{p})
 	}
-}
-
-// countingQuerier records the rows an exec affected.
-type countingQuerier struct {
-	querier
-	n *int64
-}
-
-func (q countingQuerier) exec(ctx context.Context, query string, args []any) (int64, error) {
-	n, err := q.querier.exec(ctx, query, args)
-	*q.n = n
-	return n, err
 }
 
 // pgxQuerier runs statements on a pgx connection or transaction.

@@ -73,6 +73,7 @@ func run(m *testing.M) int {
 		defer signal.Stop(sig)
 		go func() {
 			if _, ok := <-sig; ok {
+				stopPair()
 				srv.Stop()
 				os.Exit(1)
 			}
@@ -90,6 +91,7 @@ func run(m *testing.M) int {
 	}
 	admin.SetMaxOpenConns(4)
 	defer admin.Close()
+	defer stopPair()
 	return m.Run()
 }
 
