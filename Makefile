@@ -36,9 +36,11 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: the benchmarks, against PostgreSQL
+## bench: the benchmarks, against PostgreSQL; the module against hand-written
+## pgx on the same database (the table of BENCHMARKS.md; raw output in bench.out)
 bench: setup
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 90m ./... | tee bench.out
+	@awk -f scripts/benchtable.awk bench.out
 
 setup:
 	scripts/setup.sh test

@@ -271,3 +271,57 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// BenchmarkReplicaWithUser measures authentication behind dbresolver with a
+// streaming replica: a hit on the replica, a miss (a token no server has:
+// the replica, then the primary), the strict mode (the primary only), and
+// the same database without the resolver; with the statements each server
+// received per operation.
+func BenchmarkReplicaWithUser(b *testing.B) {
+	ctx := context.Background()
+	primaryURL, replicaURL := testdb.Replicated(b)
+	plain, plainTrace := testdb.OpenTraced(b, primaryURL) // no resolver
+	require.NoError(b, gormauth.AutoMigrate(plain))
+	u := &models.User{Email: ptr("bench-replica@example.com")}
+	noResolver := repository.New(plain, repository.Options{})
+	require.NoError(b, noResolver.Users.Create(ctx, u))
+	s, err := noResolver.Sessions.Create(ctx, u.ID)
+	require.NoError(b, err)
+	resolved, resolvedTrace := testdb.OpenTraced(b, primaryURL)
+	replicaDB, replicaTrace := testdb.OpenTraced(b, replicaURL)
+	require.NoError(b, resolved.Use(dbresolver.Register(dbresolver.Config{
+		Replicas: []gorm.Dialector{postgres.New(postgres.Config{Conn: replicaDB.ConnPool})},
+	})))
+	testdb.CaughtUp(b)
+	repo := repository.New(resolved, repository.Options{})
+	const absent = "0000000000000000000000000000000000000000000000000000000000000000"
+	for _, bench := range []struct {
+		name  string
+		repo  *repository.Repository
+		token string
+		found bool
+	}{
+		{"NoResolver", noResolver, s.SessionToken, true},
+		{"ReplicaHit", repo, s.SessionToken, true},
+		{"ReplicaMiss", repo, absent, false},
+		{"Strict", repo.Strict(), s.SessionToken, true},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			b.ReportAllocs()
+			plainTrace.Reset()
+			resolvedTrace.Reset()
+			replicaTrace.Reset()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				_, err := bench.repo.Sessions.WithUser(ctx, bench.token)
+				if (err == nil) != bench.found {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			primary := len(plainTrace.Statements()) + len(resolvedTrace.Statements())
+			b.ReportMetric(float64(primary)/float64(b.N), "primary-stmts/op")
+			b.ReportMetric(float64(len(replicaTrace.Statements()))/float64(b.N), "replica-stmts/op")
+		})
+	}
+}

@@ -161,6 +161,12 @@ func (s *Sessions) ForceRefresh(ctx context.Context, sess *models.Session) error
 	return err
 }
 
+// extendSession sets the expiry of the session $3 to $1 if it still
+// expires at $4 (compare-and-set).
+const extendSession = `UPDATE sessions SET expires = $1::timestamp, updated = $2::timestamp
+	WHERE session_token = $3 AND expires = $4::timestamp
+	RETURNING ` + sessionColumns
+
 // extend sets the session's expires to now + MaxAge if the row still
 // expires when sess says; when another writer changed it first, it reads
 // the row into sess and, if force and the row still expires sooner, tries
@@ -177,9 +183,7 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, 
 	for attempt := 1; ; attempt++ {
 		if sess.Expires.Before(expires) {
 			var row models.Session
-			found, err := s.c.x.QueryRow(ctx, sqlexec.Primary, `UPDATE sessions SET expires = $1::timestamp, updated = $2::timestamp
-				WHERE session_token = $3 AND expires = $4::timestamp
-				RETURNING `+sessionColumns,
+			found, err := s.c.x.QueryRow(ctx, sqlexec.Primary, extendSession,
 				[]any{s.c.wall(expires), s.c.wall(now), sess.SessionToken, s.c.wall(sess.Expires)}, sessionFields(&row)...)
 			if err != nil {
 				return false, dbError(op, err)

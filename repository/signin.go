@@ -193,6 +193,18 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	return res, err
 }
 
+// signInLinkedUser reads the user linked to the account $1 and inserts a
+// session for them.
+const signInLinkedUser = `WITH u AS (
+		SELECT ` + userColumns + ` FROM users
+		WHERE id = (SELECT user_id FROM accounts WHERE compound_id = $1)
+		FOR KEY SHARE),
+	s AS (
+		INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
+		SELECT u.id, $2::timestamp, $3, $4, $5::timestamp, $5::timestamp FROM u
+		RETURNING id)
+	SELECT u.*, s.id FROM u, s`
+
 // signInLinked opens a session for the user linked to the account whose
 // compound_id is compound, in one statement that finds the user and inserts
 // the session (holding a KEY SHARE lock on the user, as openSession does).
@@ -205,15 +217,7 @@ func signInLinked(ctx context.Context, c *core, compound string) (*SignInResult,
 		return nil, err
 	}
 	u := &models.User{}
-	found, err := c.x.QueryRow(ctx, sqlexec.Primary, `WITH u AS (
-			SELECT `+userColumns+` FROM users
-			WHERE id = (SELECT user_id FROM accounts WHERE compound_id = $1)
-			FOR KEY SHARE),
-		s AS (
-			INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
-			SELECT u.id, $2::timestamp, $3, $4, $5::timestamp, $5::timestamp FROM u
-			RETURNING id)
-		SELECT u.*, s.id FROM u, s`,
+	found, err := c.x.QueryRow(ctx, sqlexec.Primary, signInLinkedUser,
 		[]any{compound, c.wall(now.Add(c.opts.MaxAge)), sess.SessionToken, sess.AccessToken, c.wall(now)},
 		append(userFields(u), &sess.ID)...)
 	if err != nil || !found {
@@ -222,6 +226,13 @@ func signInLinked(ctx context.Context, c *core, compound string) (*SignInResult,
 	sess.UserID = u.ID
 	return &SignInResult{User: c.readUser(u), Session: sess}, nil
 }
+
+// verifiedUser finds or creates the user whose email is $1 and sets its
+// email_verified to $2, and says whether it created it.
+const verifiedUser = `INSERT INTO users (email, email_verified, created, updated)
+	VALUES ($1, $2::timestamp, $2::timestamp, $2::timestamp)
+	ON CONFLICT (email) DO UPDATE SET email_verified = EXCLUDED.email_verified, updated = EXCLUDED.updated
+	RETURNING ` + userColumns + `, (xmax = 0)`
 
 // SignInEmail signs a person in with an email sign-in link, as NextAuth.js
 // does, in one transaction: it redeems the token (once: see
@@ -255,10 +266,7 @@ func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInRes
 		// concurrent first sign-ins of one address on one user.
 		u := &models.User{}
 		var inserted bool
-		if _, err := tx.QueryRow(ctx, `INSERT INTO users (email, email_verified, created, updated)
-			VALUES ($1, $2::timestamp, $2::timestamp, $2::timestamp)
-			ON CONFLICT (email) DO UPDATE SET email_verified = EXCLUDED.email_verified, updated = EXCLUDED.updated
-			RETURNING `+userColumns+`, (xmax = 0)`, []any{row.Identifier, c.wall(now)},
+		if _, err := tx.QueryRow(ctx, verifiedUser, []any{row.Identifier, c.wall(now)},
 			append(userFields(u), &inserted)...); err != nil {
 			return err
 		}

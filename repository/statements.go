@@ -18,15 +18,18 @@ import (
 // insert wait and then insert nothing. So the repository never leaves a row
 // pointing at a deleted user.
 
+// linkAccount inserts an account for the user $2 if that user exists.
+const linkAccount = `INSERT INTO accounts (compound_id, user_id, provider_type, provider_id,
+		provider_account_id, refresh_token, access_token, access_token_expires, created, updated)
+	SELECT $1, $2::integer, $3, $4, $5, $6::text, $7::text, $8::timestamp, $9::timestamp, $9::timestamp
+	WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 FOR KEY SHARE)
+	RETURNING id`
+
 // link inserts a (with CompoundID set) if its user exists, at now, and sets
 // a.ID, a.Created, a.Updated and a.AccessTokenExpires as they read back;
 // a.ID stays 0 when the user does not exist.
 func link(ctx context.Context, c *core, q sqlexec.Querier, a *models.Account, now time.Time) error {
-	_, err := q.QueryRow(ctx, `INSERT INTO accounts (compound_id, user_id, provider_type, provider_id,
-			provider_account_id, refresh_token, access_token, access_token_expires, created, updated)
-		SELECT $1, $2::integer, $3, $4, $5, $6::text, $7::text, $8::timestamp, $9::timestamp, $9::timestamp
-		WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 FOR KEY SHARE)
-		RETURNING id`,
+	_, err := q.QueryRow(ctx, linkAccount,
 		[]any{a.CompoundID, a.UserID, a.ProviderType, a.ProviderID, a.ProviderAccountID,
 			a.RefreshToken, a.AccessToken, c.wallPtr(a.AccessTokenExpires), c.wall(now)},
 		&a.ID)
@@ -34,6 +37,12 @@ func link(ctx context.Context, c *core, q sqlexec.Querier, a *models.Account, no
 	a.AccessTokenExpires = c.storedPtr(a.AccessTokenExpires)
 	return err
 }
+
+// insertSession inserts a session for the user $1 if that user exists.
+const insertSession = `INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
+	SELECT $1::integer, $2::timestamp, $3, $4, $5::timestamp, $5::timestamp
+	WHERE EXISTS (SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE)
+	RETURNING id`
 
 // openSession inserts a new session for userID, expiring at now+MaxAge,
 // with two fresh random tokens. It returns ErrNotFound (unwrapped) when the
@@ -43,10 +52,7 @@ func openSession(ctx context.Context, c *core, q sqlexec.Querier, userID int32, 
 	if err != nil {
 		return nil, err
 	}
-	found, err := q.QueryRow(ctx, `INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
-		SELECT $1::integer, $2::timestamp, $3, $4, $5::timestamp, $5::timestamp
-		WHERE EXISTS (SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE)
-		RETURNING id`,
+	found, err := q.QueryRow(ctx, insertSession,
 		[]any{userID, c.wall(now.Add(c.opts.MaxAge)), s.SessionToken, s.AccessToken, c.wall(now)},
 		&s.ID)
 	if err != nil {
@@ -109,13 +115,16 @@ func deleteExpired(ctx context.Context, c *core, op, table string, batch int) (i
 	}
 }
 
+// deleteToken deletes a sign-in token's row and returns it.
+const deleteToken = `DELETE FROM verification_requests WHERE identifer = $1 AND token = $2
+	RETURNING ` + verificationColumns
+
 // useToken deletes the sign-in token's row (identifier already lower-cased)
 // in one statement and returns it if it was still valid at now; nil if
 // there was none or it had expired.
 func useToken(ctx context.Context, c *core, q sqlexec.Querier, identifier, hash string, now time.Time) (*models.VerificationRequest, error) {
 	var v models.VerificationRequest
-	found, err := q.QueryRow(ctx, `DELETE FROM verification_requests WHERE identifer = $1 AND token = $2
-		RETURNING `+verificationColumns, []any{identifier, hash}, verificationFields(&v)...)
+	found, err := q.QueryRow(ctx, deleteToken, []any{identifier, hash}, verificationFields(&v)...)
 	if err != nil || !found {
 		return nil, err
 	}

@@ -45,6 +45,10 @@ func (t SignInToken) key(op string) (identifier, hash string, err error) {
 // hold the instants their columns stand for in Options.Location.
 type Verifications struct{ c *core }
 
+// insertToken stores a sign-in token.
+const insertToken = `INSERT INTO verification_requests (identifer, token, expires, created, updated)
+	VALUES ($1, $2, $3::timestamp, $4::timestamp, $4::timestamp) RETURNING id`
+
 // Create stores a sign-in token valid for maxAge (DefaultVerificationMaxAge
 // if 0): only the hash of token and secret is written, with the lower-cased
 // identifier. It returns ErrAlreadyExists if the same hash is already stored
@@ -69,8 +73,7 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 	expires := now.Add(maxAge)
 	row := &models.VerificationRequest{Identifier: identifier, Token: hash,
 		Expires: c.stored(expires), Created: c.stored(now), Updated: c.stored(now)}
-	_, err = c.x.QueryRow(ctx, sqlexec.Primary, `INSERT INTO verification_requests (identifer, token, expires, created, updated)
-		VALUES ($1, $2, $3::timestamp, $4::timestamp, $4::timestamp) RETURNING id`,
+	_, err = c.x.QueryRow(ctx, sqlexec.Primary, insertToken,
 		[]any{identifier, hash, c.wall(expires), c.wall(now)}, &row.ID)
 	if err != nil {
 		return nil, dbError(op, err)

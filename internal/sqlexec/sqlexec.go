@@ -80,20 +80,67 @@ type Scanner interface {
 // never wrong, only later.
 func (d *DB) QueryRow(ctx context.Context, route Route, query string, args []any, dest ...any) (found bool, err error) {
 	pool := d.pool(ctx, route, query)
-	read := func(pool gorm.ConnPool) error {
-		return d.run(ctx, pool, query, func(q querier) (int64, error) {
-			found, err = queryRow(ctx, q, query, args, dest)
-			return rowsOf(found), err
-		})
-	}
-	err = read(pool)
+	found, err = d.queryRow(ctx, pool, query, args, dest)
 	if route == Primary || (err == nil && (found || route != ReplicaOrPrimary)) || (err != nil && !unavailable(ctx, err)) {
 		return found, err
 	}
 	if primary := d.pool(ctx, Primary, query); !samePool(pool, primary) {
-		err = read(primary)
+		found, err = d.queryRow(ctx, primary, query, args, dest)
 	}
 	return found, err
+}
+
+// queryRow runs a query of one row on pool and reports it to the logger.
+// On a pool of pgx's driver, the path of every authenticated request, it
+// allocates no more than it must.
+func (d *DB) queryRow(ctx context.Context, pool gorm.ConnPool, query string, args, dest []any) (found bool, err error) {
+	begin := time.Now()
+	if db, ok := pool.(*sql.DB); ok {
+		found, err = queryRowOnDB(ctx, db, query, args, dest)
+	} else {
+		err = withQuerier(ctx, pool, func(q querier) error {
+			found, err = queryRow(ctx, q, query, args, dest)
+			return err
+		})
+	}
+	d.db.Logger.Trace(ctx, begin, func() (string, int64) { return query, rowsOf(found) }, err)
+	return found, err
+}
+
+// oneRow is a query of one row to run on the pgx connection of a
+// database/sql connection (sql.Conn.Raw).
+type oneRow struct {
+	ctx          context.Context
+	query        string
+	args, dest   []any
+	found, onPgx bool
+}
+
+func (r *oneRow) run(driverConn any) error {
+	c, ok := driverConn.(interface{ Conn() *pgx.Conn })
+	if !ok {
+		return nil
+	}
+	r.onPgx = true
+	err := c.Conn().QueryRow(r.ctx, r.query, r.args...).Scan(r.dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	r.found = err == nil
+	return err
+}
+
+func queryRowOnDB(ctx context.Context, db *sql.DB, query string, args, dest []any) (bool, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	r := &oneRow{ctx: ctx, query: query, args: args, dest: dest}
+	if err := conn.Raw(r.run); err != nil || r.onPgx {
+		return r.found, err
+	}
+	return queryRow(ctx, sqlQuerier{conn}, query, args, dest) // another driver
 }
 
 // Query runs a query and calls each for every row, until each returns an

@@ -1,0 +1,690 @@
+package repository_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/require"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/repository"
+)
+
+// BenchmarkVersusPgx measures each operation of the request path against
+// its floor: hand-written pgx v5 (pgxpool) sending the same statements on
+// the same database, with the same checks in Go. Module and floor run in
+// interleaved rounds (in alternating order), each round n operations per
+// side spread over the clients; the reported ratio is the median of the
+// rounds' ratios, so that what else the machine does affects both sides.
+//
+//	make bench
+//	go test ./repository -run '^$' -bench VersusPgx -benchtime 2s
+//	go test ./repository -run '^$' -bench 'VersusPgx/sessions=1e4/^Authenticate$'
+
+// Metrics, per side: module-ns/op and pgx-ns/op (wall time per operation,
+// all clients together), ratio (module time ÷ pgx time: ≤ 1 is as fast),
+// tput (module throughput ÷ pgx throughput), module-allocs/op and
+// pgx-allocs/op (every allocation of the process while the side ran,
+// divided by its operations), module-stmts/op and pgx-stmts/op (statements
+// sent, BEGIN and COMMIT included).
+func BenchmarkVersusPgx(b *testing.B) {
+	for _, size := range []struct {
+		name string
+		n    int
+	}{{"1e4", 10_000}, {"1e6", 1_000_000}} {
+		b.Run("sessions="+size.name, func(b *testing.B) {
+			for _, op := range benchOps {
+				for _, clients := range []int{1, 8, 32} {
+					b.Run(fmt.Sprintf("%s/clients=%d", op.name, clients), func(b *testing.B) {
+						compare(b, benchSet(b, size.n), op, clients)
+					})
+				}
+			}
+		})
+	}
+}
+
+// benchData is a database holding n users, each with a GitHub account
+// (provider account id i) and a session, shared by the benchmarks of one
+// size; and the two sides' connections to it.
+type benchData struct {
+	n       int
+	now     time.Time
+	repo    *repository.Repository
+	floor   *floor
+	module  *statementCounter // statements the module's pool sent
+	pgx     *statementCounter // statements the floor's pool sent
+	maxIDs  [2]int32          // the largest session and account ids of the data set
+	cleanUp func(ctx context.Context) error
+}
+
+var (
+	benchSetsMu sync.Mutex
+	benchSets   = map[int]*benchData{}
+)
+
+// benchSet returns the data set of n sessions, filling it on first use.
+func benchSet(b *testing.B, n int) *benchData {
+	b.Helper()
+	benchSetsMu.Lock()
+	defer benchSetsMu.Unlock()
+	if d, ok := benchSets[n]; ok {
+		return d
+	}
+	ctx := context.Background()
+	// Kept for the whole run (every benchmark of this size uses it), and
+	// dropped with the throwaway server.
+	dsn, _, err := testdb.NewDatabase()
+	require.NoError(b, err)
+	setup := openFloor(b, dsn, nil)
+	start := time.Now()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	_, err = setup.pool.Exec(ctx, schemaSQL)
+	require.NoError(b, err)
+	for _, stmt := range []string{
+		`INSERT INTO users (name, email, created, updated)
+			SELECT 'User ' || i, 'user' || i || '@example.com', $1::timestamp, $1::timestamp FROM generate_series(1, $2) i
+			WHERE $3::timestamp IS NOT NULL`,
+		`INSERT INTO accounts (compound_id, user_id, provider_type, provider_id, provider_account_id, access_token, created, updated)
+			SELECT encode(sha256(('github:' || i)::bytea), 'hex'), i, 'oauth', 'github', i::text, 'gho_' || i, $1::timestamp, $1::timestamp
+			FROM generate_series(1, $2) i WHERE $3::timestamp IS NOT NULL`,
+		`INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
+			SELECT i, $3::timestamp, encode(sha256(('s' || i)::bytea), 'hex'), encode(sha256(('a' || i)::bytea), 'hex'), $1::timestamp, $1::timestamp
+			FROM generate_series(1, $2) i`,
+	} {
+		_, err = setup.pool.Exec(ctx, stmt, now, n, now.Add(repository.DefaultMaxAge))
+		require.NoError(b, err)
+	}
+	_, err = setup.pool.Exec(ctx, `VACUUM ANALYZE`)
+	require.NoError(b, err)
+	setup.pool.Close()
+	b.Logf("filled %d users, accounts and sessions in %s", n, time.Since(start).Round(time.Millisecond))
+
+	d := &benchData{n: n, now: now, module: &statementCounter{}, pgx: &statementCounter{}}
+	d.floor = openFloor(b, dsn, d.pgx)
+	d.repo = repository.New(openModule(b, dsn, d.module), repository.Options{})
+	require.NoError(b, d.floor.pool.QueryRow(ctx, `SELECT (SELECT max(id) FROM sessions), (SELECT max(id) FROM accounts)`).Scan(&d.maxIDs[0], &d.maxIDs[1]))
+	d.cleanUp = func(ctx context.Context) error {
+		if _, err := d.floor.pool.Exec(ctx, `DELETE FROM sessions WHERE id > $1`, d.maxIDs[0]); err != nil {
+			return err
+		}
+		if _, err := d.floor.pool.Exec(ctx, `DELETE FROM accounts WHERE id > $1`, d.maxIDs[1]); err != nil {
+			return err
+		}
+		_, err := d.floor.pool.Exec(ctx, `DELETE FROM verification_requests`)
+		return err
+	}
+	benchSets[n] = d
+	return d
+}
+
+// poolSize is the connections each side may open: as many as the most
+// clients, so that neither waits for a connection the other has.
+const poolSize = 32
+
+// statementCounter counts the statements a pgx pool sends
+// (pgx.QueryTracer); both sides have one, so that both pay for it.
+type statementCounter struct{ n atomic.Int64 }
+
+func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// openModule opens dsn as a GORM application does (gorm.io/driver/postgres
+// on pgx's database/sql driver, GORM's default logger), with a pool of
+// poolSize connections.
+func openModule(b *testing.B, dsn string, counter *statementCounter) *gorm.DB {
+	b.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	require.NoError(b, err)
+	cfg.Tracer = counter
+	sqlDB := stdlib.OpenDB(*cfg)
+	sqlDB.SetMaxOpenConns(poolSize)
+	sqlDB.SetMaxIdleConns(poolSize)
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{})
+	require.NoError(b, err)
+	return db
+}
+
+// floor is the hand-written pgx side.
+type floor struct {
+	pool *pgxpool.Pool
+}
+
+func openFloor(b *testing.B, dsn string, counter *statementCounter) *floor {
+	b.Helper()
+	cfg, err := pgxpool.ParseConfig(dsn)
+	require.NoError(b, err)
+	cfg.MaxConns = poolSize
+	if counter != nil {
+		cfg.ConnConfig.Tracer = counter
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	require.NoError(b, err)
+	return &floor{pool: pool}
+}
+
+var errFloorNotFound = errors.New("floor: not found")
+
+// A benchOp is one operation on both sides: prepare (may be nil) makes what
+// n operations of each side consume, outside the timing; module and floor
+// run operation i of a round.
+type benchOp struct {
+	name    string
+	stmts   float64 // statements per operation, on both sides
+	prepare func(ctx context.Context, d *benchData, n int) (module, floor []string, err error)
+	module  func(ctx context.Context, d *benchData, i int, in []string) error
+	floor   func(ctx context.Context, d *benchData, i int, in []string) error
+}
+
+// spread maps the i-th operation to a row of the data set, far from the
+// last one.
+func (d *benchData) spread(i int) int { return (i*7919)%d.n + 1 }
+
+func sessionToken(i int) string { return sha256hex("s" + strconv.Itoa(i)) }
+
+func sha256hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+var benchOps = []benchOp{
+	{
+		// pgx against itself: the noise of the measurement, which a ratio
+		// of the other operations must be read against.
+		name: "Calibration_PgxVersusPgx", stmts: 0, // the module counter counts nothing here
+		module: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			_, err := d.floor.authenticate(ctx, sessionToken(d.spread(i)), time.Now())
+			return err
+		},
+		floor: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			_, err := d.floor.authenticate(ctx, sessionToken(d.spread(i)), time.Now())
+			return err
+		},
+	},
+	{
+		name: "Authenticate", stmts: 1,
+		module: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			s, err := d.repo.Sessions.WithUser(ctx, sessionToken(d.spread(i)))
+			if err != nil {
+				return err
+			}
+			_, err = d.repo.Sessions.Refresh(ctx, s) // not due: no statement
+			return err
+		},
+		floor: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			_, err := d.floor.authenticate(ctx, sessionToken(d.spread(i)), time.Now())
+			return err
+		},
+	},
+	{
+		name: "UserByAccount", stmts: 1,
+		module: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			_, err := d.repo.Users.ByAccount(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: strconv.Itoa(d.spread(i))})
+			return err
+		},
+		floor: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			return d.floor.userByAccount(ctx, "github", strconv.Itoa(d.spread(i)))
+		},
+	},
+	{
+		name: "SessionByToken", stmts: 1,
+		module: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			_, err := d.repo.Sessions.ByToken(ctx, sessionToken(d.spread(i)))
+			return err
+		},
+		floor: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			return d.floor.sessionByToken(ctx, sessionToken(d.spread(i)), time.Now())
+		},
+	},
+	{
+		name: "OAuthReturningUser", stmts: 1,
+		module: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			res, err := d.repo.SignInOAuth(ctx, repository.OAuthSignIn{
+				Account: repository.AccountKey{ProviderID: "github", ProviderAccountID: strconv.Itoa(d.spread(i))}})
+			if err == nil && res.IsNewUser {
+				err = errors.New("a new user")
+			}
+			return err
+		},
+		floor: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			return d.floor.signInLinked(ctx, "github", strconv.Itoa(d.spread(i)), time.Now())
+		},
+	},
+	{
+		name: "AuthenticateRefreshDue", stmts: 2,
+		prepare: func(ctx context.Context, d *benchData, n int) ([]string, []string, error) {
+			// Sessions last extended 25 hours ago.
+			tokens, err := d.floor.insertSessions(ctx, d, 2*n, time.Now().Add(repository.DefaultMaxAge-25*time.Hour))
+			return tokens[:n], tokens[n:], err
+		},
+		module: func(ctx context.Context, d *benchData, i int, in []string) error {
+			s, err := d.repo.Sessions.WithUser(ctx, in[i])
+			if err != nil {
+				return err
+			}
+			wrote, err := d.repo.Sessions.Refresh(ctx, s)
+			if err == nil && !wrote {
+				err = errors.New("not due")
+			}
+			return err
+		},
+		floor: func(ctx context.Context, d *benchData, i int, in []string) error {
+			now := time.Now()
+			s, err := d.floor.authenticate(ctx, in[i], now)
+			if err != nil {
+				return err
+			}
+			return d.floor.extend(ctx, s, now)
+		},
+	},
+	{
+		name: "CreateAndRedeemSignInToken", stmts: 6, // INSERT; BEGIN, DELETE, INSERT user, INSERT session, COMMIT
+		module: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			t := repository.SignInToken{Identifier: fmt.Sprintf("user%d@example.com", d.spread(i)), Token: fmt.Sprintf("m%d-%d", i, time.Now().UnixNano()), Secret: "s3cret"}
+			if _, err := d.repo.Verifications.Create(ctx, t, 0); err != nil {
+				return err
+			}
+			_, err := d.repo.SignInEmail(ctx, t)
+			return err
+		},
+		floor: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			return d.floor.signInEmail(ctx, fmt.Sprintf("user%d@example.com", d.spread(i)), fmt.Sprintf("f%d-%d", i, time.Now().UnixNano()), "s3cret", time.Now())
+		},
+	},
+	{
+		name: "CreateSession", stmts: 1,
+		module: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			_, err := d.repo.Sessions.Create(ctx, int32(d.spread(i)))
+			return err
+		},
+		floor: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			_, err := d.floor.openSession(ctx, int32(d.spread(i)), time.Now())
+			return err
+		},
+	},
+	{
+		name: "SignOut", stmts: 1,
+		prepare: func(ctx context.Context, d *benchData, n int) ([]string, []string, error) {
+			tokens, err := d.floor.insertSessions(ctx, d, 2*n, time.Now().Add(repository.DefaultMaxAge))
+			return tokens[:n], tokens[n:], err
+		},
+		module: func(ctx context.Context, d *benchData, i int, in []string) error {
+			return d.repo.Sessions.Delete(ctx, in[i])
+		},
+		floor: func(ctx context.Context, d *benchData, i int, in []string) error {
+			tag, err := d.floor.pool.Exec(ctx, repository.DeleteSessionSQL, in[i])
+			if err == nil && tag.RowsAffected() != 1 {
+				err = errFloorNotFound
+			}
+			return err
+		},
+	},
+	{
+		name: "LinkAccount", stmts: 1,
+		module: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			return d.repo.Accounts.Link(ctx, &models.Account{UserID: int32(d.spread(i)), ProviderType: "oauth",
+				ProviderID: "module", ProviderAccountID: strconv.Itoa(i) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)})
+		},
+		floor: func(ctx context.Context, d *benchData, i int, _ []string) error {
+			return d.floor.link(ctx, int32(d.spread(i)), "floor", strconv.Itoa(i)+"-"+strconv.FormatInt(time.Now().UnixNano(), 36), time.Now())
+		},
+	},
+}
+
+// BenchmarkVersusPgxDeleteExpired measures the clean-up: deleting 100 000
+// expired sessions among the 10⁶ of the data set, DefaultBatchSize rows a
+// statement, by Sessions.DeleteExpired and by pgx sending the same
+// statements. The schema has no index on expires (NextAuth.js's has none),
+// so every batch scans the table: this is slow on both sides.
+func BenchmarkVersusPgxDeleteExpired(b *testing.B) {
+	ctx := context.Background()
+	d := benchSet(b, 1_000_000)
+	const expired = 100_000
+	var mod, pgxNs []float64
+	var modStmts, pgxStmts float64
+	b.ResetTimer()
+	b.StopTimer()
+	for i := 0; i < b.N; i++ {
+		for k := 0; k < 2; k++ {
+			_, err := d.floor.insertSessions(ctx, d, expired, time.Now().Add(-time.Hour))
+			require.NoError(b, err)
+			which := (i + k) % 2
+			counter := []*statementCounter{d.module, d.pgx}[which]
+			before := counter.n.Load()
+			start := time.Now()
+			b.StartTimer()
+			var n int64
+			if which == 0 {
+				n, err = d.repo.Sessions.DeleteExpired(ctx, 0)
+			} else {
+				n, err = d.floor.deleteExpired(ctx, time.Now())
+			}
+			b.StopTimer()
+			require.NoError(b, err)
+			require.EqualValues(b, expired, n)
+			took := float64(time.Since(start).Nanoseconds())
+			if which == 0 {
+				mod, modStmts = append(mod, took), float64(counter.n.Load()-before)
+			} else {
+				pgxNs, pgxStmts = append(pgxNs, took), float64(counter.n.Load()-before)
+			}
+		}
+	}
+	require.NoError(b, d.cleanUp(ctx))
+	ratios := make([]float64, len(mod))
+	for i := range mod {
+		ratios[i] = mod[i] / pgxNs[i]
+	}
+	b.ReportMetric(median(mod), "module-ns/100k")
+	b.ReportMetric(median(pgxNs), "pgx-ns/100k")
+	b.ReportMetric(modStmts, "module-stmts/100k")
+	b.ReportMetric(pgxStmts, "pgx-stmts/100k")
+	b.ReportMetric(median(ratios), "ratio")
+	b.ReportMetric(0, "ns/op")
+}
+
+// compare runs op on both sides in interleaved rounds with the given
+// number of clients, and reports the metrics.
+func compare(b *testing.B, d *benchData, op benchOp, clients int) {
+	ctx := context.Background()
+	const rounds = 20
+	n := max(clients, (b.N+rounds-1)/rounds)
+	type side struct {
+		name    string
+		run     func(ctx context.Context, d *benchData, i int, in []string) error
+		counter *statementCounter
+		ns      []float64
+		allocs  []float64
+		stmts   []float64
+	}
+	sides := [2]*side{
+		{name: "module", run: op.module, counter: d.module},
+		{name: "pgx", run: op.floor, counter: d.pgx},
+	}
+	var ratios, tputs []float64
+	b.ResetTimer()
+	b.StopTimer()
+	for round := -1; round < rounds; round++ { // round -1 warms both sides up, uncounted
+		var in [2][]string
+		if op.prepare != nil {
+			var err error
+			in[0], in[1], err = op.prepare(ctx, d, n)
+			require.NoError(b, err)
+		}
+		var elapsed [2]time.Duration
+		for k := 0; k < 2; k++ {
+			which := (k + round + 2) % 2 // alternate who goes first
+			s := sides[which]
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			stmts := s.counter.n.Load()
+			b.StartTimer()
+			elapsed[which] = runClients(ctx, b, d, s.run, n, clients, in[which])
+			b.StopTimer()
+			runtime.ReadMemStats(&after)
+			if round >= 0 {
+				s.ns = append(s.ns, float64(elapsed[which].Nanoseconds())/float64(n))
+				s.allocs = append(s.allocs, float64(after.Mallocs-before.Mallocs)/float64(n))
+				s.stmts = append(s.stmts, float64(s.counter.n.Load()-stmts)/float64(n))
+			}
+		}
+		if round >= 0 {
+			ratio := float64(elapsed[0]) / float64(elapsed[1])
+			ratios = append(ratios, ratio)
+			tputs = append(tputs, 1/ratio)
+		}
+		require.NoError(b, d.cleanUp(ctx))
+	}
+	for _, s := range sides {
+		b.ReportMetric(median(s.ns), s.name+"-ns/op")
+		b.ReportMetric(median(s.allocs), s.name+"-allocs/op")
+		b.ReportMetric(median(s.stmts), s.name+"-stmts/op")
+		if got := median(s.stmts); op.stmts > 0 && got != op.stmts {
+			b.Errorf("%s sent %.2f statements per operation, want %.0f", s.name, got, op.stmts)
+		}
+	}
+	b.ReportMetric(median(ratios), "ratio")
+	b.ReportMetric(median(tputs), "tput")
+	b.ReportMetric(0, "ns/op") // the wall time of both sides together says nothing
+}
+
+// runClients runs n operations of run on clients goroutines and returns
+// how long they took.
+func runClients(ctx context.Context, b *testing.B, d *benchData, run func(context.Context, *benchData, int, []string) error, n, clients int, in []string) time.Duration {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	start := time.Now()
+	for c := 0; c < clients; c++ {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := run(ctx, d, i, in); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err, _ := firstErr.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	return elapsed
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// The floor's operations: what a developer writes by hand with pgx, with
+// the same statements and the same checks as the repository.
+
+func (f *floor) authenticate(ctx context.Context, token string, now time.Time) (*models.Session, error) {
+	s := &models.Session{User: &models.User{}}
+	u := s.User
+	err := f.pool.QueryRow(ctx, repository.SessionWithUserSQL, token).Scan(
+		&s.ID, &s.UserID, &s.Expires, &s.SessionToken, &s.AccessToken, &s.Created, &s.Updated,
+		&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errFloorNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.Expires, s.Created, s.Updated = s.Expires.UTC(), s.Created.UTC(), s.Updated.UTC()
+	u.Created, u.Updated = u.Created.UTC(), u.Updated.UTC()
+	if u.EmailVerified != nil {
+		*u.EmailVerified = u.EmailVerified.UTC()
+	}
+	if now.After(s.Expires) {
+		return nil, errFloorNotFound
+	}
+	return s, nil
+}
+
+// extend is the sliding expiry of a due session.
+func (f *floor) extend(ctx context.Context, s *models.Session, now time.Time) error {
+	if !now.After(s.Expires.Add(repository.DefaultUpdateAge - repository.DefaultMaxAge)) {
+		return errors.New("floor: not due")
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	var row models.Session
+	err := f.pool.QueryRow(ctx, repository.ExtendSessionSQL, now.Add(repository.DefaultMaxAge), now, s.SessionToken, s.Expires).Scan(
+		&row.ID, &row.UserID, &row.Expires, &row.SessionToken, &row.AccessToken, &row.Created, &row.Updated)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errors.New("floor: lost the refresh")
+	}
+	return err
+}
+
+func (f *floor) userByAccount(ctx context.Context, provider, account string) error {
+	var u models.User
+	err := f.pool.QueryRow(ctx, repository.UserByAccountSQL, models.CompoundID(provider, account)).Scan(
+		&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errFloorNotFound
+	}
+	return err
+}
+
+func (f *floor) sessionByToken(ctx context.Context, token string, now time.Time) error {
+	var s models.Session
+	err := f.pool.QueryRow(ctx, repository.SessionByTokenSQL, token).Scan(
+		&s.ID, &s.UserID, &s.Expires, &s.SessionToken, &s.AccessToken, &s.Created, &s.Updated)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && now.After(s.Expires) {
+		return errFloorNotFound
+	}
+	return err
+}
+
+func (f *floor) signInLinked(ctx context.Context, provider, account string, now time.Time) error {
+	sessionToken, err := repository.NewToken()
+	if err != nil {
+		return err
+	}
+	accessToken, err := repository.NewToken()
+	if err != nil {
+		return err
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	var u models.User
+	var sessionID int32
+	err = f.pool.QueryRow(ctx, repository.SignInLinkedUserSQL, models.CompoundID(provider, account),
+		now.Add(repository.DefaultMaxAge), sessionToken, accessToken, now).Scan(
+		&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated, &sessionID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errFloorNotFound
+	}
+	return err
+}
+
+func (f *floor) openSession(ctx context.Context, userID int32, now time.Time) (string, error) {
+	sessionToken, err := repository.NewToken()
+	if err != nil {
+		return "", err
+	}
+	accessToken, err := repository.NewToken()
+	if err != nil {
+		return "", err
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	var id int32
+	err = f.pool.QueryRow(ctx, repository.InsertSessionSQL, userID, now.Add(repository.DefaultMaxAge), sessionToken, accessToken, now).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", errFloorNotFound
+	}
+	return sessionToken, err
+}
+
+func (f *floor) link(ctx context.Context, userID int32, provider, account string, now time.Time) error {
+	now = now.UTC().Truncate(time.Microsecond)
+	var id int32
+	err := f.pool.QueryRow(ctx, repository.LinkAccountSQL, models.CompoundID(provider, account), userID, "oauth",
+		provider, account, nil, nil, nil, now).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errFloorNotFound
+	}
+	return err
+}
+
+// signInEmail creates a sign-in token and redeems it: the token's row, then
+// one transaction that deletes it, finds or creates the user and opens a
+// session.
+func (f *floor) signInEmail(ctx context.Context, identifier, token, secret string, now time.Time) error {
+	now = now.UTC().Truncate(time.Microsecond)
+	hash := models.HashToken(token, secret)
+	var id int32
+	if err := f.pool.QueryRow(ctx, repository.InsertTokenSQL, identifier, hash, now.Add(repository.DefaultVerificationMaxAge), now).Scan(&id); err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		var v models.VerificationRequest
+		err := tx.QueryRow(ctx, repository.DeleteTokenSQL, identifier, hash).Scan(
+			&v.ID, &v.Identifier, &v.Token, &v.Expires, &v.Created, &v.Updated)
+		if err != nil {
+			return err
+		}
+		if now.After(v.Expires) {
+			return errFloorNotFound
+		}
+		var u models.User
+		var inserted bool
+		if err := tx.QueryRow(ctx, repository.VerifiedUserSQL, identifier, now).Scan(
+			&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated, &inserted); err != nil {
+			return err
+		}
+		sessionToken, err := repository.NewToken()
+		if err != nil {
+			return err
+		}
+		accessToken, err := repository.NewToken()
+		if err != nil {
+			return err
+		}
+		var sessionID int32
+		return tx.QueryRow(ctx, repository.InsertSessionSQL, u.ID, now.Add(repository.DefaultMaxAge), sessionToken, accessToken, now).Scan(&sessionID)
+	})
+}
+
+// deleteExpired deletes the expired sessions as the clean-up does.
+func (f *floor) deleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	var total int64
+	for {
+		tag, err := f.pool.Exec(ctx, `DELETE FROM sessions WHERE id IN
+		(SELECT id FROM sessions WHERE expires < $1::timestamp LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+			now.UTC().Truncate(time.Microsecond), repository.DefaultBatchSize)
+		if err != nil {
+			return total, err
+		}
+		total += tag.RowsAffected()
+		if tag.RowsAffected() < repository.DefaultBatchSize {
+			return total, nil
+		}
+	}
+}
+
+// insertSessions inserts n sessions expiring at expires, for users of the
+// data set, and returns their tokens. The data set's clean-up deletes them.
+func (f *floor) insertSessions(ctx context.Context, d *benchData, n int, expires time.Time) ([]string, error) {
+	seed := strconv.FormatInt(time.Now().UnixNano(), 36)
+	_, err := f.pool.Exec(ctx, `INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
+		SELECT i % $1 + 1, $2::timestamp, encode(sha256(($3 || i)::bytea), 'hex'), encode(sha256(($3 || 'a' || i)::bytea), 'hex'),
+			$4::timestamp, $4::timestamp
+		FROM generate_series(0, $5 - 1) i`, d.n, expires.UTC().Truncate(time.Microsecond), seed, time.Now().UTC(), n)
+	tokens := make([]string, n)
+	for i := range tokens {
+		tokens[i] = sha256hex(seed + strconv.Itoa(i))
+	}
+	return tokens, err
+}
