@@ -2,16 +2,11 @@ package gormauth
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 
 	"gorm.io/gorm"
-)
 
-// lockKey is the key of the transaction-level advisory lock AutoMigrate
-// takes before creating anything: "gormauth" in ASCII, 0x676f726d61757468.
-const lockKey int64 = 0x676f726d61757468
+	"github.com/gormauth/gormauth/internal/schema"
+)
 
 // AutoMigrate makes sure the four NextAuth.js tables (users, accounts,
 // sessions, verification_requests) exist in db's current schema exactly as
@@ -60,48 +55,5 @@ func AutoMigrate(db *gorm.DB) error {
 // change them. Timestamps are not touched, so the session TimeZone does not
 // matter.
 func AutoMigrateContext(ctx context.Context, db *gorm.DB) error {
-	db = db.Session(&gorm.Session{NewDB: true, Context: ctx})
-	spec := expectedSchema()
-	cat, err := readCatalog(ctx, db, spec)
-	if err != nil {
-		return err
-	}
-	p := compare(spec, cat)
-	if err := p.incompatible(); err != nil {
-		return err
-	}
-	if len(p.ddl) == 0 {
-		return nil
-	}
-	var inner error
-	err = db.Transaction(func(tx *gorm.DB) error {
-		inner = createMissing(ctx, tx, spec)
-		return inner
-	}, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	if err != nil && !errors.Is(err, inner) {
-		return fmt.Errorf("gormauth: creating the tables: %w", err)
-	}
-	return err
-}
-
-// createMissing runs in AutoMigrate's transaction: it takes the lock, reads
-// the catalog again and creates what is still missing.
-func createMissing(ctx context.Context, tx *gorm.DB, spec []specTable) error {
-	if err := tx.Exec("SELECT pg_catalog.pg_advisory_xact_lock(?)", lockKey).Error; err != nil {
-		return fmt.Errorf("gormauth: taking the advisory lock %#x: %w", lockKey, err)
-	}
-	cat, err := readCatalog(ctx, tx, spec)
-	if err != nil {
-		return err
-	}
-	p := compare(spec, cat)
-	if err := p.incompatible(); err != nil {
-		return err
-	}
-	for _, stmt := range p.ddl {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return fmt.Errorf("gormauth: creating what is missing: %s: %w", stmt, err)
-		}
-	}
-	return nil
+	return schema.Migrate(ctx, db, expectedSchema())
 }

@@ -2,183 +2,99 @@ package gormauth
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
+
+	"github.com/gormauth/gormauth/internal/schema"
 )
 
-// DifferenceKind says how a table in the database differs from NextAuth.js's
-// schema, and so what AutoMigrate does about it: it creates what is missing
-// (MissingTable, MissingIndex), tolerates what is extra but harmless
-// (ExtraColumn, ExtraIndex, ExtraConstraint), and refuses everything else.
-type DifferenceKind int
+// DifferenceKind says how a table in the database differs from the expected
+// schema (NextAuth.js's, or an Auth.js adapter's for package authjs), and so
+// what AutoMigrate does about it: it creates what is missing (MissingTable,
+// MissingIndex, MissingForeignKey), tolerates what is extra but harmless
+// (ExtraColumn, ExtraIndex, ExtraConstraint) and a key that a variant of the
+// documented schema lacks (MissingOptionalIndex), and refuses everything
+// else (DifferenceKind.Incompatible).
+type DifferenceKind = schema.DifferenceKind
 
 // The kinds of Difference.
 const (
 	// MissingTable: the table does not exist. AutoMigrate creates it.
-	MissingTable DifferenceKind = iota + 1
-	// MissingIndex: a primary key, unique constraint or plain index is
-	// missing on an existing table, and nothing else holds its name.
-	// AutoMigrate creates it.
-	MissingIndex
+	MissingTable = schema.MissingTable
+	// MissingIndex: a primary key, unique constraint or index is missing on
+	// an existing table, and nothing else holds its name. AutoMigrate
+	// creates it.
+	MissingIndex = schema.MissingIndex
 	// MissingColumn: an existing table lacks a column. Incompatible.
-	MissingColumn
+	MissingColumn = schema.MissingColumn
 	// ColumnType: a column has another type. Incompatible.
-	ColumnType
+	ColumnType = schema.ColumnType
 	// ColumnNullability: a column is NULL where NOT NULL is expected, or the
 	// other way round. Incompatible.
-	ColumnNullability
+	ColumnNullability = schema.ColumnNullability
 	// ColumnDefault: a column has another default, or none, or is an
 	// identity or generated column. Incompatible.
-	ColumnDefault
+	ColumnDefault = schema.ColumnDefault
 	// IndexDefinition: an index or constraint with the expected name exists
 	// but differs (columns, uniqueness, method, predicate, constraint or
-	// plain index), or the table's primary key is on other columns.
-	// Incompatible.
-	IndexDefinition
-	// IndexRenamed: the expected primary key or unique constraint exists
-	// under another name, such as GORM's "uni_users_email" or "users_pkey".
-	// The schema is then not NextAuth.js's exactly, and GORM's AutoMigrate
-	// has failed on, or dropped, constraints named otherwise than it
-	// expects. Incompatible.
-	IndexRenamed
-	// NameTaken: a name the schema needs (table, sequence <table>_id_seq,
-	// index or constraint) is held by another relation, such as a view
-	// called users or an index "userId" on another table. Incompatible.
-	NameTaken
+	// plain index, referenced table or actions), or the table's primary key
+	// is on other columns. Incompatible.
+	IndexDefinition = schema.IndexDefinition
+	// IndexRenamed: the expected primary key, unique constraint or index, or
+	// foreign key, exists under another name, such as GORM's
+	// "uni_users_email" or "users_pkey". The schema is then not the expected
+	// one exactly, and GORM's AutoMigrate has failed on, or dropped,
+	// constraints named otherwise than it expects. Incompatible.
+	IndexRenamed = schema.IndexRenamed
+	// NameTaken: a name the schema needs (table, sequence of a serial
+	// column, index or constraint) is held by another relation, such as a
+	// view called users or an index "userId" on another table. Incompatible.
+	NameTaken = schema.NameTaken
 	// ExtraRequiredColumn: an existing table has a column that is not in the
 	// schema and is NOT NULL without a default, so inserts that leave it out
 	// fail. Incompatible.
-	ExtraRequiredColumn
+	ExtraRequiredColumn = schema.ExtraRequiredColumn
 	// ExtraColumn: an existing table has a column that is not in the schema
 	// but is nullable or has a default. Tolerated.
-	ExtraColumn
+	ExtraColumn = schema.ExtraColumn
 	// ExtraIndex: an existing table has an index or unique/exclusion
 	// constraint that is not in the schema. Tolerated.
-	ExtraIndex
+	ExtraIndex = schema.ExtraIndex
 	// ExtraConstraint: an existing table has a check or foreign-key
 	// constraint that is not in the schema. Tolerated.
-	ExtraConstraint
+	ExtraConstraint = schema.ExtraConstraint
+	// MissingForeignKey: an existing table lacks a foreign key of the
+	// schema (the Auth.js Prisma and Drizzle schemas have them). AutoMigrate
+	// creates it.
+	MissingForeignKey = schema.MissingForeignKey
+	// MissingOptionalIndex: an existing table lacks a key that a variant of
+	// the documented schema lacks too: the primary keys of account and
+	// verificationToken in the Auth.js Drizzle docs' schema. A warning:
+	// tolerated, and not created.
+	MissingOptionalIndex = schema.MissingOptionalIndex
 )
 
-// String returns a short description such as "missing column".
-func (k DifferenceKind) String() string {
-	switch k {
-	case MissingTable:
-		return "missing table"
-	case MissingIndex:
-		return "missing index"
-	case MissingColumn:
-		return "missing column"
-	case ColumnType:
-		return "column type differs"
-	case ColumnNullability:
-		return "column nullability differs"
-	case ColumnDefault:
-		return "column default differs"
-	case IndexDefinition:
-		return "index differs"
-	case IndexRenamed:
-		return "constraint under another name"
-	case NameTaken:
-		return "name taken"
-	case ExtraRequiredColumn:
-		return "extra NOT NULL column without default"
-	case ExtraColumn:
-		return "extra column"
-	case ExtraIndex:
-		return "extra index"
-	case ExtraConstraint:
-		return "extra constraint"
-	}
-	return fmt.Sprintf("DifferenceKind(%d)", int(k))
-}
-
-// Incompatible reports whether AutoMigrate refuses a database with a
-// difference of kind k: true for everything except the missing kinds (which
-// it creates) and the extra kinds it tolerates.
-func (k DifferenceKind) Incompatible() bool {
-	switch k {
-	case MissingTable, MissingIndex, ExtraColumn, ExtraIndex, ExtraConstraint:
-		return false
-	}
-	return true
-}
-
-// Difference is one way in which the database differs from the schema
-// NextAuth.js 2.0.0-beta.73 creates (testdata/nextauth-schema.json).
-type Difference struct {
-	// Kind says what differs.
-	Kind DifferenceKind
-	// Table is the table concerned: users, accounts, sessions or
-	// verification_requests.
-	Table string
-	// Column is the column concerned, if any (for an index or constraint on
-	// one column, that column).
-	Column string
-	// Index is the name of the index or constraint concerned, if any: the
-	// expected name, or the name found for ExtraIndex and ExtraConstraint.
-	Index string
-	// Found describes what the database holds; "" when something is missing.
-	Found string
-	// Expected describes what the schema holds; "" when something is extra.
-	Expected string
-}
-
-// String returns the difference in one line, such as
+// Difference is one way in which the database differs from the expected
+// schema: Kind, Table, Column (for an index or constraint on one column,
+// that column), Index (the name of the index or constraint concerned: the
+// expected one, or the one found for the extra kinds), Found (what the
+// database holds; "" when something is missing) and Expected (what the
+// schema holds; "" when something is extra). String prints it in one line,
+// such as
 //
 //	users.email: column type differs: found integer, expected character varying
-func (d Difference) String() string {
-	var b strings.Builder
-	b.WriteString(d.Table)
-	if d.Column != "" {
-		b.WriteString("." + d.Column)
-	}
-	if d.Index != "" {
-		b.WriteString(" (" + quoteIdent(d.Index) + ")")
-	}
-	b.WriteString(": " + d.Kind.String())
-	b.WriteString(": found " + orNone(d.Found))
-	b.WriteString(", expected " + orNone(d.Expected))
-	return b.String()
-}
-
-// Incompatible reports whether AutoMigrate refuses a database with d (see
-// DifferenceKind.Incompatible).
-func (d Difference) Incompatible() bool { return d.Kind.Incompatible() }
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
-}
+type Difference = schema.Difference
 
 // SchemaError is returned by AutoMigrate when an existing table is
-// incompatible with NextAuth.js's schema. AutoMigrate then changes nothing
-// at all, not even the tables that could be created. Match it with
-// errors.As:
+// incompatible with the expected schema; AutoMigrate then changes nothing
+// at all, not even the tables that could be created. Schema is the
+// PostgreSQL schema that was checked (current_schema()); Differences are the
+// incompatible differences (at least one; use CheckSchema for all of them).
+// Match it with errors.As:
 //
 //	var se *gormauth.SchemaError
 //	if errors.As(err, &se) { for _, d := range se.Differences { … } }
-type SchemaError struct {
-	// Schema is the PostgreSQL schema that was checked (current_schema()).
-	Schema string
-	// Differences are the incompatible differences (at least one); use
-	// CheckSchema for all of them.
-	Differences []Difference
-}
-
-// Error lists every incompatible difference.
-func (e *SchemaError) Error() string {
-	parts := make([]string, len(e.Differences))
-	for i, d := range e.Differences {
-		parts[i] = d.String()
-	}
-	return fmt.Sprintf("gormauth: tables in schema %q are incompatible with NextAuth.js's schema, so nothing was changed: %s",
-		e.Schema, strings.Join(parts, "; "))
-}
+type SchemaError = schema.Error
 
 // CheckSchema compares the four tables in the current schema of db with the
 // schema NextAuth.js 2.0.0-beta.73 creates, and returns every difference: a
@@ -195,10 +111,5 @@ func (e *SchemaError) Error() string {
 //
 // The error is non-nil only when the catalog cannot be read.
 func CheckSchema(ctx context.Context, db *gorm.DB) ([]Difference, error) {
-	spec := expectedSchema()
-	cat, err := readCatalog(ctx, db.Session(&gorm.Session{NewDB: true, Context: ctx}), spec)
-	if err != nil {
-		return nil, err
-	}
-	return compare(spec, cat).diffs, nil
+	return schema.Check(ctx, db, expectedSchema())
 }

@@ -1,4 +1,4 @@
-package gormauth
+package schema
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"gorm.io/plugin/dbresolver"
 )
 
-// catalog is what the database holds for the four tables, as read by one
-// query (catalogQuery) in one round trip.
+// catalog is what the database holds for the tables of a Schema, as read by
+// one query (catalogQuery) in one round trip.
 type catalog struct {
 	// Schema is current_schema(): where the tables are looked for and
 	// created.
@@ -20,7 +20,7 @@ type catalog struct {
 	// Relations are the relations of Schema whose names the expected schema
 	// uses (tables, sequences, indexes), whatever they belong to.
 	Relations []catalogRelation `json:"relations"`
-	// Columns are the columns of the four tables that exist as tables.
+	// Columns are the columns of the expected tables that exist as tables.
 	Columns []catalogColumn `json:"columns"`
 	// Indexes are the indexes of those tables, with the constraint each
 	// backs.
@@ -73,15 +73,14 @@ type catalogConstraint struct {
 }
 
 // catalogQuery returns the SQL that reads the catalog for the tables of
-// spec: one statement, one row, one JSON value. It reads pg_catalog only
+// s: one statement, one row, one JSON value. It reads pg_catalog only
 // (information_schema's views are much slower) and only the current schema.
-func catalogQuery(spec []specTable) string {
+func catalogQuery(s Schema) string {
 	var tables, names []string
-	for _, t := range spec {
+	for _, t := range s.Tables {
 		tables = append(tables, quoteLiteral(t.Name))
-		names = append(names, quoteLiteral(t.Name), quoteLiteral(t.Sequence()))
-		for _, ix := range t.Indexes {
-			names = append(names, quoteLiteral(ix.Name))
+		for _, name := range t.names() {
+			names = append(names, quoteLiteral(name))
 		}
 	}
 	r := strings.NewReplacer(
@@ -138,17 +137,12 @@ SELECT pg_catalog.json_build_object(
 )::text`)
 }
 
-// quoteLiteral quotes s as an SQL string literal.
-func quoteLiteral(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
 // readCatalog runs catalogQuery on db (one statement).
-func readCatalog(ctx context.Context, db *gorm.DB, spec []specTable) (*catalog, error) {
+func readCatalog(ctx context.Context, db *gorm.DB, s Schema) (*catalog, error) {
 	var raw string
 	// On the primary, when a resolver sends reads to replicas: a replica
 	// may not have the latest DDL yet.
-	row := db.WithContext(ctx).Clauses(dbresolver.Write).Raw(catalogQuery(spec)).Row()
+	row := db.WithContext(ctx).Clauses(dbresolver.Write).Raw(catalogQuery(s)).Row()
 	if err := row.Scan(&raw); err != nil {
 		return nil, fmt.Errorf("gormauth: reading the catalog: %w", err)
 	}

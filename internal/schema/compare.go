@@ -1,4 +1,4 @@
-package gormauth
+package schema
 
 import (
 	"strings"
@@ -7,13 +7,14 @@ import (
 // plan is the outcome of comparing the catalog with the expected schema:
 // every difference, and the DDL that creates what is missing.
 type plan struct {
-	schema string
+	schema string // the PostgreSQL schema compared (current_schema())
+	name   string // Schema.Name
 	diffs  []Difference
 	ddl    []string
 }
 
-// incompatible returns a *SchemaError holding p's incompatible differences,
-// or nil when there are none.
+// incompatible returns an *Error holding p's incompatible differences, or
+// nil when there are none.
 func (p plan) incompatible() error {
 	var bad []Difference
 	for _, d := range p.diffs {
@@ -24,42 +25,42 @@ func (p plan) incompatible() error {
 	if len(bad) == 0 {
 		return nil
 	}
-	return &SchemaError{Schema: p.schema, Differences: bad}
+	return &Error{Schema: p.schema, Differences: bad, name: p.name}
 }
 
-// compare compares cat with spec.
-func compare(spec []specTable, cat *catalog) plan {
-	p := plan{schema: *cat.Schema}
+// compare compares cat with s.
+func compare(s Schema, cat *catalog) plan {
+	p := plan{schema: *cat.Schema, name: s.Name}
 	rels := map[string]catalogRelation{}
 	for _, r := range cat.Relations {
 		rels[r.Name] = r
 	}
-	for _, t := range spec {
+	var foreignKeys []string // created after every table, which they may reference
+	for _, t := range s.Tables {
 		c := tableComparison{plan: &p, spec: t, rels: rels, schema: quoteIdent(*cat.Schema) + "." + quoteIdent(t.Name)}
 		rel, ok := rels[t.Name]
 		switch {
 		case !ok:
 			c.missingTable()
+			for _, fk := range t.ForeignKeys {
+				foreignKeys = append(foreignKeys, c.addForeignKeyDDL(fk))
+			}
 		case rel.Kind != "r" && rel.Kind != "p":
 			c.add(Difference{Kind: NameTaken, Found: describeRelation(rel), Expected: "table " + t.Name})
 		default:
 			c.columns(cat.Columns)
 			c.indexes(cat.Indexes)
-			for _, con := range cat.Constraints {
-				if con.Table == t.Name {
-					c.add(Difference{Kind: ExtraConstraint, Index: con.Name,
-						Found: "CONSTRAINT " + quoteIdent(con.Name) + " " + con.Definition})
-				}
-			}
+			foreignKeys = append(foreignKeys, c.constraints(cat.Constraints)...)
 		}
 	}
+	p.ddl = append(p.ddl, foreignKeys...)
 	return p
 }
 
 // tableComparison compares one table.
 type tableComparison struct {
 	*plan
-	spec   specTable
+	spec   Table
 	rels   map[string]catalogRelation
 	schema string // the table's quoted, schema-qualified name, for DDL
 }
@@ -77,9 +78,14 @@ func (c *tableComparison) missingTable() {
 		cols[i] = col.Name
 	}
 	c.add(Difference{Kind: MissingTable, Expected: "table with columns " + strings.Join(cols, ", ")})
-	if r, ok := c.rels[c.spec.Sequence()]; ok {
-		c.add(Difference{Kind: NameTaken, Column: "id", Found: describeRelation(r),
-			Expected: "no relation called " + c.spec.Sequence() + " (the id column's serial creates it)"})
+	for _, col := range c.spec.Columns {
+		if !col.Serial {
+			continue
+		}
+		if r, ok := c.rels[c.spec.sequence(col)]; ok {
+			c.add(Difference{Kind: NameTaken, Column: col.Name, Found: describeRelation(r),
+				Expected: "no relation called " + c.spec.sequence(col) + " (the " + col.Name + " column's serial creates it)"})
+		}
 	}
 	for _, ix := range c.spec.Indexes {
 		if r, ok := c.rels[ix.Name]; ok {
@@ -89,7 +95,7 @@ func (c *tableComparison) missingTable() {
 	}
 	c.ddl = append(c.ddl, createTableDDL(c.schema, c.spec))
 	for _, ix := range c.spec.Indexes {
-		if ix.Kind == indexPlain {
+		if !ix.isConstraint() {
 			c.ddl = append(c.ddl, createIndexDDL(c.schema, ix))
 		}
 	}
@@ -108,7 +114,7 @@ func (c *tableComparison) columns(all []catalogColumn) {
 	for _, want := range c.spec.Columns {
 		got, ok := live[want.Name]
 		if !ok {
-			c.add(Difference{Kind: MissingColumn, Column: want.Name, Expected: want.describe()})
+			c.add(Difference{Kind: MissingColumn, Column: want.Name, Expected: c.spec.describeColumn(want)})
 			continue
 		}
 		if got.Type != want.Type {
@@ -118,9 +124,8 @@ func (c *tableComparison) columns(all []catalogColumn) {
 			c.add(Difference{Kind: ColumnNullability, Column: want.Name,
 				Found: nullability(!got.NotNull), Expected: nullability(want.Nullable)})
 		}
-		if found := describeDefault(got); found != orNoDefault(want.Default) {
-			c.add(Difference{Kind: ColumnDefault, Column: want.Name,
-				Found: found, Expected: orNoDefault(want.Default)})
+		if found, expected := describeDefault(got), orNoDefault(c.spec.columnDefault(want)); found != expected {
+			c.add(Difference{Kind: ColumnDefault, Column: want.Name, Found: found, Expected: expected})
 		}
 	}
 	for _, name := range order {
@@ -179,7 +184,7 @@ func (c *tableComparison) indexes(all []catalogIndex) {
 				Found: describeIndex(live[i]), Expected: want.describe()})
 			continue
 		}
-		if want.Kind == indexPrimary {
+		if want.Kind == PrimaryKey {
 			if i := find(func(l catalogIndex) bool { return l.Primary }); i >= 0 {
 				used[i] = true
 				c.add(Difference{Kind: IndexDefinition, Index: want.Name, Column: col,
@@ -187,11 +192,15 @@ func (c *tableComparison) indexes(all []catalogIndex) {
 				continue
 			}
 		}
+		if want.Optional {
+			c.add(Difference{Kind: MissingOptionalIndex, Index: want.Name, Column: col, Expected: want.describe()})
+			continue
+		}
 		c.add(Difference{Kind: MissingIndex, Index: want.Name, Column: col, Expected: want.describe()})
-		if want.Kind == indexPlain {
-			c.ddl = append(c.ddl, createIndexDDL(c.schema, want))
-		} else {
+		if want.isConstraint() {
 			c.ddl = append(c.ddl, "ALTER TABLE "+c.schema+" ADD "+want.describe())
+		} else {
+			c.ddl = append(c.ddl, createIndexDDL(c.schema, want))
 		}
 	}
 	for i, l := range live {
@@ -201,29 +210,100 @@ func (c *tableComparison) indexes(all []catalogIndex) {
 	}
 }
 
-// indexMatches reports whether l is want: the same kind of constraint (or a
-// plain index) with the same definition. Names are compared by the caller.
-func indexMatches(want specIndex, l catalogIndex) bool {
+// constraints compares the check and foreign-key constraints of an existing
+// table with its expected foreign keys, and returns the DDL that adds the
+// missing ones.
+func (c *tableComparison) constraints(all []catalogConstraint) []string {
+	var live []catalogConstraint
+	for _, con := range all {
+		if con.Table == c.spec.Name {
+			live = append(live, con)
+		}
+	}
+	used := make([]bool, len(live))
+	var ddl []string
+	for _, want := range c.spec.ForeignKeys {
+		col := singleColumn(want.Columns)
+		found := false
+		for i, con := range live {
+			if used[i] || con.Name != want.Name {
+				continue
+			}
+			used[i], found = true, true
+			if con.Type != "f" || con.Definition != want.constraintDef() {
+				c.add(Difference{Kind: IndexDefinition, Index: want.Name, Column: col,
+					Found: describeConstraint(con), Expected: want.describe()})
+			}
+			break
+		}
+		if found {
+			continue
+		}
+		for i, con := range live {
+			if !used[i] && con.Type == "f" && con.Definition == want.constraintDef() {
+				used[i], found = true, true
+				c.add(Difference{Kind: IndexRenamed, Index: want.Name, Column: col,
+					Found: describeConstraint(con), Expected: want.describe()})
+				break
+			}
+		}
+		if found {
+			continue
+		}
+		c.add(Difference{Kind: MissingForeignKey, Index: want.Name, Column: col, Expected: want.describe()})
+		ddl = append(ddl, c.addForeignKeyDDL(want))
+	}
+	for i, con := range live {
+		if !used[i] {
+			c.add(Difference{Kind: ExtraConstraint, Index: con.Name, Found: describeConstraint(con)})
+		}
+	}
+	return ddl
+}
+
+// addForeignKeyDDL returns the statement that adds fk to the table.
+func (c *tableComparison) addForeignKeyDDL(fk ForeignKey) string {
+	s := "ALTER TABLE " + c.schema + " ADD CONSTRAINT " + quoteIdent(fk.Name) +
+		" FOREIGN KEY (" + quotedList(fk.Columns) + ") REFERENCES " + c.qualified(fk.References) + " (" + quotedList(fk.RefColumns) + ")"
+	if fk.OnUpdate != "" {
+		s += " ON UPDATE " + fk.OnUpdate
+	}
+	if fk.OnDelete != "" {
+		s += " ON DELETE " + fk.OnDelete
+	}
+	return s
+}
+
+// qualified returns table qualified by the schema compared.
+func (c *tableComparison) qualified(table string) string {
+	return quoteIdent(c.plan.schema) + "." + quoteIdent(table)
+}
+
+// indexMatches reports whether l is want: the same kind of constraint (or
+// index) with the same definition. Names are compared by the caller.
+func indexMatches(want Index, l catalogIndex) bool {
 	switch want.Kind {
-	case indexPrimary:
+	case PrimaryKey:
 		return l.Constraint == "p" && l.ConstraintDef != nil && *l.ConstraintDef == want.constraintDef()
-	case indexUnique:
+	case Unique:
 		return l.Constraint == "u" && l.ConstraintDef != nil && *l.ConstraintDef == want.constraintDef()
+	case UniqueIndex:
+		return l.Constraint == "" && l.Unique && !l.Primary && methodDef(l.IndexDef) == want.methodDef()
 	}
 	return l.Constraint == "" && !l.Unique && !l.Primary && methodDef(l.IndexDef) == want.methodDef()
 }
 
 // sameIndexOtherName reports whether l does what the primary key or unique
-// constraint want does, whatever its name: a constraint with the same
-// definition, or (for a unique constraint) a unique index on the same
-// columns.
-func sameIndexOtherName(want specIndex, l catalogIndex) bool {
+// constraint or index want does, whatever its name: the same kind with the
+// same definition, or, for uniqueness, a unique constraint or unique index
+// on the same columns.
+func sameIndexOtherName(want Index, l catalogIndex) bool {
 	switch want.Kind {
-	case indexPrimary:
+	case PrimaryKey:
 		return indexMatches(want, l)
-	case indexUnique:
-		return indexMatches(want, l) ||
-			l.Constraint == "" && l.Unique && !l.Primary && methodDef(l.IndexDef) == want.methodDef()
+	case Unique, UniqueIndex:
+		return !l.Primary && l.Unique && methodDef(l.IndexDef) == want.methodDef() &&
+			(l.Constraint == "" || l.Constraint == "u")
 	}
 	return false
 }
@@ -245,6 +325,11 @@ func describeIndex(l catalogIndex) string {
 		return "CONSTRAINT " + quoteIdent(l.Name) + " " + *l.ConstraintDef
 	}
 	return l.IndexDef
+}
+
+// describeConstraint returns a live constraint as DDL-like text.
+func describeConstraint(con catalogConstraint) string {
+	return "CONSTRAINT " + quoteIdent(con.Name) + " " + con.Definition
 }
 
 // describeRelation names a relation and what it is, for messages.
@@ -303,14 +388,14 @@ func singleColumn(cols []string) string {
 }
 
 // createTableDDL returns the CREATE TABLE statement of t, named qualified:
-// columns in the schema's order, the id as serial (an integer column with
-// the sequence <table>_id_seq owned by it), and the primary key and unique
-// constraints under their TypeORM names.
-func createTableDDL(qualified string, t specTable) string {
+// columns in the schema's order (a serial column as serial: an integer
+// column with the sequence <table>_<column>_seq owned by it), and the
+// primary key and unique constraints under their names.
+func createTableDDL(qualified string, t Table) string {
 	var lines []string
 	for _, col := range t.Columns {
 		line := "  " + quoteIdent(col.Name) + " "
-		if col.Default == "nextval('"+t.Sequence()+"'::regclass)" {
+		if col.Serial {
 			line += "serial"
 		} else {
 			line += col.Type
@@ -318,20 +403,25 @@ func createTableDDL(qualified string, t specTable) string {
 		if !col.Nullable {
 			line += " NOT NULL"
 		}
-		if col.Default != "" && !strings.HasPrefix(col.Default, "nextval(") {
+		if col.Default != "" && !col.Serial {
 			line += " DEFAULT " + col.Default
 		}
 		lines = append(lines, line)
 	}
 	for _, ix := range t.Indexes {
-		if ix.Kind != indexPlain {
+		if ix.isConstraint() {
 			lines = append(lines, "  "+ix.describe())
 		}
 	}
 	return "CREATE TABLE " + qualified + " (\n" + strings.Join(lines, ",\n") + "\n)"
 }
 
-// createIndexDDL returns the CREATE INDEX statement of a plain index.
-func createIndexDDL(qualifiedTable string, ix specIndex) string {
-	return "CREATE INDEX " + quoteIdent(ix.Name) + " ON " + qualifiedTable + " USING btree (" + identList(ix.Columns) + ")"
+// createIndexDDL returns the CREATE [UNIQUE] INDEX statement of an index
+// that backs no constraint.
+func createIndexDDL(qualifiedTable string, ix Index) string {
+	create := "CREATE INDEX "
+	if ix.Kind == UniqueIndex {
+		create = "CREATE UNIQUE INDEX "
+	}
+	return create + quoteIdent(ix.Name) + " ON " + qualifiedTable + " USING btree (" + quotedList(ix.Columns) + ")"
 }
