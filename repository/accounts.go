@@ -23,8 +23,8 @@ func (k AccountKey) CompoundID() string {
 
 func (k AccountKey) check(op string) error {
 	return check(op,
-		field{name: "provider id", value: k.ProviderID, max: MaxProviderFieldLen},
-		field{name: "provider account id", value: k.ProviderAccountID, max: MaxProviderFieldLen})
+		field{Name: "provider id", Value: k.ProviderID, Max: MaxProviderFieldLen},
+		field{Name: "provider account id", Value: k.ProviderAccountID, Max: MaxProviderFieldLen})
 }
 
 // Accounts reads and writes the accounts table. Get it from
@@ -42,7 +42,7 @@ func (s *Accounts) check(op string, a *models.Account) error {
 		return err
 	}
 	if err := check(op,
-		field{name: "provider type", value: a.ProviderType, max: MaxProviderFieldLen},
+		field{Name: "provider type", Value: a.ProviderType, Max: MaxProviderFieldLen},
 		opt("refresh token", a.RefreshToken, MaxProviderTokenLen),
 		opt("access token", a.AccessToken, MaxProviderTokenLen)); err != nil {
 		return err
@@ -87,7 +87,7 @@ func (s *Accounts) ByCompoundID(ctx context.Context, id string) (*models.Account
 	if err := ctxError(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := check(op, field{name: "compound id", value: id, max: MaxProviderFieldLen}); err != nil {
+	if err := check(op, field{Name: "compound id", Value: id, Max: MaxProviderFieldLen}); err != nil {
 		return nil, err
 	}
 	return s.byCompoundID(ctx, op, id)
@@ -187,7 +187,7 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 		return nil, err
 	}
 	if err := check(op,
-		field{name: "access token", value: t.AccessToken, max: MaxProviderTokenLen},
+		field{Name: "access token", Value: t.AccessToken, Max: MaxProviderTokenLen},
 		opt("refresh token", t.RefreshToken, MaxProviderTokenLen)); err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth/internal/sqlexec"
 )
@@ -102,8 +101,8 @@ type core struct {
 }
 
 func newCore(db *gorm.DB, opts Options) *core {
-	db = prepare(db)
-	return &core{db: db, x: sqlexec.New(db), opts: opts}
+	x := sqlexec.New(db)
+	return &core{db: x.Gorm(), x: x, opts: opts}
 }
 
 // sessionRoute is where session lookups read: where reads go, and the
@@ -150,14 +149,6 @@ func newRepository(c *core) *Repository {
 		Verifications: &Verifications{c},
 		core:          c,
 	}
-}
-
-// prepare returns db configured for the repository's statements.
-func prepare(db *gorm.DB) *gorm.DB {
-	return db.Session(&gorm.Session{
-		SkipDefaultTransaction: true,
-		Logger:                 redactingLogger{db.Logger},
-	})
 }
 
 // WithTx returns a Repository whose statements run in tx, a transaction the
@@ -213,21 +204,4 @@ func NewToken() (string, error) {
 		return "", fmt.Errorf("gormauth: new token: %w", err)
 	}
 	return hex.EncodeToString(b[:]), nil
-}
-
-// redactingLogger passes everything to the host's logger but drops the
-// bound parameters of every statement it logs (GORM's ParamsFilter hook),
-// so that tokens and secrets never reach a log.
-type redactingLogger struct {
-	logger.Interface
-}
-
-// LogMode keeps the redaction when the level changes (db.Debug()).
-func (l redactingLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return redactingLogger{l.Interface.LogMode(level)}
-}
-
-// ParamsFilter drops the parameters: logged SQL keeps its $n placeholders.
-func (redactingLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
-	return sql, nil
 }

@@ -15,7 +15,7 @@ import (
 type Sessions struct{ c *core }
 
 func checkToken(op, name, token string) error {
-	return check(op, field{name: name, value: token, max: MaxTokenLen})
+	return check(op, field{Name: name, Value: token, Max: MaxTokenLen})
 }
 
 // Create opens a session for the user: two fresh tokens of 32 random bytes

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-	"gorm.io/gorm"
-
 	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/models"
 )
@@ -88,7 +85,7 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		return nil, err
 	}
 	if err := check(op,
-		field{name: "provider type", value: p.ProviderType, max: MaxProviderFieldLen},
+		field{Name: "provider type", Value: p.ProviderType, Max: MaxProviderFieldLen},
 		opt("access token", p.AccessToken, MaxProviderTokenLen),
 		opt("refresh token", p.RefreshToken, MaxProviderTokenLen),
 		opt("name", p.Name, MaxNameLen),
@@ -120,13 +117,6 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	}
 	return nil, fmt.Errorf("gormauth: %s: %w: gave up after %d attempts lost to concurrent sign-ins: %w",
 		op, ErrAlreadyExists, maxAttempts, lost)
-}
-
-// isUniqueViolation reports whether err is PostgreSQL's unique_violation
-// (SQLSTATE 23505).
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505" || errors.Is(err, gorm.ErrDuplicatedKey)
 }
 
 func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInResult, error) {

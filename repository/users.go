@@ -86,7 +86,7 @@ func (s *Users) ByEmail(ctx context.Context, email string) (*models.User, error)
 	if err := ctxError(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := check(op, field{name: "email", value: email, max: MaxEmailLen}); err != nil {
+	if err := check(op, field{Name: "email", Value: email, Max: MaxEmailLen}); err != nil {
 		return nil, err
 	}
 	return s.c.user(ctx, op, sqlexec.ReplicaOrPrimary, `SELECT `+userColumns+` FROM users WHERE email = $1`, email)

@@ -1,9 +1,7 @@
 package repository
 
 import (
-	"strings"
-	"unicode/utf8"
-
+	"github.com/gormauth/gormauth/internal/input"
 	"github.com/gormauth/gormauth/internal/jsstring"
 )
 
@@ -23,38 +21,12 @@ const (
 	MaxProviderTokenLen = 64 * 1024 // OAuth access and refresh tokens
 )
 
-// field checks one string argument.
-type field struct {
-	name     string // as shown in the error, e.g. "session token"
-	value    string
-	max      int
-	optional bool // an empty value is allowed
-}
+// The checks of package input, under short names.
+type field = input.Field
 
-// check returns an ErrInvalidInput for op naming the first bad field.
-func check(op string, fields ...field) error {
-	for _, f := range fields {
-		switch {
-		case f.value == "" && !f.optional:
-			return invalid(op, "%s is empty", f.name)
-		case len(f.value) > f.max:
-			return invalid(op, "%s is %d bytes, more than the %d allowed", f.name, len(f.value), f.max)
-		case strings.IndexByte(f.value, 0) >= 0:
-			return invalid(op, "%s contains a NUL byte", f.name)
-		case !utf8.ValidString(f.value):
-			return invalid(op, "%s is not valid UTF-8", f.name)
-		}
-	}
-	return nil
-}
+func check(op string, fields ...field) error { return input.Check(op, fields...) }
 
-// opt returns the field for an optional (nullable) string.
-func opt(name string, value *string, max int) field {
-	if value == nil {
-		return field{name: name, max: max, optional: true}
-	}
-	return field{name: name, value: *value, max: max, optional: true}
-}
+func opt(name string, value *string, max int) field { return input.Opt(name, value, max) }
 
 // checkID rejects ids that no row can have.
 func checkID(op, name string, id int32) error {
@@ -71,18 +43,8 @@ func checkID(op, name string, id int32) error {
 // Users.ByEmail to find a user as a sign-in would.
 func LowerEmail(email string) string { return jsstring.Lower(email) }
 
-// lowerEmail checks an address that is stored or looked up lower-cased and
-// returns its lower-cased form: the address itself must be non-empty, free
-// of NUL bytes and valid UTF-8, and its lower-cased form at most
-// MaxEmailLen bytes. (Lower-casing shortens a value at most threefold, so
-// longer input is refused before it is lower-cased.)
+// lowerEmail checks an address that is stored or looked up lower-cased
+// and returns its lower-cased form, at most MaxEmailLen bytes.
 func lowerEmail(op, name, email string) (string, error) {
-	if err := check(op, field{name: name, value: email, max: 3 * MaxEmailLen}); err != nil {
-		return "", err
-	}
-	lower := jsstring.Lower(email)
-	if len(lower) > MaxEmailLen {
-		return "", invalid(op, "%s is %d bytes lower-cased, more than the %d allowed", name, len(lower), MaxEmailLen)
-	}
-	return lower, nil
+	return input.Lower(op, name, email, MaxEmailLen)
 }

@@ -28,8 +28,8 @@ type SignInToken struct {
 // identifier and the hash of token and secret.
 func (t SignInToken) key(op string) (identifier, hash string, err error) {
 	if err := check(op,
-		field{name: "token", value: t.Token, max: MaxTokenLen},
-		field{name: "secret", value: t.Secret, max: MaxSecretLen, optional: true}); err != nil {
+		field{Name: "token", Value: t.Token, Max: MaxTokenLen},
+		field{Name: "secret", Value: t.Secret, Max: MaxSecretLen, Optional: true}); err != nil {
 		return "", "", err
 	}
 	identifier, err = lowerEmail(op, "identifier", t.Identifier)

@@ -28,6 +28,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 	"gorm.io/plugin/dbresolver"
 )
 
@@ -59,9 +60,33 @@ type DB struct {
 }
 
 // New returns a DB that runs statements on db's pool (or db's transaction),
-// routed by db's resolver, logged by db's logger.
+// routed by db's resolver, logged by db's logger with the bound parameters
+// dropped: logged SQL shows $1, $2, …, never a token or a secret.
 func New(db *gorm.DB) *DB {
-	return &DB{db: db}
+	return &DB{db: db.Session(&gorm.Session{
+		SkipDefaultTransaction: true,
+		Logger:                 redactingLogger{db.Logger},
+	})}
+}
+
+// Gorm returns the *gorm.DB d runs on, with its logger redacting, for the
+// statements the caller leaves to GORM (a transaction it begins).
+func (d *DB) Gorm() *gorm.DB { return d.db }
+
+// redactingLogger passes everything to the host's logger but drops the
+// bound parameters of every statement GORM logs (its ParamsFilter hook).
+type redactingLogger struct {
+	logger.Interface
+}
+
+// LogMode keeps the redaction when the level changes (db.Debug()).
+func (l redactingLogger) LogMode(level logger.LogLevel) logger.Interface {
+	return redactingLogger{l.Interface.LogMode(level)}
+}
+
+// ParamsFilter drops the parameters: logged SQL keeps its $n placeholders.
+func (redactingLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
 }
 
 // Scanner reads the current row into dest (pgx.Rows and *sql.Rows are
