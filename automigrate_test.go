@@ -19,7 +19,7 @@ import (
 func TestAutoMigrateEmptyDatabase(t *testing.T) {
 	t.Parallel()
 	db := testdb.Open(t)
-	installDDLLog(t, db)
+	testdb.InstallDDLLog(t, db)
 
 	require.NoError(t, AutoMigrate(db))
 
@@ -37,7 +37,7 @@ func TestAutoMigrateEmptyDatabase(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{
 		"public.accounts": 1, "public.sessions": 1, "public.users": 1, "public.verification_requests": 1,
-	}, createTableCounts(t, db))
+	}, testdb.CreateTableCounts(t, db))
 }
 
 // TestAutoMigrateMatchesNextAuthCatalog compares the whole catalog of a
@@ -50,9 +50,9 @@ func TestAutoMigrateMatchesNextAuthCatalog(t *testing.T) {
 	theirs := testdb.Open(t)
 	loadNextAuthSchema(t, theirs)
 
-	want := catalogDump(t, theirs)
+	want := testdb.CatalogDump(t, theirs)
 	require.NotEmpty(t, want)
-	assert.Equal(t, want, catalogDump(t, ours))
+	assert.Equal(t, want, testdb.CatalogDump(t, ours))
 }
 
 func TestAutoMigrateIsIdempotent(t *testing.T) {
@@ -60,25 +60,25 @@ func TestAutoMigrateIsIdempotent(t *testing.T) {
 	t.Run("second run", func(t *testing.T) {
 		t.Parallel()
 		db := testdb.Open(t)
-		installDDLLog(t, db)
+		testdb.InstallDDLLog(t, db)
 		require.NoError(t, AutoMigrate(db))
-		require.NotEmpty(t, ddlCommands(t, db))
+		require.NotEmpty(t, testdb.DDLCommands(t, db))
 		testdb.Exec(t, db, `TRUNCATE ddl_audit.log`)
 
 		require.NoError(t, AutoMigrate(db))
-		assert.Empty(t, ddlCommands(t, db))
+		assert.Empty(t, testdb.DDLCommands(t, db))
 	})
 	t.Run("NextAuth.js database", func(t *testing.T) {
 		t.Parallel()
 		db := testdb.Open(t)
 		loadNextAuthSchema(t, db)
 		testdb.Exec(t, db, readTestdata(t, "nextauth-rows.sql"))
-		installDDLLog(t, db)
-		before := catalogDump(t, db)
+		testdb.InstallDDLLog(t, db)
+		before := testdb.CatalogDump(t, db)
 
 		require.NoError(t, AutoMigrate(db))
-		assert.Empty(t, ddlCommands(t, db))
-		assert.Equal(t, before, catalogDump(t, db))
+		assert.Empty(t, testdb.DDLCommands(t, db))
+		assert.Equal(t, before, testdb.CatalogDump(t, db))
 	})
 }
 
@@ -115,9 +115,9 @@ func TestGORMAutoMigrateTrap(t *testing.T) {
 		t.Parallel()
 		db := testdb.Open(t)
 		loadNextAuthSchema(t, db)
-		installDDLLog(t, db)
+		testdb.InstallDDLLog(t, db)
 		require.NoError(t, db.AutoMigrate(all...))
-		assert.Empty(t, ddlCommands(t, db))
+		assert.Empty(t, testdb.DDLCommands(t, db))
 	})
 }
 
@@ -147,7 +147,7 @@ func TestAutoMigrateConcurrent(t *testing.T) {
 		t.Run(fmt.Sprint("round ", round), func(t *testing.T) {
 			dsn := testdb.New(t)
 			setup := testdb.OpenURL(t, dsn)
-			installDDLLog(t, setup)
+			testdb.InstallDDLLog(t, setup)
 			if round == rounds-1 {
 				testdb.Exec(t, setup, `DO $$ BEGIN
 					EXECUTE format('ALTER DATABASE %I SET default_transaction_isolation = serializable', current_database());
@@ -173,7 +173,7 @@ func TestAutoMigrateConcurrent(t *testing.T) {
 			}
 			assert.Equal(t, map[string]int{
 				"public.accounts": 1, "public.sessions": 1, "public.users": 1, "public.verification_requests": 1,
-			}, createTableCounts(t, dbs[0]))
+			}, testdb.CreateTableCounts(t, dbs[0]))
 			diffs, err := CheckSchema(context.Background(), dbs[0])
 			require.NoError(t, err)
 			assert.Empty(t, diffs)
@@ -288,8 +288,8 @@ func TestAutoMigrateIncompatible(t *testing.T) {
 			db := testdb.Open(t)
 			loadNextAuthSchema(t, db)
 			testdb.Exec(t, db, `DROP TABLE verification_requests;`+tt.setup)
-			installDDLLog(t, db)
-			before := catalogDump(t, db)
+			testdb.InstallDDLLog(t, db)
+			before := testdb.CatalogDump(t, db)
 
 			diffs, err := CheckSchema(context.Background(), db)
 			require.NoError(t, err)
@@ -313,8 +313,8 @@ func TestAutoMigrateIncompatible(t *testing.T) {
 					assert.Contains(t, err.Error(), part)
 				}
 			}
-			assert.Empty(t, ddlCommands(t, db), "no DDL")
-			assert.Equal(t, before, catalogDump(t, db), "nothing changed")
+			assert.Empty(t, testdb.DDLCommands(t, db), "no DDL")
+			assert.Equal(t, before, testdb.CatalogDump(t, db), "nothing changed")
 		})
 	}
 }
@@ -338,14 +338,14 @@ ALTER TABLE users ADD COLUMN nickname text;
 CREATE INDEX users_name ON users (name);`)
 	rows := tableContents(t, db)
 	require.NotEmpty(t, rows["users"])
-	installDDLLog(t, db)
+	testdb.InstallDDLLog(t, db)
 
 	require.NoError(t, AutoMigrate(db))
 	assert.Equal(t, []string{
 		`ALTER TABLE table public.users`, // ADD CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433"
 		`CREATE INDEX index public."userId"`,
 		`ALTER TABLE table public.sessions`, // ADD CONSTRAINT "UQ_f10db2949bbea55b44f31108e1a"
-	}, ddlCommands(t, db))
+	}, testdb.DDLCommands(t, db))
 	assert.Equal(t, rows, tableContents(t, db), "rows kept")
 
 	diffs, err := CheckSchema(context.Background(), db)
@@ -355,7 +355,7 @@ CREATE INDEX users_name ON users (name);`)
 		{Kind: ExtraIndex, Table: "users", Index: "users_name", Found: "CREATE INDEX users_name ON public.users USING btree (name)"},
 	}, diffs, "extras are tolerated and kept")
 	testdb.Exec(t, db, `ALTER TABLE users DROP COLUMN nickname; DROP INDEX users_name`)
-	assert.Equal(t, catalogDump(t, pristine), catalogDump(t, db))
+	assert.Equal(t, testdb.CatalogDump(t, pristine), testdb.CatalogDump(t, db))
 }
 
 // tableContents returns each table's rows as text, ordered by id.

@@ -17,14 +17,14 @@ func TestCheckSchema(t *testing.T) {
 	// changed nothing and sent one statement.
 	check := func(t *testing.T, db *gorm.DB, counter *countingLogger) []Difference {
 		t.Helper()
-		installDDLLog(t, db)
-		before := catalogDump(t, db)
+		testdb.InstallDDLLog(t, db)
+		before := testdb.CatalogDump(t, db)
 		counter.take()
 		diffs, err := CheckSchema(context.Background(), db)
 		require.NoError(t, err)
 		assert.Len(t, counter.take(), 1, "one catalog query")
-		assert.Empty(t, ddlCommands(t, db), "no DDL")
-		assert.Equal(t, before, catalogDump(t, db), "nothing changed")
+		assert.Empty(t, testdb.DDLCommands(t, db), "no DDL")
+		assert.Equal(t, before, testdb.CatalogDump(t, db), "nothing changed")
 		return diffs
 	}
 	open := func(t *testing.T) (*gorm.DB, *countingLogger) {

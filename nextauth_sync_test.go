@@ -50,14 +50,14 @@ func TestNextAuthSynchronizeAfterAutoMigrate(t *testing.T) {
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
 	require.NoError(t, AutoMigrate(db))
-	installDDLLog(t, db)
-	before := catalogDump(t, db)
+	testdb.InstallDDLLog(t, db)
+	before := testdb.CatalogDump(t, db)
 
 	res := nextAuthSync(t, dsn)
 	assert.Empty(t, res.WouldRun, "TypeORM's synchronize would change nothing")
 	assert.Empty(t, res.AfterSync)
-	assert.Empty(t, ddlCommands(t, db), "no DDL during NextAuth.js's synchronize")
-	assert.Equal(t, before, catalogDump(t, db), "catalog unchanged")
+	assert.Empty(t, testdb.DDLCommands(t, db), "no DDL during NextAuth.js's synchronize")
+	assert.Equal(t, before, testdb.CatalogDump(t, db), "catalog unchanged")
 }
 
 // TestNextAuthSynchronizeAfterGORMAutoMigrate runs NextAuth.js's
@@ -73,16 +73,16 @@ func TestNextAuthSynchronizeAfterGORMAutoMigrate(t *testing.T) {
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
 	require.NoError(t, db.AutoMigrate(&models.User{}, &models.Account{}, &models.Session{}, &models.VerificationRequest{}))
-	installDDLLog(t, db)
-	before := catalogDump(t, db)
+	testdb.InstallDDLLog(t, db)
+	before := testdb.CatalogDump(t, db)
 
 	res := nextAuthSync(t, dsn)
 	for _, q := range res.WouldRun {
 		t.Logf("NextAuth.js would run: %s", q)
 	}
 	assert.Empty(t, res.WouldRun, "TypeORM 0.2.25 ignores the names of primary keys and single-column unique constraints")
-	assert.Empty(t, ddlCommands(t, db))
-	assert.Equal(t, before, catalogDump(t, db))
+	assert.Empty(t, testdb.DDLCommands(t, db))
+	assert.Equal(t, before, testdb.CatalogDump(t, db))
 
 	diffs, err := CheckSchema(context.Background(), db)
 	require.NoError(t, err)
@@ -99,12 +99,12 @@ func TestNextAuthSynchronizeControl(t *testing.T) {
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
 	require.NoError(t, AutoMigrate(db))
-	pristine := catalogDump(t, db)
+	pristine := testdb.CatalogDump(t, db)
 	testdb.Exec(t, db, `
 ALTER INDEX "userId" RENAME TO idx_accounts_user_id;
 ALTER TABLE sessions DROP CONSTRAINT "UQ_b02a7acc05fe8194bed8433cf25";
 ALTER TABLE users ALTER COLUMN image SET NOT NULL;`)
-	installDDLLog(t, db)
+	testdb.InstallDDLLog(t, db)
 
 	res := nextAuthSync(t, dsn)
 	for _, q := range res.WouldRun {
@@ -122,8 +122,8 @@ ALTER TABLE users ALTER COLUMN image SET NOT NULL;`)
 		"ALTER TABLE table public.users",
 		"ALTER TABLE table public.sessions",
 		`CREATE INDEX index public."userId"`,
-	}, ddlCommands(t, db), "synchronize ran that DDL")
-	assert.Equal(t, pristine, catalogDump(t, db), "NextAuth.js's schema restored")
+	}, testdb.DDLCommands(t, db), "synchronize ran that DDL")
+	assert.Equal(t, pristine, testdb.CatalogDump(t, db), "NextAuth.js's schema restored")
 }
 
 // TestNextAuthSynchronizeThenAutoMigrate: on tables NextAuth.js's
@@ -143,14 +143,14 @@ func TestNextAuthSynchronizeThenAutoMigrate(t *testing.T) {
 		t.Logf("NextAuth.js would run: %s", q)
 	}
 
-	installDDLLog(t, db)
+	testdb.InstallDDLLog(t, db)
 	require.NoError(t, AutoMigrate(db))
-	assert.Empty(t, ddlCommands(t, db), "AutoMigrate issues no DDL")
+	assert.Empty(t, testdb.DDLCommands(t, db), "AutoMigrate issues no DDL")
 	diffs, err := CheckSchema(context.Background(), db)
 	require.NoError(t, err)
 	assert.Empty(t, diffs)
 
 	fixture := testdb.Open(t)
 	loadNextAuthSchema(t, fixture)
-	assert.Equal(t, catalogDump(t, fixture), catalogDump(t, db), "the fixture is what the adapter creates")
+	assert.Equal(t, testdb.CatalogDump(t, fixture), testdb.CatalogDump(t, db), "the fixture is what the adapter creates")
 }
