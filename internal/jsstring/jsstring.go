@@ -116,3 +116,20 @@ func caseIgnorable(r rune) bool {
 	}
 	return false
 }
+
+// Trim returns s without leading and trailing white space as JavaScript's
+// String.prototype.trim removes it: the WhiteSpace and LineTerminator code
+// points of ECMAScript (tab, vertical tab, form feed, space, U+00A0, U+FEFF,
+// the Space_Separator characters, and the four line terminators), which is
+// not strings.TrimSpace's set (that trims U+0085 and keeps U+FEFF).
+func Trim(s string) string {
+	return strings.TrimFunc(s, isJSSpace)
+}
+
+func isJSSpace(r rune) bool {
+	switch r {
+	case '\t', '\v', '\f', ' ', '\u00a0', '\ufeff', '\n', '\r', '\u2028', '\u2029':
+		return true
+	}
+	return unicode.Is(unicode.Zs, r)
+}

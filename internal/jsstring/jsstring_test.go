@@ -164,3 +164,29 @@ func versionLess(a, b string) bool {
 	}
 	return false
 }
+
+// TestTrimAgreesWithNode compares Trim with Node.js's String.prototype.trim
+// on every Unicode scalar value (testdata/trim.js).
+func TestTrimAgreesWithNode(t *testing.T) {
+	t.Parallel()
+	var stderr strings.Builder
+	cmd := exec.CommandContext(t.Context(), "node", "testdata/trim.js")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "node testdata/trim.js: %s", stderr.String())
+	var node struct {
+		Unicode string
+		Trimmed []rune
+	}
+	require.NoError(t, json.Unmarshal(out, &node))
+	var got []rune
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if (r < 0xD800 || r > 0xDFFF) && jsstring.Trim(string(r)+"a"+string(r)) == "a" {
+			got = append(got, r)
+		}
+	}
+	assert.Equal(t, node.Trimmed, got)
+	assert.Contains(t, got, '\ufeff')
+	assert.NotContains(t, got, '\u0085', "JavaScript keeps NEL, which strings.TrimSpace removes")
+	assert.Equal(t, "a b", jsstring.Trim("\u3000\t a b\u2029\ufeff"))
+}
