@@ -1,0 +1,210 @@
+package authjs
+
+import "time"
+
+// Flavour is the way one Auth.js adapter keeps users, accounts, sessions and
+// sign-in tokens in PostgreSQL: its table names, the kind of its ids, the
+// type of its timestamps, which columns a writer must fill, which keys the
+// documented schema has, and the rules of the Auth.js version it belongs
+// to. The flavours are the values below; a Flavour has no fields to set.
+type Flavour struct {
+	name, about string
+
+	users, accounts, sessions, tokens string // table names
+
+	userID, accountID, sessionID IDKind
+
+	// wallClock: the timestamps are timestamp without time zone holding the
+	// UTC wall clock (Prisma, Drizzle); otherwise timestamp with time zone
+	// (pg).
+	wallClock bool
+	// precision of the timestamps: milliseconds for Prisma's timestamp(3).
+	precision time.Duration
+	// clockColumns: "createdAt" and "updatedAt" on users, accounts and
+	// sessions, which the Prisma client fills (Auth.js v5's Prisma schema).
+	clockColumns bool
+	// emailRequired: users.email is NOT NULL (Auth.js v5's Prisma schema).
+	emailRequired bool
+	// maxExpiresAt is the largest accounts.expires_at: int4 or int8.
+	maxExpiresAt int64
+	// maxLen is the length limit of the columns that have one
+	// (character varying(255) in the pg adapter's schema), in characters;
+	// 0 when none has.
+	maxLen int
+	// cascades: foreign keys delete a user's accounts and sessions with
+	// the user; otherwise the repository deletes them itself.
+	cascades bool
+	// v4: NextAuth.js v4's rules rather than Auth.js v5's: its cookie names,
+	// its identifier normaliser, OAuth token types stored as the provider
+	// sent them.
+	v4 bool
+
+	schema func() tables
+}
+
+// IDKind is how a table's ids are made.
+type IDKind int
+
+// The kinds of id.
+const (
+	// NoID: the table has no id column.
+	NoID IDKind = iota
+	// Serial: an integer from the table's sequence, given by the database.
+	Serial
+	// CUID: text, a cuid (version 1) the writer makes, as Prisma's
+	// @default(cuid()) has the Prisma client make it.
+	CUID
+	// UUID: text, a random (version 4) UUID the writer makes, as
+	// crypto.randomUUID() in Auth.js's Drizzle tables.
+	UUID
+)
+
+// String returns "serial", "cuid", "uuid", or "none".
+func (k IDKind) String() string {
+	switch k {
+	case Serial:
+		return "serial"
+	case CUID:
+		return "cuid"
+	case UUID:
+		return "uuid"
+	}
+	return "none"
+}
+
+// The flavours.
+var (
+	// Prisma is Auth.js v5 with @auth/prisma-adapter, on the Prisma schema
+	// of the Auth.js documentation: tables "User", "Account", "Session",
+	// "VerificationToken" and "Authenticator"; text ids (cuid) made by the
+	// Prisma client; timestamp(3) holding the UTC wall clock; "createdAt"
+	// and "updatedAt" that the client fills; users.email NOT NULL; foreign
+	// keys that cascade.
+	Prisma = &Flavour{
+		name: "prisma", about: "Auth.js v5 with @auth/prisma-adapter (the Prisma schema of the Auth.js docs)",
+		users: "User", accounts: "Account", sessions: "Session", tokens: "VerificationToken",
+		userID: CUID, wallClock: true, precision: time.Millisecond, clockColumns: true, emailRequired: true,
+		maxExpiresAt: maxInt4, cascades: true, schema: prismaTables,
+	}
+	// PrismaV4 is NextAuth.js v4 with @next-auth/prisma-adapter, on the
+	// Prisma schema of its documentation: the same table names as Prisma,
+	// text ids (cuid) on users, accounts and sessions, no clock columns,
+	// users.email nullable.
+	PrismaV4 = &Flavour{
+		name: "prisma-v4", about: "NextAuth.js v4 with @next-auth/prisma-adapter (the Prisma schema of its docs)",
+		users: "User", accounts: "Account", sessions: "Session", tokens: "VerificationToken",
+		userID: CUID, accountID: CUID, sessionID: CUID, wallClock: true, precision: time.Millisecond,
+		maxExpiresAt: maxInt4, cascades: true, v4: true, schema: prismaV4Tables,
+	}
+	// Drizzle is Auth.js v5 with @auth/drizzle-adapter on the adapter's own
+	// table definitions: tables "user", account, session,
+	// "verificationToken" and authenticator; text ids (UUID) made by the
+	// writer; timestamp holding the UTC wall clock; foreign keys that
+	// cascade. A database made from the Drizzle schema of the Auth.js docs
+	// (DrizzleDocs), which lacks the primary keys of account,
+	// verificationToken and authenticator, passes its checks with a warning
+	// for each missing key.
+	Drizzle = &Flavour{
+		name: "drizzle", about: "Auth.js v5 with @auth/drizzle-adapter (the adapter's own tables)",
+		users: "user", accounts: "account", sessions: "session", tokens: "verificationToken",
+		userID: UUID, wallClock: true, precision: time.Microsecond,
+		maxExpiresAt: maxInt4, cascades: true, schema: drizzleTables,
+	}
+	// DrizzleDocs is Drizzle on the schema of the Auth.js docs as
+	// drizzle-kit creates it, which has no primary key on account,
+	// verificationToken and authenticator (the docs' schema.ts wraps each
+	// primaryKey() in an object that drizzle does not look into). The
+	// repository is the same as Drizzle's; AutoMigrate creates this schema
+	// exactly.
+	DrizzleDocs = &Flavour{
+		name: "drizzle-docs", about: "Auth.js v5 with @auth/drizzle-adapter (the Drizzle schema of the Auth.js docs)",
+		users: "user", accounts: "account", sessions: "session", tokens: "verificationToken",
+		userID: UUID, wallClock: true, precision: time.Microsecond,
+		maxExpiresAt: maxInt4, cascades: true, schema: drizzleDocsTables,
+	}
+	// Pg is Auth.js v5 with @auth/pg-adapter, on its schema.sql: tables
+	// users, accounts, sessions and verification_token; serial integer ids;
+	// timestamp with time zone; character varying(255) for names, emails,
+	// provider fields and session tokens; no unique constraint but the
+	// token's key, and no foreign keys (the repository deletes a user's
+	// accounts and sessions itself).
+	Pg = &Flavour{
+		name: "pg", about: "Auth.js v5 with @auth/pg-adapter (its schema.sql)",
+		users: "users", accounts: "accounts", sessions: "sessions", tokens: "verification_token",
+		userID: Serial, accountID: Serial, sessionID: Serial, precision: time.Microsecond,
+		maxExpiresAt: maxInt8, maxLen: 255, schema: pgTables,
+	}
+)
+
+// Flavours lists every flavour.
+func Flavours() []*Flavour { return []*Flavour{Prisma, PrismaV4, Drizzle, DrizzleDocs, Pg} }
+
+const (
+	maxInt4 = 1<<31 - 1
+	maxInt8 = 1<<63 - 1
+)
+
+// Name returns a short name: "prisma", "prisma-v4", "drizzle",
+// "drizzle-docs" or "pg".
+func (f *Flavour) Name() string { return f.name }
+
+// String describes the flavour in words.
+func (f *Flavour) String() string { return f.about }
+
+// V4 reports whether the flavour is NextAuth.js v4's rather than Auth.js
+// v5's.
+func (f *Flavour) V4() bool { return f.v4 }
+
+// CookieName returns the name of the session cookie: authjs.session-token
+// (v5) or next-auth.session-token (v4), with the __Secure- prefix when
+// secure (the site is served over HTTPS).
+func (f *Flavour) CookieName(secure bool) string {
+	name := "authjs.session-token"
+	if f.v4 {
+		name = "next-auth.session-token"
+	}
+	if secure {
+		return "__Secure-" + name
+	}
+	return name
+}
+
+// Tables returns the names of the users, accounts, sessions and sign-in
+// tokens tables.
+func (f *Flavour) Tables() (users, accounts, sessions, tokens string) {
+	return f.users, f.accounts, f.sessions, f.tokens
+}
+
+// WallClock reports whether the timestamp columns are timestamp without
+// time zone holding the UTC wall clock (true) or timestamp with time zone.
+func (f *Flavour) WallClock() bool { return f.wallClock }
+
+// Precision returns the precision of the timestamp columns: a millisecond
+// for Prisma's timestamp(3), a microsecond otherwise.
+func (f *Flavour) Precision() time.Duration { return f.precision }
+
+// ClockColumns reports whether users, accounts and sessions have the
+// "createdAt" and "updatedAt" columns a writer must fill.
+func (f *Flavour) ClockColumns() bool { return f.clockColumns }
+
+// EmailRequired reports whether users.email is NOT NULL.
+func (f *Flavour) EmailRequired() bool { return f.emailRequired }
+
+// MaxExpiresAt returns the largest accounts.expires_at the column holds.
+func (f *Flavour) MaxExpiresAt() int64 { return f.maxExpiresAt }
+
+// MaxLen returns the length limit, in characters, of the columns that have
+// one (character varying(255) in the pg adapter's schema: users.name and
+// email, accounts.type, provider and providerAccountId,
+// sessions.sessionToken), or 0 when none has.
+func (f *Flavour) MaxLen() int { return f.maxLen }
+
+// Cascades reports whether foreign keys delete a user's accounts and
+// sessions with the user.
+func (f *Flavour) Cascades() bool { return f.cascades }
+
+// IDs returns how the ids of users, accounts and sessions are made (NoID
+// for a table without an id column).
+func (f *Flavour) IDs() (users, accounts, sessions IDKind) {
+	return f.userID, f.accountID, f.sessionID
+}
