@@ -2,14 +2,13 @@ package repository
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/gormauth/gormauth/internal/ids"
 	"github.com/gormauth/gormauth/internal/sqlexec"
 )
 
@@ -198,10 +197,4 @@ func (c *core) conn(ctx context.Context) *gorm.DB {
 
 // NewToken returns the lowercase hex of 32 random bytes from crypto/rand (64
 // characters), as NextAuth.js makes session tokens and sign-in tokens.
-func NewToken() (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("gormauth: new token: %w", err)
-	}
-	return hex.EncodeToString(b[:]), nil
-}
+func NewToken() (string, error) { return ids.Hex() }

@@ -12,13 +12,13 @@ import (
 // 2 bytes, its lower case 3) or shorten it (the Kelvin sign, 3 bytes, becomes
 // "k").
 const (
-	MaxTokenLen         = 512       // session tokens, access tokens, sign-in tokens
-	MaxSecretLen        = 4096      // the application secret
-	MaxEmailLen         = 320       // email addresses and sign-in identifiers
-	MaxNameLen          = 1024      // display names
-	MaxImageLen         = 8192      // image URLs
-	MaxProviderFieldLen = 255       // provider type, provider id, provider account id
-	MaxProviderTokenLen = 64 * 1024 // OAuth access and refresh tokens
+	MaxTokenLen         = input.MaxTokenLen         // 512: session tokens, access tokens, sign-in tokens
+	MaxSecretLen        = input.MaxSecretLen        // 4096: the application secret
+	MaxEmailLen         = input.MaxEmailLen         // 320: email addresses and sign-in identifiers
+	MaxNameLen          = input.MaxNameLen          // 1024: display names
+	MaxImageLen         = input.MaxImageLen         // 8192: image URLs
+	MaxProviderFieldLen = input.MaxProviderFieldLen // 255: provider type, provider id, provider account id
+	MaxProviderTokenLen = input.MaxProviderTokenLen // 64 KiB: OAuth access and refresh tokens
 )
 
 // The checks of package input, under short names.

@@ -14,12 +14,27 @@ import (
 	"github.com/gormauth/gormauth/internal/jsstring"
 )
 
+// Limits on the length in bytes of values written or looked up, shared by
+// the repositories (which export them).
+const (
+	MaxTokenLen         = 512       // session tokens, access tokens, sign-in tokens
+	MaxSecretLen        = 4096      // the application secret
+	MaxEmailLen         = 320       // email addresses and sign-in identifiers
+	MaxNameLen          = 1024      // display names
+	MaxImageLen         = 8192      // image URLs
+	MaxProviderFieldLen = 255       // provider type, provider id, provider account id
+	MaxProviderTokenLen = 64 * 1024 // OAuth access, refresh and id tokens
+)
+
 // Field is one string argument to check.
 type Field struct {
 	Name     string // as shown in the error, e.g. "session token"
 	Value    string
 	Max      int  // the most bytes allowed
 	Optional bool // an empty value is allowed
+	// MaxChars, if not 0, is the most characters allowed (a column of
+	// type character varying(n) counts characters).
+	MaxChars int
 }
 
 // Check returns an ErrInvalidInput for op naming the first bad field.
@@ -34,6 +49,8 @@ func Check(op string, fields ...Field) error {
 			return fail.Invalid(op, "%s contains a NUL byte", f.Name)
 		case !utf8.ValidString(f.Value):
 			return fail.Invalid(op, "%s is not valid UTF-8", f.Name)
+		case f.MaxChars > 0 && utf8.RuneCountInString(f.Value) > f.MaxChars:
+			return fail.Invalid(op, "%s is %d characters, more than the %d its column holds", f.Name, utf8.RuneCountInString(f.Value), f.MaxChars)
 		}
 	}
 	return nil
