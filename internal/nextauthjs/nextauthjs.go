@@ -16,8 +16,6 @@ package nextauthjs
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,15 +26,15 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/gormauth/gormauth/internal/npm"
 )
 
 // InstallHint says how to get Node.js and npm.
-const InstallHint = "install Node.js and npm (Debian/Ubuntu: apt-get install nodejs npm, or run scripts/setup.sh)"
+const InstallHint = npm.InstallHint
 
 // Dir returns the folder that holds package.json, run.js and, once Install
 // has run, node_modules: the folder of this source file.
@@ -48,10 +46,6 @@ func Dir() string {
 	return filepath.Dir(file)
 }
 
-// stampFile, in node_modules, holds the SHA-256 of the package-lock.json
-// that npm ci installed from.
-const stampFile = ".gormauth-package-lock.sha256"
-
 // Install runs `npm ci` in Dir unless node_modules already holds what
 // package-lock.json pins, and reports how long it took (0 when there was
 // nothing to do). Processes that install at once (the test binaries of
@@ -59,45 +53,11 @@ const stampFile = ".gormauth-package-lock.sha256"
 // the others find it done. It fails (never skips) when node or npm is
 // missing, with InstallHint in the error.
 func Install(ctx context.Context) (time.Duration, error) {
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			return 0, fmt.Errorf("nextauthjs: %s is not on PATH: %s", tool, InstallHint)
-		}
-	}
-	lock, err := os.ReadFile(filepath.Join(Dir(), "package-lock.json"))
+	d, err := npm.Install(ctx, Dir())
 	if err != nil {
-		return 0, fmt.Errorf("nextauthjs: %w", err)
+		return d, fmt.Errorf("nextauthjs: %w", err)
 	}
-	sum := sha256.Sum256(lock)
-	want := hex.EncodeToString(sum[:])
-	stamp := filepath.Join(Dir(), "node_modules", stampFile)
-
-	f, err := os.OpenFile(filepath.Join(Dir(), ".install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return 0, fmt.Errorf("nextauthjs: %w", err)
-	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		return 0, fmt.Errorf("nextauthjs: locking %s: %w", f.Name(), err)
-	}
-	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing the file unlocks it too
-
-	if got, err := os.ReadFile(stamp); err == nil && strings.TrimSpace(string(got)) == want {
-		return 0, nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	defer cancel()
-	start := time.Now()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = Dir()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return time.Since(start), fmt.Errorf("nextauthjs: npm ci in %s: %w\n%s", cmd.Dir, err, out)
-	}
-	if err := os.WriteFile(stamp, []byte(want+"\n"), 0o644); err != nil {
-		return time.Since(start), fmt.Errorf("nextauthjs: %w", err)
-	}
-	return time.Since(start), nil
+	return d, nil
 }
 
 // Versions are the versions of what run.js ran, as the packages report
