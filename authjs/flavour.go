@@ -34,6 +34,10 @@ type Flavour struct {
 	// cascades: foreign keys delete a user's accounts and sessions with
 	// the user; otherwise the repository deletes them itself.
 	cascades bool
+	// accountKey: every database of the flavour has a unique key on
+	// (provider, providerAccountId) (Prisma's; not the Drizzle docs'
+	// schema's, nor the pg adapter's).
+	accountKey bool
 	// v4: NextAuth.js v4's rules rather than Auth.js v5's: its cookie names,
 	// its identifier normaliser, OAuth token types stored as the provider
 	// sent them.
@@ -84,7 +88,7 @@ var (
 		name: "prisma", about: "Auth.js v5 with @auth/prisma-adapter (the Prisma schema of the Auth.js docs)",
 		users: "User", accounts: "Account", sessions: "Session", tokens: "VerificationToken",
 		userID: CUID, wallClock: true, precision: time.Millisecond, clockColumns: true, emailRequired: true,
-		maxExpiresAt: maxInt4, cascades: true, schema: prismaTables,
+		maxExpiresAt: maxInt4, cascades: true, accountKey: true, schema: prismaTables,
 	}
 	// PrismaV4 is NextAuth.js v4 with @next-auth/prisma-adapter, on the
 	// Prisma schema of its documentation: the same table names as Prisma,
@@ -94,7 +98,7 @@ var (
 		name: "prisma-v4", about: "NextAuth.js v4 with @next-auth/prisma-adapter (the Prisma schema of its docs)",
 		users: "User", accounts: "Account", sessions: "Session", tokens: "VerificationToken",
 		userID: CUID, accountID: CUID, sessionID: CUID, wallClock: true, precision: time.Millisecond,
-		maxExpiresAt: maxInt4, cascades: true, v4: true, schema: prismaV4Tables,
+		maxExpiresAt: maxInt4, cascades: true, accountKey: true, v4: true, schema: prismaV4Tables,
 	}
 	// Drizzle is Auth.js v5 with @auth/drizzle-adapter on the adapter's own
 	// table definitions: tables "user", account, session,
@@ -202,6 +206,16 @@ func (f *Flavour) MaxLen() int { return f.maxLen }
 // Cascades reports whether foreign keys delete a user's accounts and
 // sessions with the user.
 func (f *Flavour) Cascades() bool { return f.cascades }
+
+// AccountKey reports whether every database of the flavour has a unique
+// key on accounts' (provider, providerAccountId): Prisma's schemas have;
+// the Drizzle docs' schema and the pg adapter's have none, and the
+// repository keeps provider accounts unique itself there.
+func (f *Flavour) AccountKey() bool { return f.accountKey }
+
+// SerialIDs reports whether users' ids are serial integers (pg), which the
+// database gives, rather than text ids the writer makes.
+func (f *Flavour) SerialIDs() bool { return f.userID == Serial }
 
 // IDs returns how the ids of users, accounts and sessions are made (NoID
 // for a table without an id column).

@@ -99,20 +99,11 @@ func deleteExpired(ctx context.Context, c *core, op, table string, batch int) (i
 	stmt := fmt.Sprintf(`DELETE FROM %[1]s WHERE id IN
 		(SELECT id FROM %[1]s WHERE expires < $1::timestamp LIMIT $2 FOR UPDATE SKIP LOCKED)`, table)
 	before := wallclock.ExpiredBefore(c.now(), c.opts.Location)
-	var total int64
-	for {
-		if err := ctxError(op, ctx); err != nil {
-			return total, err
-		}
-		n, err := c.x.Exec(ctx, stmt, before, batch)
-		if err != nil {
-			return total, dbError(op, err)
-		}
-		total += n
-		if n < int64(batch) {
-			return total, nil
-		}
+	n, err := c.x.ExecBatches(ctx, stmt, before, batch)
+	if err != nil {
+		return n, dbError(op, err)
 	}
+	return n, nil
 }
 
 // deleteToken deletes a sign-in token's row and returns it.

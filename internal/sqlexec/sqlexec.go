@@ -226,6 +226,26 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (n int64, err 
 	return n, err
 }
 
+// ExecBatches runs query, a statement on the primary that deletes (or
+// updates) at most $2 rows selected by $1, with the arguments cutoff and
+// batch, until a run affects fewer than batch rows, and returns the total
+// affected. Between runs it stops when ctx is done, returning ctx's error
+// and the total so far. Each run is a statement of its own, so no run holds
+// many row locks.
+func (d *DB) ExecBatches(ctx context.Context, query string, cutoff any, batch int) (int64, error) {
+	var total int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		n, err := d.Exec(ctx, query, cutoff, batch)
+		total += n
+		if err != nil || n < int64(batch) {
+			return total, err
+		}
+	}
+}
+
 // Tx runs fn in a transaction on the primary, committed if fn returns nil
 // and rolled back otherwise. Bound to a transaction already, it runs fn
 // within a savepoint of it instead, so that the caller's transaction

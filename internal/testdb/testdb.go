@@ -92,6 +92,7 @@ func run(m *testing.M) int {
 	admin.SetMaxOpenConns(4)
 	defer admin.Close()
 	defer stopPair()
+	defer dropTemplates()
 	return m.Run()
 }
 

@@ -1,0 +1,133 @@
+package adapter_test
+
+import (
+	"context"
+	"math"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+func TestAccountsLink(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		a := &authjs.Account{UserID: u.ID, Provider: "github", ProviderAccountID: "42",
+			RefreshToken: ptr("ghr_1"), AccessToken: ptr("gho_1"), ExpiresAt: ptr(int64(2147483647)), IDToken: ptr("eyJ.id"),
+			Scope: ptr("read:user"), SessionState: ptr("st"), TokenType: ptr("Bearer")}
+		require.NoError(t, e.repo.Accounts.Link(ctx, a))
+		_, accountIDs, _ := e.f.IDs()
+		checkID(t, accountIDs, a.ID)
+		assert.Equal(t, "oauth", a.Type, "the default type")
+		if e.f.V4() {
+			assert.Equal(t, "Bearer", *a.TokenType, "NextAuth.js v4 stores the token type as the provider sent it")
+		} else {
+			assert.Equal(t, "bearer", *a.TokenType, "Auth.js v5 gets it lower-cased from oauth4webapi")
+		}
+		assert.Equal(t, a.TokenType, e.column(t, e.accounts, `"token_type"`, `"providerAccountId" = '42'`))
+		got, err := e.repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "42"})
+		require.NoError(t, err)
+		assert.Equal(t, a, got)
+		if e.f.ClockColumns() {
+			assert.Equal(t, start, *got.CreatedAt)
+		}
+
+		// Linked already, to this user or another: on every flavour, with a
+		// key on (provider, providerAccountId) or without.
+		other := e.mustUser(t, "bob@example.com")
+		for _, id := range []string{u.ID, other.ID} {
+			err := e.repo.Accounts.Link(ctx, &authjs.Account{UserID: id, Provider: "github", ProviderAccountID: "42"})
+			assert.ErrorIs(t, err, adapter.ErrAlreadyExists)
+		}
+		assert.Equal(t, int64(1), e.count(t, e.accounts, ""))
+
+		// The largest expires_at the column holds, and one past it.
+		max := e.f.MaxExpiresAt()
+		require.NoError(t, e.repo.Accounts.Link(ctx, &authjs.Account{UserID: u.ID, Provider: "google", ProviderAccountID: "1", ExpiresAt: &max}))
+		if max < math.MaxInt64 { // int4: ends 2038-01-19
+			over := max + 1
+			err = e.repo.Accounts.Link(ctx, &authjs.Account{UserID: u.ID, Provider: "google", ProviderAccountID: "2", ExpiresAt: &over})
+			assert.ErrorIs(t, err, adapter.ErrInvalidInput)
+			assert.Equal(t, int64(2), e.count(t, e.accounts, ""))
+		}
+
+		// An unknown user.
+		require.NoError(t, e.repo.Users.Delete(ctx, other.ID))
+		err = e.repo.Accounts.Link(ctx, &authjs.Account{UserID: other.ID, Provider: "gitlab", ProviderAccountID: "9"})
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		assert.Equal(t, int64(2), e.count(t, e.accounts, ""))
+	})
+}
+
+// Concurrent links of one provider account, to one user or to several:
+// exactly one succeeds on every flavour, also where the table has no key.
+func TestAccountsLinkConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		users := []*authjs.User{e.mustUser(t, "a@example.com"), e.mustUser(t, "b@example.com")}
+		const n = 8
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = e.repo.Accounts.Link(ctx, &authjs.Account{UserID: users[i%2].ID, Provider: "github", ProviderAccountID: "42"})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else {
+				assert.ErrorIs(t, err, adapter.ErrAlreadyExists)
+			}
+		}
+		assert.Equal(t, 1, ok)
+		assert.Equal(t, int64(1), e.count(t, e.accounts, ""))
+	})
+}
+
+func TestAccountsListUnlinkAndTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		e.mustAccount(t, u, "2")
+		e.mustAccount(t, u, "1")
+		list, err := e.repo.Accounts.ListByUser(ctx, u.ID)
+		require.NoError(t, err)
+		require.Len(t, list, 2)
+		assert.Equal(t, "1", list[0].ProviderAccountID)
+		assert.Equal(t, "2", list[1].ProviderAccountID)
+
+		e.clock.Advance(time.Hour)
+		key := adapter.AccountKey{Provider: "github", ProviderAccountID: "1"}
+		exp := start.Add(2 * time.Hour).Unix()
+		a, err := e.repo.Accounts.UpdateTokens(ctx, key, adapter.Tokens{AccessToken: "gho_new", ExpiresAt: &exp})
+		require.NoError(t, err)
+		assert.Equal(t, "gho_new", *a.AccessToken)
+		assert.Equal(t, exp, *a.ExpiresAt)
+		assert.Equal(t, "read:user", *a.Scope, "the fields not given are kept")
+		if e.f.ClockColumns() {
+			assert.Equal(t, start.Add(time.Hour), *a.UpdatedAt)
+		}
+		_, err = e.repo.Accounts.UpdateTokens(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "3"}, adapter.Tokens{AccessToken: "x"})
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+
+		require.NoError(t, e.repo.Accounts.Unlink(ctx, key))
+		assert.ErrorIs(t, e.repo.Accounts.Unlink(ctx, key), adapter.ErrNotFound)
+		list, err = e.repo.Accounts.ListByUser(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Len(t, list, 1)
+	})
+}

@@ -1,0 +1,315 @@
+package adapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/internal/fail"
+	"github.com/gormauth/gormauth/internal/ids"
+	"github.com/gormauth/gormauth/internal/input"
+	"github.com/gormauth/gormauth/internal/sqlexec"
+	"github.com/gormauth/gormauth/internal/wallclock"
+)
+
+// Defaults of Options, the same as Auth.js's.
+const (
+	DefaultMaxAge             = 30 * 24 * time.Hour // sessions live 30 days
+	DefaultUpdateAge          = 24 * time.Hour      // and are extended at most once a day
+	DefaultVerificationMaxAge = 24 * time.Hour      // email sign-in links live a day
+	DefaultBatchSize          = 1000                // rows per statement when deleting expired rows
+)
+
+// Errors returned by the repository, wrapped with the name of the
+// operation; the same values as package repository's. Match them with
+// errors.Is.
+var (
+	// ErrNotFound: no row matched, or the row matched has expired.
+	ErrNotFound = fail.ErrNotFound
+	// ErrAlreadyExists: a unique value is taken (an email, a linked
+	// provider account, a token).
+	ErrAlreadyExists = fail.ErrAlreadyExists
+	// ErrInvalidInput: an argument was rejected before anything was sent to
+	// the database (empty, too long, a NUL byte, invalid UTF-8, an id the
+	// flavour cannot have, a time or expires_at its column cannot hold, an
+	// email address Auth.js's normaliser refuses).
+	ErrInvalidInput = fail.ErrInvalidInput
+	// ErrAccountNotLinked: an OAuth sign-in came from a provider account
+	// linked to no user, and its email belongs to an existing user: Auth.js's
+	// OAuthAccountNotLinked. Options.AllowDangerousEmailAccountLinking links
+	// it instead.
+	ErrAccountNotLinked = fail.ErrAccountNotLinked
+)
+
+// Limits on the length in bytes of values written or looked up; anything
+// longer is rejected with ErrInvalidInput. In the pg flavour the columns of
+// type character varying(255) also limit their values to 255 characters.
+const (
+	MaxTokenLen         = input.MaxTokenLen         // session tokens, sign-in tokens
+	MaxSecretLen        = input.MaxSecretLen        // the secret, joined
+	MaxEmailLen         = input.MaxEmailLen         // email addresses
+	MaxNameLen          = input.MaxNameLen          // display names
+	MaxImageLen         = input.MaxImageLen         // image URLs
+	MaxProviderFieldLen = input.MaxProviderFieldLen // type, provider, provider account id, ids, scope, token type
+	MaxProviderTokenLen = input.MaxProviderTokenLen // OAuth access, refresh and id tokens, session state
+)
+
+// Options configures a Repository. The zero value means the documented
+// defaults, which are Auth.js's (and NextAuth.js v4's).
+type Options struct {
+	// MaxAge is how long a session lasts after it is created or extended
+	// (Auth.js's session.maxAge). Default 30 days.
+	MaxAge time.Duration
+	// UpdateAge throttles the sliding expiry (session.updateAge): a session
+	// in use is extended when it was last extended UpdateAge ago or more.
+	// Default 24 hours; it must be less than MaxAge. Auth.js's updateAge: 0
+	// (extend on every use) is UpdateAge: time.Nanosecond.
+	UpdateAge time.Duration
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+	// Secret is Auth.js's secret, with which email sign-in tokens are
+	// hashed: AUTH_SECRET (or NEXTAUTH_SECRET) as one element; or, where
+	// @auth/core builds a list from AUTH_SECRET_1 … AUTH_SECRET_3 and
+	// AUTH_SECRET, that list in its order ([AUTH_SECRET_3, AUTH_SECRET_2,
+	// AUTH_SECRET_1, AUTH_SECRET], those set), which Auth.js joins with
+	// commas into what it hashes. Needed by the sign-in token operations.
+	Secret []string
+	// AllowDangerousEmailAccountLinking makes SignInOAuth link an unknown
+	// provider account to the existing user with the profile's email, as
+	// the provider option of that name does in Auth.js, instead of
+	// returning ErrAccountNotLinked. Only for providers that verify email
+	// addresses.
+	AllowDangerousEmailAccountLinking bool
+	// NormalizeIdentifier turns the address a person types into the
+	// identifier of an email sign-in token (Verifications.Create), as an
+	// email provider's normalizeIdentifier option does. Default:
+	// NormalizeIdentifierV4 for NextAuth.js v4's flavour,
+	// NormalizeIdentifier for the others. It returns an error for an
+	// address it refuses.
+	NormalizeIdentifier func(email string) (string, error)
+	// StrictRevocation makes session lookups read from the primary only
+	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver),
+	// as repository.Options.StrictRevocation does.
+	StrictRevocation bool
+}
+
+func (o Options) withDefaults(f *authjs.Flavour) (Options, error) {
+	if o.MaxAge == 0 {
+		o.MaxAge = DefaultMaxAge
+	}
+	if o.UpdateAge == 0 {
+		o.UpdateAge = DefaultUpdateAge
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.NormalizeIdentifier == nil {
+		o.NormalizeIdentifier = NormalizeIdentifier
+		if f.V4() {
+			o.NormalizeIdentifier = NormalizeIdentifierV4
+		}
+	}
+	if o.MaxAge < 0 || o.UpdateAge < 0 || o.UpdateAge >= o.MaxAge {
+		return o, fmt.Errorf("gormauth: adapter options: MaxAge (%s) and UpdateAge (%s) must be positive with UpdateAge < MaxAge", o.MaxAge, o.UpdateAge)
+	}
+	return o, nil
+}
+
+// Repository runs the queries of Auth.js's Adapter on the tables of one
+// flavour, with Auth.js's rules. Its methods are grouped by table; the
+// sign-in flows that span tables are methods of Repository itself. It is
+// safe for concurrent use.
+type Repository struct {
+	// Users reads and writes the users table.
+	Users *Users
+	// Accounts reads and writes the accounts table.
+	Accounts *Accounts
+	// Sessions reads and writes the sessions table.
+	Sessions *Sessions
+	// Verifications reads and writes the sign-in tokens table.
+	Verifications *Verifications
+
+	core *core
+}
+
+// core is what every group of methods shares.
+type core struct {
+	db   *gorm.DB // the caller's, prepared by sqlexec.New
+	x    *sqlexec.DB
+	f    *authjs.Flavour
+	opts Options
+	q    statements
+	cuid *ids.CUID
+}
+
+// New returns a Repository for the tables of flavour f on db. It panics if
+// f is nil or opts are inconsistent; use NewChecked to get an error instead.
+// As package repository does, it runs every statement on db's connections
+// (or db's transaction) without GORM's statement pipeline, routed by db's
+// resolver, logged by db's logger without bound parameters.
+func New(db *gorm.DB, f *authjs.Flavour, opts Options) *Repository {
+	r, err := NewChecked(db, f, opts)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// NewChecked is New, returning an error for a nil db or flavour or
+// inconsistent options.
+func NewChecked(db *gorm.DB, f *authjs.Flavour, opts Options) (*Repository, error) {
+	if db == nil || f == nil {
+		return nil, errors.New("gormauth: adapter: nil *gorm.DB or flavour")
+	}
+	o, err := opts.withDefaults(f)
+	if err != nil {
+		return nil, err
+	}
+	x := sqlexec.New(db)
+	return newRepository(&core{db: x.Gorm(), x: x, f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID()}), nil
+}
+
+func newRepository(c *core) *Repository {
+	return &Repository{
+		Users:         &Users{c},
+		Accounts:      &Accounts{c},
+		Sessions:      &Sessions{c},
+		Verifications: &Verifications{c},
+		core:          c,
+	}
+}
+
+// WithTx returns a Repository whose statements run in tx, a transaction the
+// caller began on the same database. After an error from any method, roll
+// the transaction back (see repository.Repository.WithTx).
+func (r *Repository) WithTx(tx *gorm.DB) *Repository {
+	c := *r.core
+	c.x = sqlexec.New(tx)
+	c.db = c.x.Gorm()
+	return newRepository(&c)
+}
+
+// Transaction runs fn with a Repository bound to a new transaction, and
+// commits it if fn returns nil, or rolls it back otherwise.
+func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) error) error {
+	if err := fail.Ctx("Transaction", ctx); err != nil {
+		return err
+	}
+	return r.core.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(r.WithTx(tx))
+	})
+}
+
+// Strict returns a Repository on the same database whose session lookups
+// read from the primary only (Options.StrictRevocation).
+func (r *Repository) Strict() *Repository {
+	if r.core.opts.StrictRevocation {
+		return r
+	}
+	c := *r.core
+	c.opts.StrictRevocation = true
+	return newRepository(&c)
+}
+
+// Options returns the repository's options with the defaults filled in.
+func (r *Repository) Options() Options { return r.core.opts }
+
+// Flavour returns the repository's flavour.
+func (r *Repository) Flavour() *authjs.Flavour { return r.core.f }
+
+// sessionRoute is where session lookups read (see repository).
+func (c *core) sessionRoute() sqlexec.Route {
+	if c.opts.StrictRevocation {
+		return sqlexec.Primary
+	}
+	return sqlexec.ReplicaOrPrimary
+}
+
+// now returns the current instant at the flavour's precision, in UTC.
+func (c *core) now() time.Time {
+	return c.opts.Now().UTC().Truncate(c.f.Precision())
+}
+
+// stored returns t as its column holds it: in UTC, at the flavour's
+// precision (rounded down).
+func (c *core) stored(t time.Time) time.Time {
+	return t.UTC().Truncate(c.f.Precision())
+}
+
+func (c *core) storedPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	s := c.stored(*t)
+	return &s
+}
+
+// bind returns the parameter to write for t: the UTC wall clock labelled
+// UTC for a timestamp column (so that every driver and protocol writes its
+// fields unchanged), the instant for timestamp with time zone.
+func (c *core) bind(t time.Time) time.Time {
+	return wallclock.Of(c.stored(t), time.UTC)
+}
+
+func (c *core) bindPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	b := c.bind(*t)
+	return &b
+}
+
+// checkTime rejects a time its column cannot hold.
+func (c *core) checkTime(op, name string, t *time.Time) error {
+	if t == nil || wallclock.InRange(wallclock.Of(*t, time.UTC)) {
+		return nil
+	}
+	return fail.Invalid(op, "%s is outside what a timestamp column holds (4713 BC to 294276 AD)", name)
+}
+
+// instants turns the times read (timestamptz, any label) into UTC.
+func instants(ts ...*time.Time) {
+	for _, t := range ts {
+		if t != nil {
+			*t = t.UTC()
+		}
+	}
+}
+
+// checkUserID rejects an id no user of the flavour can have: for serial
+// ids, anything but a positive integer in decimal.
+func (c *core) checkUserID(op, name, id string) error {
+	return c.checkID(op, name, id, c.f.SerialIDs())
+}
+
+func (c *core) checkID(op, name, id string, serial bool) error {
+	if err := input.Check(op, input.Field{Name: name, Value: id, Max: MaxProviderFieldLen}); err != nil {
+		return err
+	}
+	if serial {
+		if n, err := strconv.ParseInt(id, 10, 32); err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
+			return fail.Invalid(op, "%s is not a serial id (a positive integer)", name)
+		}
+	}
+	return nil
+}
+
+// newID returns a new id of kind k, or "" for the database to give one
+// (serial) or for a table without ids.
+func (c *core) newID(k authjs.IDKind) (string, error) {
+	switch k {
+	case authjs.CUID:
+		return c.cuid.New()
+	case authjs.UUID:
+		return ids.UUID()
+	}
+	return "", nil
+}
+
+// chars returns the character limit of the columns that have one.
+func (c *core) chars() int { return c.f.MaxLen() }

@@ -1,0 +1,79 @@
+// Package adapter runs the queries of Auth.js's Adapter, and its sign-in
+// flows, on the tables of one Auth.js flavour (package authjs): Auth.js v5
+// with the Prisma, Drizzle or pg adapter, or NextAuth.js v4 with the Prisma
+// adapter, so that a Go service reads and writes the same users, accounts,
+// sessions and sign-in tokens as the Next.js application beside it.
+//
+//	f, err := authjs.Detect(ctx, db)
+//	repo := adapter.New(db, f, adapter.Options{Secret: []string{os.Getenv("AUTH_SECRET")}})
+//	sess, err := repo.Sessions.WithUser(ctx, cookie.Value) // cookie f.CookieName(secure)
+//	if errors.Is(err, adapter.ErrNotFound) {
+//		// not signed in, or the session expired
+//	}
+//	_, err = repo.Sessions.Refresh(ctx, sess) // Auth.js's sliding expiry
+//
+// The API has the shape and vocabulary of package repository (NextAuth.js
+// 2.0.0-beta.73's tables): Repository.Users, .Accounts, .Sessions and
+// .Verifications group the operations on each table; Repository.SignInOAuth
+// and Repository.SignInEmail are the flows that span them. Ids are strings
+// whatever the flavour's column type.
+//
+// # Auth.js's rules
+//
+//   - Sessions: a new session's token is a random UUID (NewSessionToken);
+//     any token is looked up, so the 64 hexadecimal characters of older
+//     applications work too. A session is valid while now ≤ expires. It is
+//     due for the sliding expiry when expires − MaxAge + UpdateAge ≤ now,
+//     and Refresh then sets expires to now + MaxAge.
+//   - Email sign-in: Verifications.Create normalises the address as the
+//     flavour's Auth.js does (NormalizeIdentifier, NormalizeIdentifierV4,
+//     or Options.NormalizeIdentifier) and stores
+//     sha256(token + secrets joined with ",") (HashToken); Use and
+//     SignInEmail take the identifier exactly as the link carries it and
+//     redeem a token once.
+//   - OAuth sign-in: the profile's email is lower-cased with JavaScript's
+//     toLowerCase (LowerEmail); an unknown provider account whose email
+//     belongs to a user is ErrAccountNotLinked unless
+//     Options.AllowDangerousEmailAccountLinking; a request already signed
+//     in links the provider account to its user.
+//   - Accounts keep the seven token fields Auth.js keeps, expires_at in
+//     seconds since the epoch, refused beyond what the flavour's column
+//     holds (2038-01-19 where it is an integer); Auth.js v5 lower-cases the
+//     token type ("bearer"), NextAuth.js v4 stores it as the provider sent
+//     it.
+//
+// # Flavours
+//
+// One implementation serves every flavour, driven by its description: the
+// statements are made once per repository from the flavour's table names,
+// id kinds, timestamp type and clock columns. Ids are made as each flavour's
+// Auth.js makes them: cuids (Prisma) and UUIDs (Drizzle) in Go, serial
+// integers (pg) by the database. Prisma's createdAt and updatedAt are
+// filled where the Prisma client would fill them. The statements rely on no
+// key a flavour may lack: no ON CONFLICT; a user's accounts and sessions are
+// deleted by the repository, whether or not foreign keys cascade; where the
+// accounts table has no unique key (pg, Drizzle's docs schema) an advisory
+// lock of the provider account keeps each provider account linked once, and
+// the sign-in flows hold advisory locks of the provider account and the
+// email address, so that concurrent sign-ins of a new identity make one
+// user on every flavour.
+//
+// # Time
+//
+// Every timestamp is stored in UTC, as Auth.js stores it: the instant in
+// timestamp with time zone (pg), or the UTC wall clock in timestamp without
+// time zone (Prisma, to the millisecond; Drizzle), whatever the TZ of the Go
+// process and the TimeZone of the Postgres session. Times are returned as
+// instants in UTC at the flavour's precision. Expiry is decided in Go.
+//
+// # Errors and logs
+//
+// Errors name the operation and wrap ErrNotFound, ErrAlreadyExists,
+// ErrInvalidInput or ErrAccountNotLinked, the same values as package
+// repository's, and their cause. Invalid input (empty values, values over
+// the Max… limits or a varchar(255) column, NUL bytes, invalid UTF-8, ids the
+// flavour cannot have, times or expires_at a column cannot hold, a nil or
+// cancelled context) is refused before anything is sent. Statements are
+// logged through the *gorm.DB's logger without their parameters, so no
+// token or secret reaches a log.
+package adapter

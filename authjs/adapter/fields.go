@@ -1,0 +1,55 @@
+package adapter
+
+import (
+	"time"
+
+	"github.com/gormauth/gormauth/authjs"
+)
+
+// The destinations of a row read with the column lists of statements.go,
+// and the conversion of what was read.
+
+func userFields(u *authjs.User) []any {
+	return []any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.CreatedAt, &u.UpdatedAt}
+}
+
+func readUser(u *authjs.User) *authjs.User {
+	if u != nil {
+		instants(u.EmailVerified, u.CreatedAt, u.UpdatedAt)
+	}
+	return u
+}
+
+func accountFields(a *authjs.Account) []any {
+	return []any{&a.ID, &a.UserID, &a.Type, &a.Provider, &a.ProviderAccountID, &a.RefreshToken, &a.AccessToken,
+		&a.IDToken, &a.ExpiresAt, &a.TokenType, &a.Scope, &a.SessionState, &a.CreatedAt, &a.UpdatedAt}
+}
+
+func readAccount(a *authjs.Account) *authjs.Account {
+	instants(a.CreatedAt, a.UpdatedAt)
+	return a
+}
+
+func sessionFields(s *authjs.Session) []any {
+	return []any{&s.ID, &s.SessionToken, &s.UserID, &s.Expires, &s.CreatedAt, &s.UpdatedAt}
+}
+
+func readSession(s *authjs.Session) *authjs.Session {
+	instants(&s.Expires, s.CreatedAt, s.UpdatedAt)
+	readUser(s.User)
+	return s
+}
+
+func tokenFields(v *authjs.VerificationToken) []any {
+	return []any{&v.Identifier, &v.Token, &v.Expires}
+}
+
+func readToken(v *authjs.VerificationToken) *authjs.VerificationToken {
+	instants(&v.Expires)
+	return v
+}
+
+// expired reports whether something that expires at expires has expired
+// at now: Auth.js keeps a session or sign-in token while now ≤ expires
+// (it refuses one when expires < now).
+func expired(expires, now time.Time) bool { return expires.Before(now) }

@@ -1,0 +1,186 @@
+package adapter_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+var start = testdb.Start
+
+// toolDDL is the DDL each flavour's own tool emits (Prisma's schema engine,
+// drizzle-kit, the pg adapter's schema.sql), measured with the real
+// packages: the tests run on the tables the applications have.
+var toolDDL = map[*authjs.Flavour]string{
+	authjs.Prisma:      "authjs/prisma-migrate-diff.sql",
+	authjs.PrismaV4:    "authjs-v4/prisma-v4-migrate-diff.sql",
+	authjs.Drizzle:     "authjs/drizzle-builtin-tables.sql",
+	authjs.DrizzleDocs: "authjs/drizzle-kit-generate.sql",
+	authjs.Pg:          "authjs/pg-schema.sql",
+}
+
+// env is one test's database with a flavour's tables, its repository and
+// instruments.
+type env struct {
+	f      *authjs.Flavour
+	dsn    string
+	db     *gorm.DB
+	repo   *adapter.Repository
+	clock  *testdb.Clock
+	tracer *testdb.Tracer
+	// users, accounts, sessions, tokens are the quoted table names.
+	users, accounts, sessions, tokens string
+}
+
+const secret = "s3cret"
+
+// newEnv makes a fresh database with f's tables, as f's tool made them, and
+// a repository on it with a test clock and Secret set.
+func newEnv(tb testing.TB, f *authjs.Flavour, opts ...adapter.Options) *env {
+	tb.Helper()
+	dsn := testdb.FromTemplate(tb, "adapter:"+f.Name(), func(dsn string) error {
+		ddl, err := os.ReadFile("../../testdata/" + toolDDL[f])
+		if err != nil {
+			return err
+		}
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.Exec(string(ddl))
+		return err
+	})
+	return newEnvDSN(tb, f, dsn, opts...)
+}
+
+func newEnvDSN(tb testing.TB, f *authjs.Flavour, dsn string, opts ...adapter.Options) *env {
+	tb.Helper()
+	db, tr := testdb.OpenTraced(tb, dsn)
+	e := &env{f: f, dsn: dsn, db: db, clock: testdb.NewClock(start), tracer: tr}
+	var o adapter.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.Now == nil {
+		o.Now = e.clock.Now
+	}
+	if o.Secret == nil {
+		o.Secret = []string{secret}
+	}
+	e.repo = adapter.New(db, f, o)
+	u, a, s, t := f.Tables()
+	e.users, e.accounts, e.sessions, e.tokens = quote(u), quote(a), quote(s), quote(t)
+	return e
+}
+
+// dsnWith returns dsn (a URL or key/value DSN) with one more parameter,
+// not percent-encoded: the gorm driver reads TimeZone from the raw text.
+func dsnWith(dsn, key, value string) string {
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		sep := "?"
+		if u.RawQuery != "" {
+			sep = "&"
+		}
+		return dsn + sep + key + "=" + value
+	}
+	return dsn + " " + key + "=" + value
+}
+
+func quote(name string) string { return `"` + name + `"` }
+
+// eachFlavour runs test on a fresh env of every flavour, in parallel.
+func eachFlavour(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, f := range authjs.Flavours() {
+		t.Run(f.Name(), func(t *testing.T) {
+			t.Parallel()
+			test(t, newEnv(t, f))
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// mustUser creates a user with the given email.
+func (e *env) mustUser(tb testing.TB, email string) *authjs.User {
+	tb.Helper()
+	u := &authjs.User{Name: ptr("User " + email), Email: ptr(email)}
+	require.NoError(tb, e.repo.Users.Create(context.Background(), u))
+	return u
+}
+
+// mustAccount links a GitHub account with the given id to the user.
+func (e *env) mustAccount(tb testing.TB, u *authjs.User, githubID string) *authjs.Account {
+	tb.Helper()
+	a := &authjs.Account{UserID: u.ID, Type: "oauth", Provider: "github", ProviderAccountID: githubID,
+		AccessToken: ptr("gho_" + githubID), TokenType: ptr("bearer"), Scope: ptr("read:user")}
+	require.NoError(tb, e.repo.Accounts.Link(context.Background(), a))
+	return a
+}
+
+// mustSession opens a session for the user.
+func (e *env) mustSession(tb testing.TB, u *authjs.User) *authjs.Session {
+	tb.Helper()
+	s, err := e.repo.Sessions.Create(context.Background(), u.ID)
+	require.NoError(tb, err)
+	return s
+}
+
+// mustToken stores a sign-in token for the address and returns what the
+// link carries.
+func (e *env) mustToken(tb testing.TB, email string) adapter.SignInToken {
+	tb.Helper()
+	tok, err := adapter.NewSignInToken()
+	require.NoError(tb, err)
+	row, err := e.repo.Verifications.Create(context.Background(), adapter.SignInToken{Identifier: email, Token: tok}, 0)
+	require.NoError(tb, err)
+	return adapter.SignInToken{Identifier: row.Identifier, Token: tok}
+}
+
+// count returns the number of rows of table (quoted) matching where ("" for
+// all).
+func (e *env) count(tb testing.TB, table, where string, args ...any) int64 {
+	tb.Helper()
+	q := "SELECT count(*) FROM " + table
+	if where != "" {
+		q += " WHERE " + where
+	}
+	var n int64
+	require.NoError(tb, e.db.Raw(q, args...).Scan(&n).Error)
+	return n
+}
+
+// snapshot returns every row of the four tables as text, to show that an
+// operation wrote nothing.
+func (e *env) snapshot(tb testing.TB) string {
+	tb.Helper()
+	var b strings.Builder
+	for _, table := range []string{e.users, e.accounts, e.sessions, e.tokens} {
+		var rows []string
+		require.NoError(tb, e.db.Raw(`SELECT t::text FROM `+table+` t ORDER BY 1`).Scan(&rows).Error)
+		fmt.Fprintf(&b, "%s: %q\n", table, rows)
+	}
+	return b.String()
+}
+
+// column reads one column of the row of table matching where, as text.
+func (e *env) column(tb testing.TB, table, column, where string, args ...any) *string {
+	tb.Helper()
+	var v *string
+	require.NoError(tb, e.db.Raw(`SELECT `+column+`::text FROM `+table+` WHERE `+where, args...).Scan(&v).Error)
+	return v
+}

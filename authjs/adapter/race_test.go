@@ -1,0 +1,83 @@
+package adapter_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+// waitForLockWait waits until some backend of db's database waits for a
+// lock, or done has a value (the operation did not wait). It reports
+// whether a backend waited.
+func waitForLockWait(t *testing.T, db *gorm.DB, done <-chan error) (waited bool, early error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			return false, err
+		default:
+		}
+		var n int64
+		require.NoError(t, db.Raw(`SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n).Error)
+		if n > 0 {
+			return true, nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("the operation neither finished nor waited for a lock")
+	return false, nil
+}
+
+// A session or account inserted while its user is being deleted waits for
+// the delete and then inserts nothing: no row points at a deleted user, on
+// any flavour, with foreign keys or without.
+func TestInsertWaitsForUserDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	inserts := map[string]func(r *adapter.Repository, id string) error{
+		"Sessions.Create": func(r *adapter.Repository, id string) error {
+			_, err := r.Sessions.Create(ctx, id)
+			return err
+		},
+		"Accounts.Link": func(r *adapter.Repository, id string) error {
+			return r.Accounts.Link(ctx, &authjs.Account{UserID: id, Provider: "github", ProviderAccountID: "42"})
+		},
+		"SignInOAuth returning user": func(r *adapter.Repository, _ string) error {
+			_, err := r.SignInOAuth(ctx, adapter.OAuthSignIn{Account: authjs.Account{Provider: "google", ProviderAccountID: "7"}})
+			return err
+		},
+	}
+	for name, insert := range inserts {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			eachFlavour(t, func(t *testing.T, e *env) {
+				u := e.mustUser(t, "a@example.com")
+				require.NoError(t, e.repo.Accounts.Link(ctx, &authjs.Account{UserID: u.ID, Provider: "google", ProviderAccountID: "7"}))
+
+				tx := e.db.Begin()
+				require.NoError(t, e.repo.WithTx(tx).Users.Delete(ctx, u.ID))
+				done := make(chan error, 1)
+				go func() { done <- insert(e.repo, u.ID) }()
+				waited, early := waitForLockWait(t, e.db, done)
+				require.NoError(t, tx.Commit().Error)
+				if !waited {
+					t.Errorf("the insert did not wait for the delete (returned %v)", early)
+				} else {
+					<-done
+				}
+				orphans := e.count(t, e.sessions, `NOT EXISTS (SELECT 1 FROM `+e.users+` u WHERE u."id" = "userId")`) +
+					e.count(t, e.accounts, `NOT EXISTS (SELECT 1 FROM `+e.users+` u WHERE u."id" = "userId")`)
+				assert.Zero(t, orphans, "no session or account points at the deleted user")
+			})
+		})
+	}
+}

@@ -1,0 +1,347 @@
+package adapter
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/internal/fail"
+	"github.com/gormauth/gormauth/internal/ids"
+	"github.com/gormauth/gormauth/internal/input"
+	"github.com/gormauth/gormauth/internal/sqlexec"
+)
+
+// Sessions reads and writes the sessions table. Get it from
+// Repository.Sessions. Expired sessions are never returned: a session is
+// valid while now ≤ expires, and Auth.js refuses one when expires < now.
+type Sessions struct{ c *core }
+
+// maxAttempts bounds the retries of an operation that lost a race to a
+// concurrent writer of the same row.
+const maxAttempts = 3
+
+func (c *core) checkToken(op, name, token string) error {
+	return input.Check(op, input.Field{Name: name, Value: token, Max: MaxTokenLen, MaxChars: c.chars()})
+}
+
+// NewSessionToken returns a new session token as Auth.js makes them
+// (crypto.randomUUID): a random version 4 UUID in lowercase, from
+// crypto/rand.
+func NewSessionToken() (string, error) { return ids.UUID() }
+
+// Create opens a session for the user (Auth.js's createSession, as its
+// sign-in flows call it): a new token (NewSessionToken) expiring MaxAge from
+// now, and an id where the table has one. One statement; it returns
+// ErrNotFound, and writes nothing, if the user does not exist.
+func (s *Sessions) Create(ctx context.Context, userID string) (*authjs.Session, error) {
+	const op = "Sessions.Create"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := s.c.checkUserID(op, "user id", userID); err != nil {
+		return nil, err
+	}
+	sess, err := s.c.openSession(ctx, s.c.x.On(sqlexec.Primary), userID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fail.NotFound(op + ": user")
+	}
+	if err != nil {
+		return nil, fail.DB(op, err)
+	}
+	return sess, nil
+}
+
+// newSession returns the session openSession inserts: a new token and id,
+// and times as they read back.
+func (c *core) newSession(userID string) (*authjs.Session, error) {
+	token, err := NewSessionToken()
+	if err != nil {
+		return nil, err
+	}
+	_, _, sessions := c.f.IDs()
+	id, err := c.newID(sessions)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	sess := &authjs.Session{ID: id, SessionToken: token, UserID: userID, Expires: c.stored(now.Add(c.opts.MaxAge))}
+	if c.f.ClockColumns() {
+		sess.CreatedAt, sess.UpdatedAt = &now, &now
+	}
+	return sess, nil
+}
+
+// sessionArgs are the values of createSession's and signInLinked's
+// parameters for sess.
+func (c *core) sessionArgs(sess *authjs.Session) map[string]any {
+	now := c.now()
+	if sess.CreatedAt != nil {
+		now = *sess.CreatedAt
+	}
+	return map[string]any{"id": sess.ID, "token": sess.SessionToken, "user": sess.UserID,
+		"expires": c.bind(sess.Expires), "now": c.bind(now)}
+}
+
+// openSession inserts a new session for the user, if the user exists
+// (holding a KEY SHARE lock on the user's row until the statement ends, so
+// that a concurrent deletion of the user waits and deletes it too), and
+// returns it; ErrNotFound if there is no such user.
+func (c *core) openSession(ctx context.Context, q sqlexec.Querier, userID string) (*authjs.Session, error) {
+	sess, err := c.newSession(userID)
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	found, err := q.QueryRow(ctx, c.q.createSession.sql, c.q.createSession.args(c.sessionArgs(sess)), &id)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ErrNotFound
+	}
+	sess.ID = id
+	return sess, nil
+}
+
+// ByToken returns the valid session whose session token (the cookie value)
+// is token, or ErrNotFound. Tokens of any form are looked up: Auth.js's
+// UUIDs and the 64 hexadecimal characters of older applications.
+func (s *Sessions) ByToken(ctx context.Context, token string) (*authjs.Session, error) {
+	const op = "Sessions.ByToken"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := s.c.checkToken(op, "session token", token); err != nil {
+		return nil, err
+	}
+	return s.c.session(ctx, op, s.c.sessionRoute(), token)
+}
+
+// session reads the session whose token is token; ErrNotFound if there is
+// none or it has expired.
+func (c *core) session(ctx context.Context, op string, route sqlexec.Route, token string) (*authjs.Session, error) {
+	var sess authjs.Session
+	found, err := c.x.QueryRow(ctx, route, c.q.sessionByToken, []any{token}, sessionFields(&sess)...)
+	if err != nil {
+		return nil, fail.DB(op, err)
+	}
+	if !found || expired(readSession(&sess).Expires, c.now()) {
+		return nil, fail.NotFound(op)
+	}
+	return &sess, nil
+}
+
+// WithUser returns the valid session whose session token is token, with its
+// User filled in, in one query (Auth.js's getSessionAndUser): the lookup
+// behind every authenticated request. It returns ErrNotFound if the session
+// is absent or expired or its user no longer exists. Unlike Auth.js, it
+// does not delete an expired session it finds: Sessions.DeleteExpired (or
+// package cleanup) does, so that a read stays a read, on a replica too.
+func (s *Sessions) WithUser(ctx context.Context, token string) (*authjs.Session, error) {
+	const op = "Sessions.WithUser"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	c := s.c
+	if err := c.checkToken(op, "session token", token); err != nil {
+		return nil, err
+	}
+	sess := &authjs.Session{User: &authjs.User{}}
+	found, err := c.x.QueryRow(ctx, c.sessionRoute(), c.q.sessionWithUser, []any{token},
+		append(sessionFields(sess), userFields(sess.User)...)...)
+	if err != nil {
+		return nil, fail.DB(op, err)
+	}
+	if !found || expired(readSession(sess).Expires, c.now()) {
+		return nil, fail.NotFound(op)
+	}
+	return sess, nil
+}
+
+// Due reports whether Auth.js's sliding expiry extends sess now: when it
+// was last extended UpdateAge ago or more, i.e. expires − MaxAge +
+// UpdateAge ≤ now. It does not touch the database. A nil session is never
+// due.
+func (s *Sessions) Due(sess *authjs.Session) bool {
+	if sess == nil {
+		return false
+	}
+	o := s.c.opts
+	return !s.c.now().Before(sess.Expires.Add(o.UpdateAge - o.MaxAge))
+}
+
+// Refresh applies Auth.js's sliding expiry to sess, a session just read
+// (Auth.js's updateSession with a new expires, as its session endpoint
+// calls it): if it is Due, its expires is pushed to now + MaxAge in one
+// statement and sess is updated; otherwise nothing is written. It reports
+// whether it wrote. Concurrent refreshes of one session write once and never
+// move expires backwards: the statement writes only if the row still holds
+// the expiry sess was read with, and a refresh that finds it changed reads
+// the row again instead. It returns ErrNotFound if the session was deleted
+// or expired in the meantime.
+func (s *Sessions) Refresh(ctx context.Context, sess *authjs.Session) (bool, error) {
+	const op = "Sessions.Refresh"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return false, err
+	}
+	if sess == nil {
+		return false, fail.Invalid(op, "nil session")
+	}
+	if !s.Due(sess) {
+		return false, nil
+	}
+	return s.extend(ctx, op, sess, false)
+}
+
+// ForceRefresh pushes sess's expires to now + MaxAge whether or not it is
+// Due, and updates sess. It never moves expires backwards: if the row
+// already expires later, sess is given that expiry and nothing is written.
+// It returns ErrNotFound if the session is absent or expired.
+func (s *Sessions) ForceRefresh(ctx context.Context, sess *authjs.Session) error {
+	const op = "Sessions.ForceRefresh"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return err
+	}
+	if sess == nil {
+		return fail.Invalid(op, "nil session")
+	}
+	_, err := s.extend(ctx, op, sess, true)
+	return err
+}
+
+// extend sets the session's expires to now + MaxAge if the row still
+// expires when sess says; when another writer changed it first, it reads
+// the row into sess and, if force and the row still expires sooner, tries
+// again.
+func (s *Sessions) extend(ctx context.Context, op string, sess *authjs.Session, force bool) (bool, error) {
+	c := s.c
+	if err := c.checkToken(op, "session token", sess.SessionToken); err != nil {
+		return false, err
+	}
+	now := c.now()
+	if expired(sess.Expires, now) {
+		return false, fail.NotFound(op)
+	}
+	expires := c.stored(now.Add(c.opts.MaxAge))
+	for attempt := 1; ; attempt++ {
+		if sess.Expires.Before(expires) {
+			var row authjs.Session
+			found, err := c.x.QueryRow(ctx, sqlexec.Primary, c.q.extendSession.sql, c.q.extendSession.args(map[string]any{
+				"token": sess.SessionToken, "expires": c.bind(expires), "old": c.bind(sess.Expires), "now": c.bind(now),
+			}), sessionFields(&row)...)
+			if err != nil {
+				return false, fail.DB(op, err)
+			}
+			if found {
+				readSession(&row)
+				sess.Expires, sess.UpdatedAt = row.Expires, row.UpdatedAt
+				return true, nil
+			}
+		}
+		// Nothing written: a concurrent refresh got there first, or the
+		// session is gone, or (forced) it already expires later. Tell which,
+		// from the primary, which has the other refresh's write.
+		cur, err := c.session(ctx, op, sqlexec.Primary, sess.SessionToken)
+		if err != nil {
+			return false, err
+		}
+		sess.Expires, sess.UpdatedAt = cur.Expires, cur.UpdatedAt
+		if !force || !cur.Expires.Before(expires) || attempt == maxAttempts {
+			return false, nil
+		}
+	}
+}
+
+// Delete deletes the session whose session token is token (signing out;
+// Auth.js's deleteSession), or returns ErrNotFound.
+func (s *Sessions) Delete(ctx context.Context, token string) error {
+	const op = "Sessions.Delete"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return err
+	}
+	if err := s.c.checkToken(op, "session token", token); err != nil {
+		return err
+	}
+	n, err := s.c.x.Exec(ctx, s.c.q.deleteSession, token)
+	if err != nil {
+		return fail.DB(op, err)
+	}
+	if n == 0 {
+		return fail.NotFound(op)
+	}
+	return nil
+}
+
+// DeleteByUser deletes every session of the user (signing out everywhere)
+// and returns how many there were. It returns ErrNotFound, and deletes
+// nothing, if the user does not exist.
+func (s *Sessions) DeleteByUser(ctx context.Context, userID string) (int64, error) {
+	const op = "Sessions.DeleteByUser"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return 0, err
+	}
+	if err := s.c.checkUserID(op, "user id", userID); err != nil {
+		return 0, err
+	}
+	var userExists bool
+	var deleted int64
+	_, err := s.c.x.QueryRow(ctx, sqlexec.Primary, s.c.q.deleteSessionsByUser, []any{userID}, &userExists, &deleted)
+	if err != nil {
+		return 0, fail.DB(op, err)
+	}
+	if !userExists {
+		return 0, fail.NotFound(op + ": user")
+	}
+	return deleted, nil
+}
+
+// ListByUser returns the user's valid sessions, the latest to expire
+// first. A user without sessions, or no user, gives an empty list.
+func (s *Sessions) ListByUser(ctx context.Context, userID string) ([]authjs.Session, error) {
+	const op = "Sessions.ListByUser"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	c := s.c
+	if err := c.checkUserID(op, "user id", userID); err != nil {
+		return nil, err
+	}
+	sessions := []authjs.Session{}
+	err := c.x.Query(ctx, c.sessionRoute(), c.q.sessionsByUser, []any{userID, c.bind(c.now())}, func(r sqlexec.Scanner) error {
+		var sess authjs.Session
+		if err := r.Scan(sessionFields(&sess)...); err != nil {
+			return err
+		}
+		sessions = append(sessions, *readSession(&sess))
+		return nil
+	})
+	if err != nil {
+		return nil, fail.DB(op, err)
+	}
+	return sessions, nil
+}
+
+// DeleteExpired deletes every expired session, batchSize rows a statement
+// (DefaultBatchSize if ≤ 0) so that no statement holds many locks, and
+// returns how many it deleted. Rows another transaction holds are skipped.
+// It stops between batches when ctx is done.
+func (s *Sessions) DeleteExpired(ctx context.Context, batchSize int) (int64, error) {
+	return s.c.deleteExpired(ctx, "Sessions.DeleteExpired", s.c.q.deleteExpiredSessions, batchSize)
+}
+
+// deleteExpired runs query, one of the deleteExpired statements, in
+// batches.
+func (c *core) deleteExpired(ctx context.Context, op, query string, batch int) (int64, error) {
+	if err := fail.Ctx(op, ctx); err != nil {
+		return 0, err
+	}
+	if batch <= 0 {
+		batch = DefaultBatchSize
+	}
+	// Stored times are UTC: no wall clock repeats, so the cutoff is now.
+	n, err := c.x.ExecBatches(ctx, query, c.bind(c.now()), batch)
+	if err != nil {
+		return n, fail.DB(op, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,221 @@
+package adapter_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+func TestSessionsCreate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		e.tracer.Reset()
+		s, err := e.repo.Sessions.Create(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Len(t, e.tracer.Statements(), 1, "one statement")
+		assert.Regexp(t, uuidRE, s.SessionToken, "a random UUID, as crypto.randomUUID makes")
+		_, _, sessionIDs := e.f.IDs()
+		checkID(t, sessionIDs, s.ID)
+		assert.Equal(t, u.ID, s.UserID)
+		assert.Equal(t, start.Add(adapter.DefaultMaxAge), s.Expires)
+		got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+
+		other, err := e.repo.Sessions.Create(ctx, u.ID)
+		require.NoError(t, err)
+		assert.NotEqual(t, s.SessionToken, other.SessionToken)
+
+		require.NoError(t, e.repo.Users.Delete(ctx, u.ID))
+		before := e.snapshot(t)
+		_, err = e.repo.Sessions.Create(ctx, u.ID)
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		assert.Equal(t, before, e.snapshot(t))
+	})
+}
+
+func TestSessionsWithUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		s := e.mustSession(t, u)
+		e.tracer.Reset()
+		got, err := e.repo.Sessions.WithUser(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.Len(t, e.tracer.Statements(), 1, "one statement")
+		assert.Equal(t, u, got.User)
+		got.User = nil
+		assert.Equal(t, s, got)
+
+		// A session token of an older application: 64 hexadecimal
+		// characters.
+		hex := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		require.NoError(t, e.db.Exec(`UPDATE `+e.sessions+` SET "sessionToken" = ? WHERE "sessionToken" = ?`, hex, s.SessionToken).Error)
+		got, err = e.repo.Sessions.WithUser(ctx, hex)
+		require.NoError(t, err)
+		assert.Equal(t, u.ID, got.User.ID)
+
+		_, err = e.repo.Sessions.WithUser(ctx, s.SessionToken)
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+	})
+}
+
+// A session is valid while now ≤ expires: Auth.js refuses it when
+// expires < now.
+func TestSessionsExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		s := e.mustSession(t, e.mustUser(t, "alice@example.com"))
+		e.clock.Advance(adapter.DefaultMaxAge) // now = expires
+		_, err := e.repo.Sessions.WithUser(ctx, s.SessionToken)
+		assert.NoError(t, err, "valid at its expiry")
+		_, err = e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		assert.NoError(t, err)
+		e.clock.Advance(e.f.Precision())
+		_, err = e.repo.Sessions.WithUser(ctx, s.SessionToken)
+		assert.ErrorIs(t, err, adapter.ErrNotFound, "expired one tick later")
+		_, err = e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		assert.ErrorIs(t, e.repo.Sessions.ForceRefresh(ctx, s), adapter.ErrNotFound)
+	})
+}
+
+// Due when expires − maxAge + updateAge ≤ now, as Auth.js measures it: due
+// exactly updateAge after the last extension, not a tick before.
+func TestSessionsRefresh(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		s := e.mustSession(t, e.mustUser(t, "alice@example.com"))
+		e.clock.Advance(adapter.DefaultUpdateAge - e.f.Precision())
+		assert.False(t, e.repo.Sessions.Due(s))
+		e.tracer.Reset()
+		wrote, err := e.repo.Sessions.Refresh(ctx, s)
+		require.NoError(t, err)
+		assert.False(t, wrote)
+		assert.Empty(t, e.tracer.Statements(), "nothing sent when not due")
+
+		e.clock.Advance(e.f.Precision())
+		assert.True(t, e.repo.Sessions.Due(s))
+		wrote, err = e.repo.Sessions.Refresh(ctx, s)
+		require.NoError(t, err)
+		assert.True(t, wrote)
+		want := start.Add(adapter.DefaultUpdateAge + adapter.DefaultMaxAge)
+		assert.Equal(t, want, s.Expires)
+		got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Expires)
+		if e.f.ClockColumns() {
+			assert.Equal(t, start.Add(adapter.DefaultUpdateAge), *got.UpdatedAt)
+			assert.Equal(t, start, *got.CreatedAt)
+		}
+
+		// ForceRefresh extends whether due or not, and never backwards.
+		e.clock.Advance(time.Minute)
+		require.NoError(t, e.repo.Sessions.ForceRefresh(ctx, s))
+		assert.Equal(t, want.Add(time.Minute), s.Expires)
+		stale := *s
+		stale.Expires = want
+		e.clock.Advance(-time.Minute)
+		require.NoError(t, e.repo.Sessions.ForceRefresh(ctx, &stale))
+		assert.Equal(t, want.Add(time.Minute), stale.Expires, "the row expires later: kept")
+	})
+}
+
+// Concurrent refreshes of one session write once.
+func TestSessionsRefreshConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		s := e.mustSession(t, e.mustUser(t, "alice@example.com"))
+		e.clock.Advance(adapter.DefaultUpdateAge)
+		const n = 8
+		wrote := make([]bool, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cp := *s
+				wrote[i], errs[i] = e.repo.Sessions.Refresh(ctx, &cp)
+			}()
+		}
+		wg.Wait()
+		writes := 0
+		for i := range n {
+			require.NoError(t, errs[i])
+			if wrote[i] {
+				writes++
+			}
+		}
+		assert.Equal(t, 1, writes)
+	})
+}
+
+func TestSessionsDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		other := e.mustUser(t, "bob@example.com")
+		a, b := e.mustSession(t, u), e.mustSession(t, u)
+		keep := e.mustSession(t, other)
+
+		require.NoError(t, e.repo.Sessions.Delete(ctx, a.SessionToken))
+		assert.ErrorIs(t, e.repo.Sessions.Delete(ctx, a.SessionToken), adapter.ErrNotFound)
+
+		e.clock.Advance(time.Second)
+		c := e.mustSession(t, u)
+		list, err := e.repo.Sessions.ListByUser(ctx, u.ID)
+		require.NoError(t, err)
+		require.Len(t, list, 2)
+		assert.Equal(t, c.SessionToken, list[0].SessionToken, "the latest to expire first")
+		assert.Equal(t, b.SessionToken, list[1].SessionToken)
+
+		n, err := e.repo.Sessions.DeleteByUser(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), n)
+		_, err = e.repo.Sessions.ByToken(ctx, keep.SessionToken)
+		assert.NoError(t, err, "another user's session stays")
+
+		require.NoError(t, e.repo.Users.Delete(ctx, u.ID))
+		_, err = e.repo.Sessions.DeleteByUser(ctx, u.ID)
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+	})
+}
+
+func TestSessionsDeleteExpired(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		for range 5 {
+			e.mustSession(t, u)
+		}
+		e.clock.Advance(time.Hour)
+		live := e.mustSession(t, u)
+		e.clock.Advance(adapter.DefaultMaxAge) // the first five expired an hour ago; live expires now
+		n, err := e.repo.Sessions.DeleteExpired(ctx, 2)
+		require.NoError(t, err)
+		assert.Equal(t, int64(5), n)
+		_, err = e.repo.Sessions.ByToken(ctx, live.SessionToken)
+		assert.NoError(t, err, "a session at its expiry is kept")
+		assert.Equal(t, int64(1), e.count(t, e.sessions, ""))
+
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err = e.repo.Sessions.DeleteExpired(cancelled, 0)
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+}

@@ -1,0 +1,268 @@
+package adapter_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+// githubSignIn is an OAuth sign-in from GitHub account id with email.
+func githubSignIn(id string, email *string) adapter.OAuthSignIn {
+	return adapter.OAuthSignIn{
+		Account: authjs.Account{Provider: "github", ProviderAccountID: id, AccessToken: ptr("gho_" + id),
+			TokenType: ptr("bearer"), Scope: ptr("read:user"), ExpiresAt: ptr(start.Add(8 * time.Hour).Unix())},
+		Name: ptr("Alice"), Email: email, Image: ptr("https://avatars/1"),
+	}
+}
+
+func TestSignInOAuthNewAndReturning(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		res, err := e.repo.SignInOAuth(ctx, githubSignIn("42", ptr("Alice@Example.COM")))
+		require.NoError(t, err)
+		assert.True(t, res.IsNewUser)
+		assert.Equal(t, "alice@example.com", *res.User.Email, "lower-cased as Auth.js does")
+		assert.Nil(t, res.User.EmailVerified, "an OAuth sign-in verifies no address")
+		assert.Equal(t, "Alice", *res.User.Name)
+		require.NotNil(t, res.Account)
+		assert.Equal(t, res.User.ID, res.Account.UserID)
+		assert.Equal(t, "oauth", res.Account.Type)
+		require.NotNil(t, res.Session)
+		assert.Equal(t, start.Add(adapter.DefaultMaxAge), res.Session.Expires)
+		got, err := e.repo.Sessions.WithUser(ctx, res.Session.SessionToken)
+		require.NoError(t, err)
+		assert.Equal(t, res.User, got.User)
+		account, err := e.repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "42"})
+		require.NoError(t, err)
+		assert.Equal(t, res.Account, account)
+
+		// Returning: one statement, a new session for the same user.
+		e.clock.Advance(time.Hour)
+		e.tracer.Reset()
+		again, err := e.repo.SignInOAuth(ctx, githubSignIn("42", ptr("changed@example.com")))
+		require.NoError(t, err)
+		assert.Len(t, e.tracer.Statements(), 1, "one statement")
+		assert.False(t, again.IsNewUser)
+		assert.Nil(t, again.Account)
+		assert.Equal(t, res.User, again.User)
+		assert.NotEqual(t, res.Session.SessionToken, again.Session.SessionToken)
+		assert.Equal(t, start.Add(time.Hour+adapter.DefaultMaxAge), again.Session.Expires)
+		_, err = e.repo.Sessions.ByToken(ctx, again.Session.SessionToken)
+		assert.NoError(t, err)
+		assert.Equal(t, int64(1), e.count(t, e.users, ""))
+		assert.Equal(t, int64(2), e.count(t, e.sessions, ""))
+	})
+}
+
+func TestSignInOAuthEmailTaken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		owner := e.mustUser(t, "alice@example.com")
+		before := e.snapshot(t)
+		_, err := e.repo.SignInOAuth(ctx, githubSignIn("42", ptr("ALICE@example.com")))
+		assert.ErrorIs(t, err, adapter.ErrAccountNotLinked)
+		assert.Equal(t, before, e.snapshot(t), "nothing written")
+
+		dangerous := adapter.New(e.db, e.f, adapter.Options{Now: e.clock.Now, AllowDangerousEmailAccountLinking: true})
+		res, err := dangerous.SignInOAuth(ctx, githubSignIn("42", ptr("ALICE@example.com")))
+		require.NoError(t, err)
+		assert.False(t, res.IsNewUser)
+		assert.Equal(t, owner.ID, res.User.ID)
+		assert.Equal(t, owner.ID, res.Account.UserID)
+		assert.NotNil(t, res.Session)
+	})
+}
+
+func TestSignInOAuthSignedIn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		alice := e.mustUser(t, "alice@example.com")
+		current := e.mustSession(t, alice)
+
+		// Not linked: linked to the signed-in user whatever the email.
+		in := githubSignIn("42", ptr("someone-else@example.com"))
+		in.SignedIn = current
+		res, err := e.repo.SignInOAuth(ctx, in)
+		require.NoError(t, err)
+		assert.Equal(t, alice.ID, res.User.ID)
+		assert.Equal(t, alice.ID, res.Account.UserID)
+		assert.Nil(t, res.Session, "the request stays in its session")
+		assert.Equal(t, int64(1), e.count(t, e.sessions, ""))
+
+		// Linked to this user: nothing changes.
+		before := e.snapshot(t)
+		res, err = e.repo.SignInOAuth(ctx, in)
+		require.NoError(t, err)
+		assert.Equal(t, alice.ID, res.User.ID)
+		assert.Nil(t, res.Session)
+		assert.Nil(t, res.Account)
+		assert.Equal(t, before, e.snapshot(t))
+
+		// Linked to another user.
+		bob := e.mustUser(t, "bob@example.com")
+		in.SignedIn = e.mustSession(t, bob)
+		before = e.snapshot(t)
+		_, err = e.repo.SignInOAuth(ctx, in)
+		assert.ErrorIs(t, err, adapter.ErrAccountNotLinked)
+		assert.Equal(t, before, e.snapshot(t))
+	})
+}
+
+func TestSignInOAuthWithoutEmail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		before := e.snapshot(t)
+		res, err := e.repo.SignInOAuth(ctx, githubSignIn("42", nil))
+		if e.f.EmailRequired() {
+			assert.ErrorIs(t, err, adapter.ErrInvalidInput, "Prisma's users.email is NOT NULL")
+			assert.Equal(t, before, e.snapshot(t), "nothing written")
+			return
+		}
+		require.NoError(t, err)
+		assert.Nil(t, res.User.Email)
+		_, err = e.repo.SignInOAuth(ctx, githubSignIn("43", ptr("")))
+		assert.ErrorIs(t, err, adapter.ErrInvalidInput)
+	})
+}
+
+// An account row whose user is gone (deleted outside the repository, where
+// no foreign key cascades) is replaced by the new user's.
+func TestSignInOAuthReplacesOrphanAccount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		if e.f.Cascades() {
+			t.Skip("foreign keys delete the accounts with the user")
+		}
+		u := e.mustUser(t, "alice@example.com")
+		e.mustAccount(t, u, "42")
+		require.NoError(t, e.db.Exec(`DELETE FROM `+e.users).Error)
+		res, err := e.repo.SignInOAuth(ctx, githubSignIn("42", ptr("alice@example.com")))
+		require.NoError(t, err)
+		assert.True(t, res.IsNewUser)
+		assert.Equal(t, int64(1), e.count(t, e.accounts, ""))
+	})
+}
+
+// Concurrent first sign-ins of one new identity make one user and one
+// account on every flavour, with unique keys or without.
+func TestSignInOAuthConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		const n = 8
+		results := make([]*adapter.SignInResult, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = e.repo.SignInOAuth(ctx, githubSignIn("42", ptr("alice@example.com")))
+			}()
+		}
+		wg.Wait()
+		newUsers := 0
+		for i := range n {
+			require.NoError(t, errs[i])
+			require.NotNil(t, results[i].Session)
+			if results[i].IsNewUser {
+				newUsers++
+			}
+			assert.Equal(t, results[0].User.ID, results[i].User.ID)
+		}
+		assert.Equal(t, 1, newUsers)
+		assert.Equal(t, int64(1), e.count(t, e.users, ""))
+		assert.Equal(t, int64(1), e.count(t, e.accounts, ""))
+		assert.Equal(t, int64(n), e.count(t, e.sessions, ""))
+	})
+}
+
+func TestSignInEmail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		tok := e.mustToken(t, "Alice@Example.com")
+		e.clock.Advance(time.Minute)
+		res, err := e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: tok})
+		require.NoError(t, err)
+		assert.True(t, res.IsNewUser)
+		assert.Equal(t, "alice@example.com", *res.User.Email)
+		assert.Equal(t, start.Add(time.Minute), *res.User.EmailVerified)
+		assert.Nil(t, res.Account, "no account row for an email sign-in")
+		got, err := e.repo.Sessions.WithUser(ctx, res.Session.SessionToken)
+		require.NoError(t, err)
+		assert.Equal(t, res.User, got.User)
+		_, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: tok})
+		assert.ErrorIs(t, err, adapter.ErrNotFound, "a link works once")
+
+		// An existing user: EmailVerified (and updatedAt) set to now; a
+		// session of another user the request had is deleted.
+		bob := e.mustUser(t, "bob@example.com")
+		bobs := e.mustSession(t, bob)
+		tok = e.mustToken(t, "alice@example.com")
+		e.clock.Advance(time.Hour)
+		again, err := e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: tok, SignedIn: bobs})
+		require.NoError(t, err)
+		assert.False(t, again.IsNewUser)
+		assert.Equal(t, res.User.ID, again.User.ID)
+		assert.Equal(t, start.Add(time.Minute+time.Hour), *again.User.EmailVerified)
+		if e.f.ClockColumns() {
+			assert.Equal(t, start.Add(time.Minute+time.Hour), *again.User.UpdatedAt)
+			assert.Equal(t, start.Add(time.Minute), *again.User.CreatedAt)
+		}
+		_, err = e.repo.Sessions.ByToken(ctx, bobs.SessionToken)
+		assert.ErrorIs(t, err, adapter.ErrNotFound, "signed out of the other user's session")
+		_, err = e.repo.Sessions.ByToken(ctx, res.Session.SessionToken)
+		assert.NoError(t, err, "the user's own sessions stay")
+
+		// An expired link: deleted, nothing else written.
+		tok = e.mustToken(t, "carol@example.com")
+		e.clock.Advance(adapter.DefaultVerificationMaxAge + time.Second)
+		before := e.count(t, e.users, "")
+		_, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: tok})
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		assert.Equal(t, before, e.count(t, e.users, ""))
+		assert.Equal(t, int64(0), e.count(t, e.tokens, ""))
+	})
+}
+
+// Concurrent first sign-ins of one address with two links make one user,
+// also where emails are not unique (pg).
+func TestSignInEmailConcurrentSameAddress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		const n = 6
+		toks := make([]adapter.SignInToken, n)
+		for i := range toks {
+			toks[i] = e.mustToken(t, "alice@example.com")
+		}
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: toks[i]})
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			require.NoError(t, err)
+		}
+		assert.Equal(t, int64(1), e.count(t, e.users, ""))
+		assert.Equal(t, int64(n), e.count(t, e.sessions, ""))
+	})
+}

@@ -1,0 +1,230 @@
+package adapter
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/internal/fail"
+	"github.com/gormauth/gormauth/internal/input"
+	"github.com/gormauth/gormauth/internal/sqlexec"
+)
+
+// Users reads and writes the users table. Get it from Repository.Users.
+type Users struct{ c *core }
+
+func (s *Users) check(op string, u *authjs.User) error {
+	if u == nil {
+		return fail.Invalid(op, "nil user")
+	}
+	if u.Email != nil && *u.Email == "" {
+		return fail.Invalid(op, "email is empty (nil means no email)")
+	}
+	if u.Email == nil && s.c.f.EmailRequired() {
+		return fail.Invalid(op, "no email: the flavour's users.email is NOT NULL")
+	}
+	return s.c.checkProfile(op, u)
+}
+
+// checkProfile checks a user's name, email and image, and EmailVerified.
+func (c *core) checkProfile(op string, u *authjs.User) error {
+	chars := c.chars()
+	if err := input.Check(op,
+		input.Field{Name: "name", Value: deref(u.Name), Max: MaxNameLen, Optional: true, MaxChars: chars},
+		input.Field{Name: "email", Value: deref(u.Email), Max: MaxEmailLen, Optional: true, MaxChars: chars},
+		input.Opt("image", u.Image, MaxImageLen)); err != nil {
+		return err
+	}
+	return c.checkTime(op, "email verified", u.EmailVerified)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// Create inserts u (Auth.js's createUser) and sets its ID, and its
+// CreatedAt and UpdatedAt where the flavour has them. u.ID must be "": the
+// id is made as the flavour makes it (a cuid, a UUID, or the serial the
+// database gives), and Auth.js's own adapters ignore the id Auth.js passes
+// too. The email is stored exactly as given; the sign-in flows lower-case
+// an address before they create a user with it. EmailVerified is stored at
+// the flavour's precision and u is given the values as they read back. It
+// returns ErrAlreadyExists if another user has the same email, in the
+// flavours where users.email is unique (all but pg), and ErrInvalidInput
+// for a user without an email where the flavour requires one (Prisma).
+func (s *Users) Create(ctx context.Context, u *authjs.User) error {
+	const op = "Users.Create"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return err
+	}
+	if err := s.check(op, u); err != nil {
+		return err
+	}
+	if u.ID != "" {
+		return fail.Invalid(op, "user already has an id")
+	}
+	row, err := s.c.createUser(ctx, s.c.x.On(sqlexec.Primary), u.Name, u.Email, u.EmailVerified, u.Image)
+	if err != nil {
+		return fail.DB(op, err)
+	}
+	*u = *row
+	return nil
+}
+
+// createUser inserts a user and returns it as it reads back.
+func (c *core) createUser(ctx context.Context, q sqlexec.Querier, name, email *string, verified *time.Time, image *string) (*authjs.User, error) {
+	users, _, _ := c.f.IDs()
+	id, err := c.newID(users)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	u := &authjs.User{ID: id, Name: name, Email: email, EmailVerified: c.storedPtr(verified), Image: image}
+	if c.f.ClockColumns() {
+		u.CreatedAt, u.UpdatedAt = &now, &now
+	}
+	_, err = q.QueryRow(ctx, c.q.createUser.sql, c.q.createUser.args(map[string]any{
+		"id": id, "name": name, "email": email, "verified": c.bindPtr(verified), "image": image, "now": c.bind(now),
+	}), &u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// ByID returns the user with the given id (Auth.js's getUser), or
+// ErrNotFound. An id the flavour cannot have (not a positive integer, in
+// pg's) is ErrInvalidInput.
+func (s *Users) ByID(ctx context.Context, id string) (*authjs.User, error) {
+	const op = "Users.ByID"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := s.c.checkUserID(op, "user id", id); err != nil {
+		return nil, err
+	}
+	return s.c.user(ctx, op, sqlexec.ReplicaOrPrimary, s.c.q.userByID, id)
+}
+
+// ByEmail returns the user whose email is exactly email (Auth.js's
+// getUserByEmail), or ErrNotFound. The match is exact, as in every Auth.js
+// adapter; the sign-in flows lower-case an address before they look it up,
+// so pass LowerEmail(address) to find a user as a sign-in would. In the pg
+// flavour, where emails are not unique, the first match is returned, as
+// the pg adapter does.
+func (s *Users) ByEmail(ctx context.Context, email string) (*authjs.User, error) {
+	const op = "Users.ByEmail"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := input.Check(op, input.Field{Name: "email", Value: email, Max: MaxEmailLen}); err != nil {
+		return nil, err
+	}
+	return s.c.user(ctx, op, sqlexec.ReplicaOrPrimary, s.c.q.userByEmail, email)
+}
+
+// ByAccount returns the user to whom the provider account key is linked
+// (Auth.js's getUserByAccount), in one query, or ErrNotFound.
+func (s *Users) ByAccount(ctx context.Context, key AccountKey) (*authjs.User, error) {
+	const op = "Users.ByAccount"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := key.check(op, s.c.chars()); err != nil {
+		return nil, err
+	}
+	return s.c.user(ctx, op, sqlexec.ReplicaOrPrimary, s.c.q.userByAccount, key.Provider, key.ProviderAccountID)
+}
+
+// user reads the user query returns, or ErrNotFound.
+func (c *core) user(ctx context.Context, op string, route sqlexec.Route, query string, args ...any) (*authjs.User, error) {
+	u, err := userOn(ctx, c.x.On(route), query, args...)
+	if err != nil {
+		return nil, fail.DB(op, err)
+	}
+	if u == nil {
+		return nil, fail.NotFound(op)
+	}
+	return u, nil
+}
+
+// userOn reads the user query returns on q, or nil if there is none.
+func userOn(ctx context.Context, q sqlexec.Querier, query string, args ...any) (*authjs.User, error) {
+	var u authjs.User
+	found, err := q.QueryRow(ctx, query, args, userFields(&u)...)
+	if err != nil || !found {
+		return nil, err
+	}
+	return readUser(&u), nil
+}
+
+// Update writes u's Name, Email (as given), EmailVerified and Image to the
+// row with u.ID (Auth.js's updateUser), and UpdatedAt where the flavour has
+// it; u's times are given the values as they read back. It returns
+// ErrNotFound if there is no such user and ErrAlreadyExists if the email
+// belongs to another user where emails are unique.
+func (s *Users) Update(ctx context.Context, u *authjs.User) error {
+	const op = "Users.Update"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return err
+	}
+	if err := s.check(op, u); err != nil {
+		return err
+	}
+	if err := s.c.checkUserID(op, "user id", u.ID); err != nil {
+		return err
+	}
+	c := s.c
+	now := c.now()
+	n, err := c.x.Exec(ctx, c.q.updateUser.sql, c.q.updateUser.args(map[string]any{
+		"id": u.ID, "name": u.Name, "email": u.Email, "verified": c.bindPtr(u.EmailVerified), "image": u.Image, "now": c.bind(now),
+	})...)
+	if err != nil {
+		return fail.DB(op, err)
+	}
+	if n == 0 {
+		return fail.NotFound(op)
+	}
+	u.EmailVerified = c.storedPtr(u.EmailVerified)
+	if c.f.ClockColumns() {
+		u.UpdatedAt = &now
+	}
+	return nil
+}
+
+// Delete deletes the user with the given id together with its accounts and
+// sessions (Auth.js's deleteUser), in one transaction, whether or not the
+// flavour's foreign keys would: the pg adapter's schema has none. It first
+// locks the user's row, so that sessions and accounts being inserted for the
+// user at the same moment are deleted too or not inserted. It returns
+// ErrNotFound, and deletes nothing, if there is no such user.
+func (s *Users) Delete(ctx context.Context, id string) error {
+	const op = "Users.Delete"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return err
+	}
+	if err := s.c.checkUserID(op, "user id", id); err != nil {
+		return err
+	}
+	c := s.c
+	err := c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
+		var locked string
+		found, err := tx.QueryRow(ctx, c.q.lockUser, []any{id}, &locked)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return ErrNotFound
+		}
+		_, err = tx.Exec(ctx, c.q.deleteUser.sql, c.q.deleteUser.args(map[string]any{"id": id})...)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return fail.NotFound(op)
+	}
+	return fail.DB(op, err)
+}

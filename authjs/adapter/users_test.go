@@ -1,0 +1,159 @@
+package adapter_test
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+var (
+	cuidRE = regexp.MustCompile(`^c[0-9a-z]{24}$`)
+	uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+)
+
+// checkID asserts that id is of kind k.
+func checkID(t *testing.T, k authjs.IDKind, id string) {
+	t.Helper()
+	switch k {
+	case authjs.CUID:
+		assert.Regexp(t, cuidRE, id)
+	case authjs.UUID:
+		assert.Regexp(t, uuidRE, id)
+	case authjs.Serial:
+		n, err := strconv.Atoi(id)
+		assert.NoError(t, err)
+		assert.Positive(t, n)
+	case authjs.NoID:
+		assert.Empty(t, id)
+	}
+}
+
+func TestUsersCreate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		verified := start.Add(-time.Hour + 123456789*time.Nanosecond)
+		u := &authjs.User{Name: ptr("Alice"), Email: ptr("Alice@Example.com"), EmailVerified: &verified, Image: ptr("https://img/a.png")}
+		require.NoError(t, e.repo.Users.Create(ctx, u))
+		ids, _, _ := e.f.IDs()
+		checkID(t, ids, u.ID)
+		assert.Equal(t, "Alice@Example.com", *u.Email, "stored exactly as given")
+		assert.Equal(t, verified.Truncate(e.f.Precision()), *u.EmailVerified, "at the flavour's precision")
+		if e.f.ClockColumns() {
+			require.NotNil(t, u.CreatedAt)
+			assert.Equal(t, start, *u.CreatedAt)
+			assert.Equal(t, start, *u.UpdatedAt)
+		} else {
+			assert.Nil(t, u.CreatedAt)
+		}
+
+		got, err := e.repo.Users.ByID(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Equal(t, u, got, "what Create returned is what reads back")
+
+		// The second user of the same address.
+		err = e.repo.Users.Create(ctx, &authjs.User{Email: ptr("Alice@Example.com")})
+		if e.f == authjs.Pg {
+			assert.NoError(t, err, "the pg adapter's users.email is not unique")
+		} else {
+			assert.ErrorIs(t, err, adapter.ErrAlreadyExists)
+		}
+
+		// A user without an email.
+		err = e.repo.Users.Create(ctx, &authjs.User{Name: ptr("No mail")})
+		if e.f.EmailRequired() {
+			assert.ErrorIs(t, err, adapter.ErrInvalidInput)
+		} else {
+			assert.NoError(t, err)
+		}
+
+		assert.ErrorIs(t, e.repo.Users.Create(ctx, &authjs.User{ID: "x", Email: ptr("b@example.com")}), adapter.ErrInvalidInput, "ids are made by the flavour")
+	})
+}
+
+func TestUsersLookups(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		e.mustAccount(t, u, "42")
+
+		byEmail, err := e.repo.Users.ByEmail(ctx, "alice@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, u.ID, byEmail.ID)
+		_, err = e.repo.Users.ByEmail(ctx, "Alice@Example.com")
+		assert.ErrorIs(t, err, adapter.ErrNotFound, "the match is exact, as in every Auth.js adapter")
+
+		e.tracer.Reset()
+		byAccount, err := e.repo.Users.ByAccount(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "42"})
+		require.NoError(t, err)
+		assert.Equal(t, u, byAccount)
+		assert.Len(t, e.tracer.Statements(), 1, "one query")
+		_, err = e.repo.Users.ByAccount(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "43"})
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+
+		ids, _, _ := e.f.IDs()
+		unknown := map[authjs.IDKind]string{authjs.CUID: "cnotauser000000000000000", authjs.UUID: "00000000-0000-4000-8000-000000000000", authjs.Serial: "999999"}[ids]
+		_, err = e.repo.Users.ByID(ctx, unknown)
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+	})
+}
+
+func TestUsersUpdate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		other := e.mustUser(t, "bob@example.com")
+		e.clock.Advance(time.Minute)
+		verified := e.clock.Now()
+		u.Name, u.EmailVerified, u.Image = ptr("Alice B."), &verified, nil
+		require.NoError(t, e.repo.Users.Update(ctx, u))
+		got, err := e.repo.Users.ByID(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Equal(t, u, got)
+		if e.f.ClockColumns() {
+			assert.Equal(t, start, *got.CreatedAt)
+			assert.Equal(t, verified, *got.UpdatedAt, "updatedAt follows every update, as Prisma's @updatedAt")
+		}
+
+		u.Email = other.Email
+		err = e.repo.Users.Update(ctx, u)
+		if e.f == authjs.Pg {
+			assert.NoError(t, err)
+		} else {
+			assert.ErrorIs(t, err, adapter.ErrAlreadyExists)
+		}
+		gone := *u
+		require.NoError(t, e.repo.Users.Delete(ctx, u.ID))
+		assert.ErrorIs(t, e.repo.Users.Update(ctx, &gone), adapter.ErrNotFound)
+	})
+}
+
+func TestUsersDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		e.mustAccount(t, u, "1")
+		e.mustAccount(t, u, "2")
+		e.mustSession(t, u)
+		keep := e.mustUser(t, "bob@example.com")
+		e.mustAccount(t, keep, "3")
+		e.mustSession(t, keep)
+
+		require.NoError(t, e.repo.Users.Delete(ctx, u.ID))
+		assert.Equal(t, int64(1), e.count(t, e.users, ""))
+		assert.Equal(t, int64(1), e.count(t, e.accounts, ""), "the user's accounts go too, with or without foreign keys")
+		assert.Equal(t, int64(1), e.count(t, e.sessions, ""))
+		assert.ErrorIs(t, e.repo.Users.Delete(ctx, u.ID), adapter.ErrNotFound)
+	})
+}
