@@ -1,53 +1,82 @@
 // Package nextauthhttp is net/http middleware that authenticates requests by
-// NextAuth.js's database-session cookie, so that a Go service can sit beside
-// a NextAuth.js application (same database, same domain) and know who is
-// signed in.
+// the database-session cookie of NextAuth.js or Auth.js, so that a Go
+// service can sit beside a Next.js application (same database, same
+// domain) and know who is signed in, or sign people in itself.
 //
-//	repo := repository.New(db, repository.Options{})
+//	repo := repository.New(db, repository.Options{}) // NextAuth.js 2.0.0-beta.73's tables
+//	// or: repo := adapter.New(db, authjs.Prisma, adapter.Options{…}) // an Auth.js flavour's
 //	mux := http.NewServeMux()
 //	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
-//		user, _ := nextauthhttp.UserFrom(r.Context())
+//		user, _ := nextauthhttp.UserFrom(r.Context()) // AuthJSUserFrom for an Auth.js flavour
 //		json.NewEncoder(w).Encode(user)
 //	})
 //	http.ListenAndServe(":8080", nextauthhttp.Middleware(repo, nextauthhttp.Options{})(mux))
 //
-// # What a request goes through
+// # Optional and required sign-in
 //
-//  1. The session token is read from the cookie (see Cookies below). A
-//     missing cookie, or a value that is not WellFormed, is answered 401
-//     without any database query.
+// Load authenticates the request when it carries a valid session and
+// always calls the next handler, so that a public page can greet a
+// signed-in user; Require answers 401 (or a handler of your choice, such as
+// a redirect to the sign-in page) to the requests Load found no session
+// for. Middleware is Load followed by Require:
+//
+//	load := nextauthhttp.Load(repo, opts)
+//	mux.Handle("GET /{$}", home)                                  // anyone; SignedIn(ctx) tells
+//	mux.Handle("GET /account", nextauthhttp.Require(nil)(account)) // signed-in users only
+//	http.ListenAndServe(":8080", load(mux))
+//
+// # What Load does to a request
+//
+//  1. The session token is read from the cookie (see Cookie.Read). A
+//     missing cookie, or a value that is not WellFormed, leaves the request
+//     anonymous without any database query.
 //  2. The session and its user are loaded in one query
-//     (repository.Sessions.WithUser). An unknown or expired session, or one
-//     whose user is gone, is answered 401.
-//  3. The sliding expiry is applied (repository.Sessions.Refresh): at most
-//     once per UpdateAge per session the expiry is pushed to now + MaxAge in
-//     one UPDATE; other requests write nothing. When it was pushed, the
-//     cookie is sent again with the new expiry, as NextAuth.js does (same
-//     name and value, Path=/, HttpOnly, SameSite=Lax, Secure when the cookie
-//     is a __Secure- one or the request is HTTPS, Expires = the new expiry).
-//  4. The session (with its User) is put in the request's context for
-//     SessionFrom and UserFrom, and the next handler runs.
+//     (Sessions.WithUser). An unknown or expired session, or one whose user
+//     is gone, leaves the request anonymous. The cookie is left alone: the
+//     application that set it clears it.
+//  3. The sliding expiry is applied (Sessions.Refresh): at most once per
+//     UpdateAge per session the expiry is pushed to now + MaxAge in one
+//     UPDATE; other requests write nothing. The cookie is sent again as the
+//     application's own handler sends it: for NextAuth.js beta.73 when the
+//     expiry was pushed, with the new expiry; for Auth.js (and NextAuth.js
+//     v4) on every request, with Expires = now + MaxAge.
+//  4. The session (with its User) is put in the request's context
+//     (SessionFrom and UserFrom for beta.73, AuthJSSessionFrom and
+//     AuthJSUserFrom for the Auth.js flavours, SignedIn for either), and
+//     the next handler runs.
 //
 // Other database errors are answered 500 and logged (Options.Logger); the
-// log never contains the token. The answers are JSON: {"error":"unauthorized"}
-// and {"error":"internal server error"}, with Cache-Control: no-store.
-// Options.Unauthorized replaces the 401 answer, for example with a redirect
-// to the sign-in page.
+// log never contains the token. The answers are JSON,
+// {"error":"unauthorized"} and {"error":"internal server error"}, with
+// Cache-Control: no-store.
 //
 // # Cookies
 //
-// NextAuth.js names the cookie "next-auth.session-token", or
-// "__Secure-next-auth.session-token" when the site is served over HTTPS. The
-// middleware decides per request:
-//   - over HTTPS (r.TLS set, or X-Forwarded-Proto: https when
-//     Options.TrustProxyHeaders is set) it reads only the __Secure- cookie.
-//     A browser accepts a __Secure- cookie only from a secure origin, so a
-//     man in the middle cannot plant one; reading the plain name there would
-//     let him fix a victim's session (a plain cookie can be set over HTTP);
-//   - over plain HTTP it reads "next-auth.session-token", and falls back to
-//     the __Secure- cookie: a browser sends that one only over HTTPS, so its
-//     presence means TLS ended at a proxy in front of this service.
+// The session cookie is named by the application and the scheme:
+// "next-auth.session-token" for NextAuth.js (beta.73 and v4) and
+// "authjs.session-token" for Auth.js v5, with the prefix "__Secure-" when
+// the site is served over HTTPS. CookieOf returns the Cookie the middleware
+// reads for a repository; its Set and Clear write the cookie with the
+// attributes the JavaScript side gives it (Path=/, HttpOnly,
+// SameSite=Lax, Secure over HTTPS), so that a sign-in or sign-out made in Go
+// leaves the browser as the application's own would. Over HTTPS only the
+// __Secure- cookie is read: a browser accepts it only from a secure origin,
+// so a man in the middle cannot plant one. Over plain HTTP the plain name is
+// read, falling back to the __Secure- one, which a browser sends only over
+// HTTPS, so that its presence means TLS ended at a proxy in front of this
+// service (Options.TrustProxyHeaders makes X-Forwarded-Proto count). The
+// names can be changed in Options, for applications that configure their
+// own.
 //
-// Both names can be changed in Options, for NextAuth.js applications that
-// configure their own cookie names.
+// # Cross-site requests
+//
+// SameSite=Lax keeps the cookie off cross-site POSTs from other sites'
+// forms, but not off requests from a sibling subdomain. Protect the
+// handlers that change state (sign-out, deleting a session, linking an
+// account) with net/http's CrossOriginProtection, which refuses
+// cross-origin unsafe requests by the browser's Sec-Fetch-Site and Origin
+// headers:
+//
+//	protect := http.NewCrossOriginProtection()
+//	mux.Handle("POST /signout", protect.Handler(signOut))
 package nextauthhttp

@@ -122,3 +122,5 @@ func (e *env) expires(t testing.TB, token string) time.Time {
 	require.NoError(t, err)
 	return s.Expires
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -6,19 +6,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
-	"time"
 
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/internal/fail"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
-)
-
-// NextAuth.js's names of the session cookie.
-const (
-	// CookieName is the session cookie's name over plain HTTP.
-	CookieName = "next-auth.session-token"
-	// SecureCookieName is the session cookie's name over HTTPS.
-	SecureCookieName = "__Secure-next-auth.session-token"
 )
 
 // Limits of WellFormed.
@@ -27,28 +20,40 @@ const (
 	MaxTokenLen = repository.MaxTokenLen // 512: longer values are rejected by the repository too
 )
 
-// Options configures Middleware. The zero value means the documented
-// defaults, which match NextAuth.js's.
+// Repository is a repository the middleware reads sessions with: NextAuth.js
+// 2.0.0-beta.73's (package repository) or an Auth.js flavour's (package
+// authjs/adapter).
+type Repository interface {
+	*repository.Repository | *adapter.Repository
+}
+
+// Options configures Load and Middleware. The zero value means the
+// documented defaults, which match NextAuth.js's and Auth.js's.
 type Options struct {
-	// CookieName is the name of the session cookie over plain HTTP. Default
-	// CookieName ("next-auth.session-token").
+	// CookieName is the name of the session cookie over plain HTTP. Default:
+	// the repository's application's (CookieName for beta.73's repository;
+	// for an Auth.js flavour's, AuthJSCookie(flavour).Name, which is
+	// AuthJSCookieName but for NextAuth.js v4's flavour).
 	CookieName string
-	// SecureCookieName is the name of the session cookie over HTTPS. Default
-	// SecureCookieName ("__Secure-next-auth.session-token").
+	// SecureCookieName is the name of the session cookie over HTTPS.
+	// Default: the repository's application's, as CookieName.
 	SecureCookieName string
 	// TrustProxyHeaders makes a request with the header
 	// X-Forwarded-Proto: https count as HTTPS. Set it only behind a proxy
 	// that sets or strips that header; otherwise only r.TLS counts.
 	TrustProxyHeaders bool
-	// Unauthorized answers requests without a valid session. Default: status
-	// 401 with the JSON body {"error":"unauthorized"}.
+	// Unauthorized answers the requests Middleware refuses, those without a
+	// valid session. Default: status 401 with the JSON body
+	// {"error":"unauthorized"}.
 	Unauthorized http.Handler
 	// Logger receives database errors (never a token). Default
 	// slog.Default().
 	Logger *slog.Logger
-	// NoCookieRefresh stops the middleware from sending the cookie again
-	// with the new expiry when the sliding expiry extends a session. Default
-	// false: the cookie is refreshed, as NextAuth.js does.
+	// NoCookieRefresh stops the middleware from sending the session cookie
+	// again with a later expiry. Default false: the cookie is refreshed as
+	// the application's own handler refreshes it (NextAuth.js beta.73 when
+	// the sliding expiry extends the session; Auth.js on every request, with
+	// Expires = now + MaxAge).
 	NoCookieRefresh bool
 	// StrictRevocation reads sessions from the primary only when the
 	// repository's *gorm.DB sends reads to replicas (see
@@ -59,112 +64,107 @@ type Options struct {
 	StrictRevocation bool
 }
 
-func (o Options) withDefaults() Options {
-	if o.CookieName == "" {
-		o.CookieName = CookieName
+// cookie returns the session cookie opts name, with def's names where
+// opts name none.
+func (o Options) cookie(def Cookie) Cookie {
+	c := Cookie{Name: o.CookieName, SecureName: o.SecureCookieName, TrustProxyHeaders: o.TrustProxyHeaders}
+	if c.Name == "" {
+		c.Name = def.Name
 	}
-	if o.SecureCookieName == "" {
-		o.SecureCookieName = SecureCookieName
+	if c.SecureName == "" {
+		c.SecureName = def.SecureName
 	}
-	if o.Unauthorized == nil {
-		o.Unauthorized = http.HandlerFunc(unauthorized)
+	return c
+}
+
+// CookieOf returns the session cookie that Load and Middleware read for
+// repo with opts: use it to set the cookie after a sign-in made in Go and
+// to clear it on signing out, with the same names and attributes as the
+// application's JavaScript side.
+func CookieOf[R Repository](repo R, opts Options) Cookie {
+	return opts.cookie(storeOf(repo).cookie())
+}
+
+// Load returns middleware that authenticates a request by its session
+// cookie when it carries one, and always calls the next handler: with the
+// session and its user in the request's context when the session is valid
+// (SessionFrom and UserFrom for beta.73's repository, AuthJSSessionFrom and
+// AuthJSUserFrom for an Auth.js flavour's, SignedIn for either), without
+// them otherwise. Put it in front of pages that anyone may see but that
+// greet a signed-in user; Require (or Middleware) refuses the requests
+// without a session. Database errors are answered 500 and logged. It
+// panics if repo is nil.
+func Load[R Repository](repo R, opts Options) func(http.Handler) http.Handler {
+	st := storeOf(repo)
+	if opts.StrictRevocation {
+		st = st.strict()
 	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
+	l := &loader{st: st, cookie: opts.cookie(st.cookie()), opts: opts}
+	if l.opts.Logger == nil {
+		l.opts.Logger = slog.Default()
 	}
-	return o
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { l.serve(w, r, next) })
+	}
+}
+
+// Require returns middleware that calls the next handler only for requests
+// Load found a valid session for, and answers the others with unauthorized
+// (nil: status 401 with the JSON body {"error":"unauthorized"}). Use it
+// after Load.
+func Require(unauthorized http.Handler) func(http.Handler) http.Handler {
+	if unauthorized == nil {
+		unauthorized = http.HandlerFunc(writeUnauthorized)
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !SignedIn(r.Context()) {
+				unauthorized.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // Middleware returns middleware that lets through only requests that carry
 // the session cookie of a valid session, with the session and its user in
-// the request's context (SessionFrom, UserFrom). See the package
-// documentation for what it does to each request. It panics if repo is nil.
-func Middleware(repo *repository.Repository, opts Options) func(http.Handler) http.Handler {
-	if repo == nil {
-		panic("nextauthhttp: Middleware: nil repository")
-	}
-	opts = opts.withDefaults()
-	if opts.StrictRevocation {
-		repo = repo.Strict()
-	}
-	return func(next http.Handler) http.Handler {
-		return &handler{repo: repo, opts: opts, next: next}
-	}
+// the request's context: Load followed by Require(opts.Unauthorized). See
+// the package documentation for what it does to each request. It panics if
+// repo is nil.
+func Middleware[R Repository](repo R, opts Options) func(http.Handler) http.Handler {
+	load, require := Load(repo, opts), Require(opts.Unauthorized)
+	return func(next http.Handler) http.Handler { return load(require(next)) }
 }
 
-type handler struct {
-	repo *repository.Repository
-	opts Options
-	next http.Handler
+type loader struct {
+	st     store
+	cookie Cookie
+	opts   Options
 }
 
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	cookie := h.sessionCookie(r)
-	if cookie == nil || !WellFormed(cookie.Value) {
-		h.opts.Unauthorized.ServeHTTP(w, r)
+func (l *loader) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	token, ok := l.cookie.Read(r)
+	if !ok || !WellFormed(token) {
+		next.ServeHTTP(w, r)
 		return
 	}
 	ctx := r.Context()
-	sess, err := h.repo.Sessions.WithUser(ctx, cookie.Value)
-	if err == nil {
-		var extended bool
-		extended, err = h.repo.Sessions.Refresh(ctx, sess)
-		if extended && !h.opts.NoCookieRefresh {
-			http.SetCookie(w, h.refreshed(r, cookie, sess.Expires))
-		}
-	}
+	sess, resend, err := l.st.load(ctx, token)
 	switch {
-	case errors.Is(err, repository.ErrNotFound), errors.Is(err, repository.ErrInvalidInput):
-		h.opts.Unauthorized.ServeHTTP(w, r)
+	case errors.Is(err, fail.ErrNotFound), errors.Is(err, fail.ErrInvalidInput):
+		next.ServeHTTP(w, r)
 		return
 	case err != nil:
-		h.opts.Logger.LogAttrs(ctx, slog.LevelError, "nextauthhttp: loading the session failed",
+		l.opts.Logger.LogAttrs(ctx, slog.LevelError, "nextauthhttp: loading the session failed",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
 		writeJSONError(w, http.StatusInternalServerError, "internal server error")
 		return
 	}
-	h.next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, sessionKey{}, sess)))
-}
-
-// sessionCookie returns the session cookie the request should be
-// authenticated by, or nil.
-func (h *handler) sessionCookie(r *http.Request) *http.Cookie {
-	if IsHTTPS(r, h.opts.TrustProxyHeaders) {
-		c, _ := r.Cookie(h.opts.SecureCookieName)
-		return c
+	if !resend.IsZero() && !l.opts.NoCookieRefresh {
+		l.cookie.Set(w, r, token, resend)
 	}
-	if c, err := r.Cookie(h.opts.CookieName); err == nil {
-		return c
-	}
-	c, _ := r.Cookie(h.opts.SecureCookieName)
-	return c
-}
-
-// refreshed returns the session cookie to send after the session was
-// extended to expires, with the attributes NextAuth.js gives it.
-func (h *handler) refreshed(r *http.Request, c *http.Cookie, expires time.Time) *http.Cookie {
-	return &http.Cookie{
-		Name:     c.Name,
-		Value:    c.Value,
-		Path:     "/",
-		Expires:  expires,
-		HttpOnly: true,
-		SameSite: http.SameSiteLaxMode,
-		Secure:   strings.HasPrefix(c.Name, "__Secure-") || IsHTTPS(r, h.opts.TrustProxyHeaders),
-	}
-}
-
-// IsHTTPS reports whether r came over HTTPS: r.TLS is set or, when
-// trustProxy is true, the first X-Forwarded-Proto value is "https".
-func IsHTTPS(r *http.Request, trustProxy bool) bool {
-	if r.TLS != nil {
-		return true
-	}
-	if !trustProxy {
-		return false
-	}
-	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
-	return strings.EqualFold(strings.TrimSpace(proto), "https")
+	next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, sessionKey{}, sess)))
 }
 
 // WellFormed reports whether s could be a session token, a cheap check
@@ -191,16 +191,16 @@ func WellFormed(s string) bool {
 
 type sessionKey struct{}
 
-// SessionFrom returns the session the middleware put in ctx, with its User
-// filled in, and true; or nil and false when ctx did not pass through the
-// middleware.
+// SessionFrom returns the session Load put in ctx, with its User filled
+// in, and true; or nil and false when ctx holds none, or one of an Auth.js
+// flavour (AuthJSSessionFrom).
 func SessionFrom(ctx context.Context) (*models.Session, bool) {
 	sess, ok := ctx.Value(sessionKey{}).(*models.Session)
 	return sess, ok && sess != nil
 }
 
-// UserFrom returns the signed-in user the middleware put in ctx and true,
-// or nil and false when ctx did not pass through the middleware.
+// UserFrom returns the signed-in user Load put in ctx and true, or nil and
+// false (see SessionFrom).
 func UserFrom(ctx context.Context) (*models.User, bool) {
 	sess, ok := SessionFrom(ctx)
 	if !ok || sess.User == nil {
@@ -209,8 +209,32 @@ func UserFrom(ctx context.Context) (*models.User, bool) {
 	return sess.User, true
 }
 
-// unauthorized is the default Options.Unauthorized.
-func unauthorized(w http.ResponseWriter, _ *http.Request) {
+// AuthJSSessionFrom returns the session of an Auth.js flavour Load put in
+// ctx, with its User filled in, and true; or nil and false when ctx holds
+// none.
+func AuthJSSessionFrom(ctx context.Context) (*authjs.Session, bool) {
+	sess, ok := ctx.Value(sessionKey{}).(*authjs.Session)
+	return sess, ok && sess != nil
+}
+
+// AuthJSUserFrom returns the signed-in user of an Auth.js flavour Load put
+// in ctx and true, or nil and false.
+func AuthJSUserFrom(ctx context.Context) (*authjs.User, bool) {
+	sess, ok := AuthJSSessionFrom(ctx)
+	if !ok || sess.User == nil {
+		return nil, false
+	}
+	return sess.User, true
+}
+
+// SignedIn reports whether Load found a valid session for the request of
+// ctx, whichever the repository.
+func SignedIn(ctx context.Context) bool {
+	return ctx.Value(sessionKey{}) != nil
+}
+
+// writeUnauthorized is the default answer of Require.
+func writeUnauthorized(w http.ResponseWriter, _ *http.Request) {
 	writeJSONError(w, http.StatusUnauthorized, "unauthorized")
 }
 

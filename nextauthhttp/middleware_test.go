@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/plugin/dbresolver"
 
+	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
@@ -335,7 +336,8 @@ func TestMiddlewareOptions(t *testing.T) {
 		assert.Equal(t, "/api/auth/signin", w.Header().Get("Location"))
 	})
 	t.Run("NilRepository", func(t *testing.T) {
-		assert.Panics(t, func() { nextauthhttp.Middleware(nil, nextauthhttp.Options{}) })
+		assert.Panics(t, func() { nextauthhttp.Middleware((*repository.Repository)(nil), nextauthhttp.Options{}) })
+		assert.Panics(t, func() { nextauthhttp.Load((*adapter.Repository)(nil), nextauthhttp.Options{}) })
 	})
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
@@ -16,6 +19,7 @@ import (
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/authjsnode"
 	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/nextauthhttp"
 )
 
 // The judge of agreement is the real Auth.js: internal/authjsnode runs each
@@ -425,6 +429,17 @@ func handlerFlows(t *testing.T, s *side) {
 	assert.Equal(t, "alice@example.com", *alice.User.Email)
 	require.NotNil(t, alice.User.EmailVerified)
 	assert.WithinDuration(t, time.Now(), *alice.User.EmailVerified, time.Minute)
+	// And at the Go middleware, by the cookie as the browser sends it.
+	mw := nextauthhttp.Middleware(s.repo, nextauthhttp.Options{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _ := nextauthhttp.AuthJSUserFrom(r.Context())
+		io.WriteString(w, *u.Email)
+	}))
+	req := httptest.NewRequest(http.MethodGet, site+"/api/me", nil)
+	req.AddCookie(&http.Cookie{Name: cookie, Value: aliceCookie})
+	rec := httptest.NewRecorder()
+	mw.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "alice@example.com", rec.Body.String())
 	dora, err := s.repo.Sessions.WithUser(ctx, doraCookie)
 	require.NoError(t, err)
 	assert.Equal(t, "dora@example.com", *dora.User.Email)

@@ -1,0 +1,164 @@
+package nextauthhttp_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/nextauthhttp"
+)
+
+// authJSEnv is a database with flavour f's tables, an adapter repository
+// on a test clock, and Middleware around a handler that answers the
+// Auth.js user.
+type authJSEnv struct {
+	repo    *adapter.Repository
+	clock   *testdb.Clock
+	handler http.Handler
+}
+
+func newAuthJSEnv(t *testing.T, f *authjs.Flavour, opts nextauthhttp.Options) *authJSEnv {
+	t.Helper()
+	db := testdb.Open(t)
+	require.NoError(t, authjs.AutoMigrate(context.Background(), db, f))
+	e := &authJSEnv{clock: testdb.NewClock(start)}
+	e.repo = adapter.New(db, f, adapter.Options{Now: e.clock.Now})
+	e.handler = nextauthhttp.Middleware(e.repo, opts)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, ok := nextauthhttp.AuthJSUserFrom(r.Context())
+		s, ok2 := nextauthhttp.AuthJSSessionFrom(r.Context())
+		_, beta := nextauthhttp.UserFrom(r.Context())
+		if !ok || !ok2 || beta {
+			w.WriteHeader(http.StatusTeapot)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"id": u.ID, "email": *u.Email, "token": s.SessionToken})
+	}))
+	return e
+}
+
+func (e *authJSEnv) get(cookies ...*http.Cookie) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodGet, "http://app.example.com/api/me", nil)
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	e.handler.ServeHTTP(w, r)
+	return w
+}
+
+// The middleware authenticates by the flavour's cookie and, as Auth.js's
+// session endpoint, sends it again on every request with Expires = now +
+// MaxAge, extending the row when it is due.
+func TestMiddlewareAuthJS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, f := range authjs.Flavours() {
+		t.Run(f.Name(), func(t *testing.T) {
+			t.Parallel()
+			e := newAuthJSEnv(t, f, nextauthhttp.Options{})
+			u := &authjs.User{Email: ptr("alice@example.com")}
+			require.NoError(t, e.repo.Users.Create(ctx, u))
+			s, err := e.repo.Sessions.Create(ctx, u.ID)
+			require.NoError(t, err)
+			name := "authjs.session-token"
+			if f.V4() {
+				name = "next-auth.session-token"
+			}
+
+			e.clock.Advance(time.Hour)
+			w := e.get(&http.Cookie{Name: name, Value: s.SessionToken})
+			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+			var got map[string]string
+			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &got))
+			assert.Equal(t, u.ID, got["id"])
+			cookies := w.Result().Cookies()
+			require.Len(t, cookies, 1, "the cookie is sent again although the session was not extended")
+			assert.Equal(t, name, cookies[0].Name)
+			assert.Equal(t, s.SessionToken, cookies[0].Value)
+			assert.Equal(t, start.Add(time.Hour+adapter.DefaultMaxAge), cookies[0].Expires)
+			row, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+			require.NoError(t, err)
+			assert.Equal(t, start.Add(adapter.DefaultMaxAge), row.Expires, "not due: the row is unchanged")
+
+			e.clock.Advance(adapter.DefaultUpdateAge)
+			w = e.get(&http.Cookie{Name: name, Value: s.SessionToken})
+			require.Equal(t, http.StatusOK, w.Code)
+			row, err = e.repo.Sessions.ByToken(ctx, s.SessionToken)
+			require.NoError(t, err)
+			assert.Equal(t, start.Add(time.Hour+adapter.DefaultUpdateAge+adapter.DefaultMaxAge), row.Expires, "due: extended")
+
+			other := "next-auth.session-token"
+			if f.V4() {
+				other = "authjs.session-token"
+			}
+			assert.Equal(t, http.StatusUnauthorized, e.get(&http.Cookie{Name: other, Value: s.SessionToken}).Code,
+				"the other generation's cookie name")
+			require.NoError(t, e.repo.Sessions.Delete(ctx, s.SessionToken))
+			w = e.get(&http.Cookie{Name: name, Value: s.SessionToken})
+			assert.Equal(t, http.StatusUnauthorized, w.Code)
+			assert.Empty(t, w.Result().Cookies())
+		})
+	}
+}
+
+// Load lets every request through, with the user when there is one;
+// Require refuses the requests without one.
+func TestLoadAndRequire(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Open(t)
+	require.NoError(t, authjs.AutoMigrate(ctx, db, authjs.Drizzle))
+	repo := adapter.New(db, authjs.Drizzle, adapter.Options{})
+	u := &authjs.User{Email: ptr("alice@example.com")}
+	require.NoError(t, repo.Users.Create(ctx, u))
+	s, err := repo.Sessions.Create(ctx, u.ID)
+	require.NoError(t, err)
+
+	greet := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, ok := nextauthhttp.AuthJSUserFrom(r.Context()); ok {
+			w.Write([]byte("hello " + *u.Email))
+			return
+		}
+		assert.False(t, nextauthhttp.SignedIn(r.Context()))
+		w.Write([]byte("hello stranger"))
+	})
+	load := nextauthhttp.Load(repo, nextauthhttp.Options{})
+	mux := http.NewServeMux()
+	mux.Handle("/", greet)
+	mux.Handle("/private", nextauthhttp.Require(nil)(greet))
+	mux.Handle("/login-first", nextauthhttp.Require(http.RedirectHandler("/login", http.StatusSeeOther))(greet))
+	h := load(mux)
+
+	get := func(path string, token string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, "http://app.example.com"+path, nil)
+		if token != "" {
+			r.AddCookie(&http.Cookie{Name: nextauthhttp.AuthJSCookieName, Value: token})
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	assert.Equal(t, "hello stranger", get("/", "").Body.String())
+	assert.Equal(t, "hello alice@example.com", get("/", s.SessionToken).Body.String())
+	assert.Equal(t, "hello stranger", get("/", "unknown-token-0123456789").Body.String(), "an unknown session: a stranger")
+	w := get("/private", "")
+	assert.Equal(t, http.StatusUnauthorized, w.Code)
+	assert.JSONEq(t, `{"error":"unauthorized"}`, w.Body.String())
+	assert.Equal(t, "hello alice@example.com", get("/private", s.SessionToken).Body.String())
+	w = get("/login-first", "")
+	assert.Equal(t, http.StatusSeeOther, w.Code)
+	assert.Equal(t, "/login", w.Header().Get("Location"))
+
+	assert.Equal(t, nextauthhttp.AuthJSCookie(authjs.Drizzle), nextauthhttp.CookieOf(repo, nextauthhttp.Options{}))
+	assert.Equal(t, nextauthhttp.Cookie{Name: "sid", SecureName: "__Secure-authjs.session-token", TrustProxyHeaders: true},
+		nextauthhttp.CookieOf(repo, nextauthhttp.Options{CookieName: "sid", TrustProxyHeaders: true}))
+}

@@ -1,0 +1,138 @@
+package nextauthhttp
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gormauth/gormauth/authjs"
+)
+
+// The names of the session cookie.
+const (
+	// CookieName is NextAuth.js's session cookie over plain HTTP
+	// (2.0.0-beta.73 and v4).
+	CookieName = "next-auth.session-token"
+	// SecureCookieName is NextAuth.js's session cookie over HTTPS.
+	SecureCookieName = "__Secure-next-auth.session-token"
+	// AuthJSCookieName is Auth.js v5's session cookie over plain HTTP.
+	AuthJSCookieName = "authjs.session-token"
+	// AuthJSSecureCookieName is Auth.js v5's session cookie over HTTPS.
+	AuthJSSecureCookieName = "__Secure-authjs.session-token"
+)
+
+// Cookie is the session cookie of one application: its names over plain
+// HTTP and over HTTPS, and whether a proxy's X-Forwarded-Proto header
+// counts. It reads, sets and clears the cookie with the name for the
+// request's scheme and the attributes NextAuth.js and Auth.js give it:
+// Path=/, HttpOnly, SameSite=Lax, and Secure over HTTPS.
+type Cookie struct {
+	// Name is the cookie's name over plain HTTP.
+	Name string
+	// SecureName is its name over HTTPS, where browsers keep a __Secure-
+	// cookie only if it came from a secure origin.
+	SecureName string
+	// TrustProxyHeaders makes a request with X-Forwarded-Proto: https count
+	// as HTTPS (see IsHTTPS). Set it only behind a proxy that sets or strips
+	// that header.
+	TrustProxyHeaders bool
+}
+
+// NextAuthCookie is the session cookie of NextAuth.js 2.0.0-beta.73 and
+// v4: next-auth.session-token, __Secure-next-auth.session-token.
+func NextAuthCookie() Cookie { return Cookie{Name: CookieName, SecureName: SecureCookieName} }
+
+// AuthJSCookie is the session cookie of the Auth.js flavour f: Auth.js
+// v5's authjs.session-token, __Secure-authjs.session-token, or NextAuth.js
+// v4's names for its flavour.
+func AuthJSCookie(f *authjs.Flavour) Cookie {
+	return Cookie{Name: f.CookieName(false), SecureName: f.CookieName(true)}
+}
+
+// NameFor returns the cookie's name for r: SecureName over HTTPS, Name
+// otherwise.
+func (c Cookie) NameFor(r *http.Request) string {
+	if IsHTTPS(r, c.TrustProxyHeaders) {
+		return c.SecureName
+	}
+	return c.Name
+}
+
+// Read returns the session token r carries, and whether it carries one:
+//   - over HTTPS only the SecureName cookie counts. A browser accepts a
+//     __Secure- cookie only from a secure origin, so a man in the middle
+//     cannot plant one; reading the plain name there would let him fix a
+//     victim's session (a plain cookie can be set over HTTP);
+//   - over plain HTTP the Name cookie, falling back to SecureName: a
+//     browser sends that one only over HTTPS, so its presence means TLS
+//     ended at a proxy in front of this service.
+//
+// The value is not checked; see WellFormed.
+func (c Cookie) Read(r *http.Request) (string, bool) {
+	if IsHTTPS(r, c.TrustProxyHeaders) {
+		if v, err := r.Cookie(c.SecureName); err == nil {
+			return v.Value, true
+		}
+		return "", false
+	}
+	for _, name := range []string{c.Name, c.SecureName} {
+		if v, err := r.Cookie(name); err == nil {
+			return v.Value, true
+		}
+	}
+	return "", false
+}
+
+// New returns the cookie that holds token until expires, for r's scheme.
+func (c Cookie) New(r *http.Request, token string, expires time.Time) *http.Cookie {
+	name := c.NameFor(r)
+	return &http.Cookie{
+		Name:     name,
+		Value:    token,
+		Path:     "/",
+		Expires:  expires,
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+		Secure:   strings.HasPrefix(name, "__Secure-") || IsHTTPS(r, c.TrustProxyHeaders),
+	}
+}
+
+// Set sends the cookie that holds token until expires (signing in, or
+// after the sliding expiry extended the session).
+func (c Cookie) Set(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+	http.SetCookie(w, c.New(r, token, expires))
+}
+
+// Clear sends the cookie for r's scheme empty with Max-Age=0, as
+// NextAuth.js and Auth.js clear it on signing out, so that the browser
+// drops it. Over HTTPS it clears the plain name too.
+func (c Cookie) Clear(w http.ResponseWriter, r *http.Request) {
+	names := []string{c.NameFor(r)}
+	if names[0] != c.Name {
+		names = append(names, c.Name)
+	}
+	for _, name := range names {
+		http.SetCookie(w, &http.Cookie{
+			Name:     name,
+			Value:    "",
+			Path:     "/",
+			MaxAge:   -1,
+			HttpOnly: true,
+			SameSite: http.SameSiteLaxMode,
+			Secure:   strings.HasPrefix(name, "__Secure-") || IsHTTPS(r, c.TrustProxyHeaders),
+		})
+	}
+}
+
+// IsHTTPS reports whether r came over HTTPS: r.TLS is set or, when
+// trustProxy is true, the first X-Forwarded-Proto value is "https".
+func IsHTTPS(r *http.Request, trustProxy bool) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !trustProxy {
+		return false
+	}
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
+}

@@ -1,0 +1,75 @@
+package nextauthhttp
+
+import (
+	"context"
+	"time"
+
+	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/repository"
+)
+
+// store is what Load needs of a repository.
+type store interface {
+	// load returns the valid session of token with its user
+	// (*models.Session or *authjs.Session), after the
+	// sliding expiry, and the expiry to send the cookie again with (zero:
+	// do not send it).
+	load(ctx context.Context, token string) (sess any, resend time.Time, err error)
+	// cookie is the session cookie of the repository's application.
+	cookie() Cookie
+	// strict is the store reading sessions from the primary only.
+	strict() store
+}
+
+func storeOf[R Repository](repo R) store {
+	switch r := any(repo).(type) {
+	case *repository.Repository:
+		if r != nil {
+			return beta73{r}
+		}
+	case *adapter.Repository:
+		if r != nil {
+			return authJS{r}
+		}
+	}
+	panic("nextauthhttp: nil repository")
+}
+
+// beta73 reads NextAuth.js 2.0.0-beta.73's sessions, and sends the cookie
+// again when the sliding expiry extended the session, as NextAuth.js did.
+type beta73 struct{ repo *repository.Repository }
+
+func (b beta73) load(ctx context.Context, token string) (any, time.Time, error) {
+	sess, err := b.repo.Sessions.WithUser(ctx, token)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	extended, err := b.repo.Sessions.Refresh(ctx, sess)
+	if err != nil || !extended {
+		return sess, time.Time{}, err
+	}
+	return sess, sess.Expires, nil
+}
+
+func (b beta73) cookie() Cookie { return NextAuthCookie() }
+func (b beta73) strict() store  { return beta73{b.repo.Strict()} }
+
+// authJS reads an Auth.js flavour's sessions, and sends the cookie again
+// on every request with Expires = now + MaxAge, as Auth.js's session
+// endpoint does, whether or not the row was extended.
+type authJS struct{ repo *adapter.Repository }
+
+func (a authJS) load(ctx context.Context, token string) (any, time.Time, error) {
+	sess, err := a.repo.Sessions.WithUser(ctx, token)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if _, err := a.repo.Sessions.Refresh(ctx, sess); err != nil {
+		return nil, time.Time{}, err
+	}
+	o := a.repo.Options()
+	return sess, o.Now().Add(o.MaxAge), nil
+}
+
+func (a authJS) cookie() Cookie { return AuthJSCookie(a.repo.Flavour()) }
+func (a authJS) strict() store  { return authJS{a.repo.Strict()} }
