@@ -6,21 +6,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"runtime"
-	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/postgres"
-	"gorm.io/gorm"
 
+	"github.com/gormauth/gormauth/internal/benchvs"
 	"github.com/gormauth/gormauth/internal/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
@@ -37,12 +32,7 @@ import (
 //	go test ./repository -run '^$' -bench VersusPgx -benchtime 2s
 //	go test ./repository -run '^$' -bench 'VersusPgx/sessions=1e4/^Authenticate$'
 
-// Metrics, per side: module-ns/op and pgx-ns/op (wall time per operation,
-// all clients together), ratio (module time ÷ pgx time: ≤ 1 is as fast),
-// tput (module throughput ÷ pgx throughput), module-allocs/op and
-// pgx-allocs/op (every allocation of the process while the side ran,
-// divided by its operations), module-stmts/op and pgx-stmts/op (statements
-// sent, BEGIN and COMMIT included).
+// The metrics are package benchvs's.
 func BenchmarkVersusPgx(b *testing.B) {
 	for _, size := range []struct {
 		name string
@@ -52,7 +42,8 @@ func BenchmarkVersusPgx(b *testing.B) {
 			for _, op := range benchOps {
 				for _, clients := range []int{1, 8, 32} {
 					b.Run(fmt.Sprintf("%s/clients=%d", op.name, clients), func(b *testing.B) {
-						compare(b, benchSet(b, size.n), op, clients)
+						d := benchSet(b, size.n)
+						benchvs.Compare(b, op.bind(d), benchvs.Sides{Module: d.module, Pgx: d.pgx, CleanUp: d.cleanUp}, clients)
 					})
 				}
 			}
@@ -68,8 +59,8 @@ type benchData struct {
 	now     time.Time
 	repo    *repository.Repository
 	floor   *floor
-	module  *statementCounter // statements the module's pool sent
-	pgx     *statementCounter // statements the floor's pool sent
+	module  *benchvs.Counter // statements the module's pool sent
+	pgx     *benchvs.Counter // statements the floor's pool sent
 	maxIDs  [2]int32          // the largest session and account ids of the data set
 	cleanUp func(ctx context.Context) error
 }
@@ -116,9 +107,9 @@ func benchSet(b *testing.B, n int) *benchData {
 	setup.pool.Close()
 	b.Logf("filled %d users, accounts and sessions in %s", n, time.Since(start).Round(time.Millisecond))
 
-	d := &benchData{n: n, now: now, module: &statementCounter{}, pgx: &statementCounter{}}
+	d := &benchData{n: n, now: now, module: &benchvs.Counter{}, pgx: &benchvs.Counter{}}
 	d.floor = openFloor(b, dsn, d.pgx)
-	d.repo = repository.New(openModule(b, dsn, d.module), repository.Options{})
+	d.repo = repository.New(benchvs.OpenGorm(b, dsn, d.module), repository.Options{})
 	require.NoError(b, d.floor.pool.QueryRow(ctx, `SELECT (SELECT max(id) FROM sessions), (SELECT max(id) FROM accounts)`).Scan(&d.maxIDs[0], &d.maxIDs[1]))
 	d.cleanUp = func(ctx context.Context) error {
 		if _, err := d.floor.pool.Exec(ctx, `DELETE FROM sessions WHERE id > $1`, d.maxIDs[0]); err != nil {
@@ -134,66 +125,38 @@ func benchSet(b *testing.B, n int) *benchData {
 	return d
 }
 
-// poolSize is the connections each side may open: as many as the most
-// clients, so that neither waits for a connection the other has.
-const poolSize = 32
-
-// statementCounter counts the statements a pgx pool sends
-// (pgx.QueryTracer); both sides have one, so that both pay for it.
-type statementCounter struct{ n atomic.Int64 }
-
-func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-// openModule opens dsn as a GORM application does (gorm.io/driver/postgres
-// on pgx's database/sql driver, GORM's default logger), with a pool of
-// poolSize connections.
-func openModule(b *testing.B, dsn string, counter *statementCounter) *gorm.DB {
-	b.Helper()
-	cfg, err := pgx.ParseConfig(dsn)
-	require.NoError(b, err)
-	cfg.Tracer = counter
-	sqlDB := stdlib.OpenDB(*cfg)
-	sqlDB.SetMaxOpenConns(poolSize)
-	sqlDB.SetMaxIdleConns(poolSize)
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{})
-	require.NoError(b, err)
-	return db
-}
-
 // floor is the hand-written pgx side.
 type floor struct {
 	pool *pgxpool.Pool
 }
 
-func openFloor(b *testing.B, dsn string, counter *statementCounter) *floor {
-	b.Helper()
-	cfg, err := pgxpool.ParseConfig(dsn)
-	require.NoError(b, err)
-	cfg.MaxConns = poolSize
-	if counter != nil {
-		cfg.ConnConfig.Tracer = counter
-	}
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(b, err)
-	return &floor{pool: pool}
+func openFloor(b *testing.B, dsn string, counter *benchvs.Counter) *floor {
+	return &floor{pool: benchvs.OpenPgx(b, dsn, counter)}
 }
 
 var errFloorNotFound = errors.New("floor: not found")
 
-// A benchOp is one operation on both sides: prepare (may be nil) makes what
-// n operations of each side consume, outside the timing; module and floor
-// run operation i of a round.
+// A benchOp is one operation on both sides (see benchvs.Op), on a data
+// set.
 type benchOp struct {
 	name    string
 	stmts   float64 // statements per operation, on both sides
 	prepare func(ctx context.Context, d *benchData, n int) (module, floor []string, err error)
 	module  func(ctx context.Context, d *benchData, i int, in []string) error
 	floor   func(ctx context.Context, d *benchData, i int, in []string) error
+}
+
+// bind returns op on the data set d.
+func (op benchOp) bind(d *benchData) benchvs.Op {
+	o := benchvs.Op{
+		Stmts:  op.stmts,
+		Module: func(ctx context.Context, i int, in []string) error { return op.module(ctx, d, i, in) },
+		Floor:  func(ctx context.Context, i int, in []string) error { return op.floor(ctx, d, i, in) },
+	}
+	if op.prepare != nil {
+		o.Prepare = func(ctx context.Context, n int) ([]string, []string, error) { return op.prepare(ctx, d, n) }
+	}
+	return o
 }
 
 // spread maps the i-th operation to a row of the data set, far from the
@@ -369,8 +332,8 @@ func BenchmarkVersusPgxDeleteExpired(b *testing.B) {
 			_, err := d.floor.insertSessions(ctx, d, expired, time.Now().Add(-time.Hour))
 			require.NoError(b, err)
 			which := (i + k) % 2
-			counter := []*statementCounter{d.module, d.pgx}[which]
-			before := counter.n.Load()
+			counter := []*benchvs.Counter{d.module, d.pgx}[which]
+			before := counter.Load()
 			start := time.Now()
 			b.StartTimer()
 			var n int64
@@ -384,9 +347,9 @@ func BenchmarkVersusPgxDeleteExpired(b *testing.B) {
 			require.EqualValues(b, expired, n)
 			took := float64(time.Since(start).Nanoseconds())
 			if which == 0 {
-				mod, modStmts = append(mod, took), float64(counter.n.Load()-before)
+				mod, modStmts = append(mod, took), float64(counter.Load()-before)
 			} else {
-				pgxNs, pgxStmts = append(pgxNs, took), float64(counter.n.Load()-before)
+				pgxNs, pgxStmts = append(pgxNs, took), float64(counter.Load()-before)
 			}
 		}
 	}
@@ -395,116 +358,12 @@ func BenchmarkVersusPgxDeleteExpired(b *testing.B) {
 	for i := range mod {
 		ratios[i] = mod[i] / pgxNs[i]
 	}
-	b.ReportMetric(median(mod), "module-ns/100k")
-	b.ReportMetric(median(pgxNs), "pgx-ns/100k")
+	b.ReportMetric(benchvs.Median(mod), "module-ns/100k")
+	b.ReportMetric(benchvs.Median(pgxNs), "pgx-ns/100k")
 	b.ReportMetric(modStmts, "module-stmts/100k")
 	b.ReportMetric(pgxStmts, "pgx-stmts/100k")
-	b.ReportMetric(median(ratios), "ratio")
+	b.ReportMetric(benchvs.Median(ratios), "ratio")
 	b.ReportMetric(0, "ns/op")
-}
-
-// compare runs op on both sides in interleaved rounds with the given
-// number of clients, and reports the metrics.
-func compare(b *testing.B, d *benchData, op benchOp, clients int) {
-	ctx := context.Background()
-	const rounds = 20
-	n := max(clients, (b.N+rounds-1)/rounds)
-	type side struct {
-		name    string
-		run     func(ctx context.Context, d *benchData, i int, in []string) error
-		counter *statementCounter
-		ns      []float64
-		allocs  []float64
-		stmts   []float64
-	}
-	sides := [2]*side{
-		{name: "module", run: op.module, counter: d.module},
-		{name: "pgx", run: op.floor, counter: d.pgx},
-	}
-	var ratios, tputs []float64
-	b.ResetTimer()
-	b.StopTimer()
-	for round := -1; round < rounds; round++ { // round -1 warms both sides up, uncounted
-		var in [2][]string
-		if op.prepare != nil {
-			var err error
-			in[0], in[1], err = op.prepare(ctx, d, n)
-			require.NoError(b, err)
-		}
-		var elapsed [2]time.Duration
-		for k := 0; k < 2; k++ {
-			which := (k + round + 2) % 2 // alternate who goes first
-			s := sides[which]
-			runtime.GC()
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			stmts := s.counter.n.Load()
-			b.StartTimer()
-			elapsed[which] = runClients(ctx, b, d, s.run, n, clients, in[which])
-			b.StopTimer()
-			runtime.ReadMemStats(&after)
-			if round >= 0 {
-				s.ns = append(s.ns, float64(elapsed[which].Nanoseconds())/float64(n))
-				s.allocs = append(s.allocs, float64(after.Mallocs-before.Mallocs)/float64(n))
-				s.stmts = append(s.stmts, float64(s.counter.n.Load()-stmts)/float64(n))
-			}
-		}
-		if round >= 0 {
-			ratio := float64(elapsed[0]) / float64(elapsed[1])
-			ratios = append(ratios, ratio)
-			tputs = append(tputs, 1/ratio)
-		}
-		require.NoError(b, d.cleanUp(ctx))
-	}
-	for _, s := range sides {
-		b.ReportMetric(median(s.ns), s.name+"-ns/op")
-		b.ReportMetric(median(s.allocs), s.name+"-allocs/op")
-		b.ReportMetric(median(s.stmts), s.name+"-stmts/op")
-		if got := median(s.stmts); op.stmts > 0 && got != op.stmts {
-			b.Errorf("%s sent %.2f statements per operation, want %.0f", s.name, got, op.stmts)
-		}
-	}
-	b.ReportMetric(median(ratios), "ratio")
-	b.ReportMetric(median(tputs), "tput")
-	b.ReportMetric(0, "ns/op") // the wall time of both sides together says nothing
-}
-
-// runClients runs n operations of run on clients goroutines and returns
-// how long they took.
-func runClients(ctx context.Context, b *testing.B, d *benchData, run func(context.Context, *benchData, int, []string) error, n, clients int, in []string) time.Duration {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
-	start := time.Now()
-	for c := 0; c < clients; c++ {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				if err := run(ctx, d, i, in); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if err, _ := firstErr.Load().(error); err != nil {
-		b.Fatal(err)
-	}
-	return elapsed
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // The floor's operations: what a developer writes by hand with pgx, with

@@ -3,7 +3,7 @@
 # Markdown table of BENCHMARKS.md: one row per operation, data set and
 # number of clients, module against the hand-written pgx floor.
 #
-#   go test ./repository -run '^$' -bench VersusPgx | awk -f scripts/benchtable.awk
+#   go test ./repository ./authjs/adapter -run '^$' -bench VersusPgx | awk -f scripts/benchtable.awk
 /^BenchmarkVersusPgx\// {
 	name = $1
 	sub(/^BenchmarkVersusPgx\//, "", name)
@@ -19,7 +19,8 @@
 	clients = part[3]
 	sub(/^clients=/, "", clients)
 	set = part[1]
-	sub(/^sessions=/, "", set)
+	if (sub(/^sessions=/, "", set)) set = "beta.73, " set " sessions"
+	else if (sub(/^flavour=/, "", set)) set = set ", 1e4 sessions"
 	printf "| %s | %s | %s | %.1f | %.1f | %.3f | %.3f | %.0f / %.0f | %s |\n", set, part[2], clients,
 		m["module-ns/op"] / 1000, m["pgx-ns/op"] / 1000, m["ratio"], m["tput"],
 		m["module-allocs/op"], m["pgx-allocs/op"], m["module-stmts/op"]

@@ -1,0 +1,15 @@
+package adapter
+
+// The statements the benchmarks' hand-written pgx floor sends, exactly as
+// the repository sends them for its flavour, and the names of the
+// parameters of those that take named ones, in order.
+
+func SessionWithUserSQL(r *Repository) string { return r.core.q.sessionWithUser }
+
+func SignInLinkedSQL(r *Repository) (string, []string) {
+	return r.core.q.signInLinked.sql, r.core.q.signInLinked.names
+}
+
+func CreateSessionSQL(r *Repository) (string, []string) {
+	return r.core.q.createSession.sql, r.core.q.createSession.names
+}
