@@ -61,7 +61,7 @@ type benchData struct {
 	floor   *floor
 	module  *benchvs.Counter // statements the module's pool sent
 	pgx     *benchvs.Counter // statements the floor's pool sent
-	maxIDs  [2]int32          // the largest session and account ids of the data set
+	maxIDs  [2]int32         // the largest session and account ids of the data set
 	cleanUp func(ctx context.Context) error
 }
 
