@@ -2,6 +2,7 @@ package adapter_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,4 +81,58 @@ func TestInsertWaitsForUserDelete(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A user deleted while a session is being inserted for them waits for the
+// insert and deletes the session too.
+func TestUserDeleteWaitsForInsert(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "a@example.com")
+		tx := e.db.Begin()
+		_, err := e.repo.WithTx(tx).Sessions.Create(ctx, u.ID)
+		require.NoError(t, err)
+		done := make(chan error, 1)
+		go func() { done <- e.repo.Users.Delete(ctx, u.ID) }()
+		waited, early := waitForLockWait(t, e.db, done)
+		require.NoError(t, tx.Commit().Error)
+		if waited {
+			require.NoError(t, <-done)
+		} else {
+			require.NoError(t, early)
+		}
+		assert.Zero(t, e.count(t, e.users, "")+e.count(t, e.sessions, ""))
+	})
+}
+
+// Concurrent creations of users with one email: one wins where emails are
+// unique; the pg adapter's schema has no such key, and Auth.js makes as
+// many users there.
+func TestUsersCreateConcurrentSameEmail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		const n = 8
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { errs[i] = e.repo.Users.Create(ctx, &authjs.User{Email: ptr("same@example.com")}) })
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else {
+				assert.ErrorIs(t, err, adapter.ErrAlreadyExists)
+			}
+		}
+		want := 1
+		if e.f == authjs.Pg {
+			want = n
+		}
+		assert.Equal(t, want, ok)
+		assert.EqualValues(t, want, e.count(t, e.users, ""))
+	})
 }
