@@ -3,6 +3,7 @@ package repository
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/models"
@@ -252,6 +253,99 @@ func (s *Sessions) DeleteByUser(ctx context.Context, userID int32) (int64, error
 		return 0, notFound(op + ": user")
 	}
 	return deleted, nil
+}
+
+// SessionInfo describes one of a user's sessions without its session
+// token, for a page that shows where the user is signed in.
+type SessionInfo struct {
+	// Handle identifies the session to the user's own pages: its access
+	// token, which NextAuth.js made to identify a session to client code.
+	// It does not authenticate a request; DeleteByHandle takes it.
+	Handle string
+	// Created is when the session was opened, Updated when it was last
+	// extended, Expires when it ends.
+	Created, Updated, Expires time.Time
+}
+
+// Is reports whether i describes s.
+func (i SessionInfo) Is(s *models.Session) bool { return s != nil && i.Handle == s.AccessToken }
+
+// ListByUser returns the user's valid sessions, newest first. A user
+// without sessions, or no user, gives an empty list.
+func (s *Sessions) ListByUser(ctx context.Context, userID int32) ([]SessionInfo, error) {
+	const op = "Sessions.ListByUser"
+	if err := ctxError(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := checkID(op, "user id", userID); err != nil {
+		return nil, err
+	}
+	c := s.c
+	now := c.now()
+	list := []SessionInfo{}
+	err := c.x.Query(ctx, c.sessionRoute(), `SELECT `+sessionColumns+` FROM sessions WHERE user_id = $1
+		ORDER BY created DESC, id DESC`, []any{userID}, func(r sqlexec.Scanner) error {
+		var sess models.Session
+		if err := r.Scan(sessionFields(&sess)...); err != nil {
+			return err
+		}
+		if c.readSession(&sess); !expired(sess.Expires, now) {
+			list = append(list, SessionInfo{Handle: sess.AccessToken, Created: sess.Created, Updated: sess.Updated, Expires: sess.Expires})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, dbError(op, err)
+	}
+	return list, nil
+}
+
+// DeleteByHandle deletes the user's session whose handle (SessionInfo) is
+// handle: signing out one device from a list of them. It returns
+// ErrNotFound, and deletes nothing, unless that session belongs to the
+// user, so that a handle sent by one user never ends another's session.
+func (s *Sessions) DeleteByHandle(ctx context.Context, userID int32, handle string) error {
+	const op = "Sessions.DeleteByHandle"
+	if err := ctxError(op, ctx); err != nil {
+		return err
+	}
+	if err := checkID(op, "user id", userID); err != nil {
+		return err
+	}
+	if err := checkToken(op, "handle", handle); err != nil {
+		return err
+	}
+	n, err := s.c.x.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND access_token = $2`, userID, handle)
+	if err != nil {
+		return dbError(op, err)
+	}
+	if n == 0 {
+		return notFound(op)
+	}
+	return nil
+}
+
+// DeleteOthers deletes every session of keep's user but keep (signing out
+// of the other devices) and returns how many it deleted.
+func (s *Sessions) DeleteOthers(ctx context.Context, keep *models.Session) (int64, error) {
+	const op = "Sessions.DeleteOthers"
+	if err := ctxError(op, ctx); err != nil {
+		return 0, err
+	}
+	if keep == nil {
+		return 0, invalid(op, "nil session")
+	}
+	if err := checkID(op, "user id", keep.UserID); err != nil {
+		return 0, err
+	}
+	if err := checkToken(op, "session token", keep.SessionToken); err != nil {
+		return 0, err
+	}
+	n, err := s.c.x.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND session_token <> $2`, keep.UserID, keep.SessionToken)
+	if err != nil {
+		return 0, dbError(op, err)
+	}
+	return n, nil
 }
 
 // DeleteExpired deletes every expired session, batchSize rows a statement

@@ -2,6 +2,7 @@ package repository_test
 
 import (
 	"context"
+	"fmt"
 	"encoding/hex"
 	"errors"
 	"sync"
@@ -329,4 +330,51 @@ func TestSessionsDeleteExpired(t *testing.T) {
 	cancel()
 	_, err = e.repo.Sessions.DeleteExpired(cctx, 10)
 	assert.True(t, errors.Is(err, context.Canceled))
+}
+
+// A user lists their sessions without tokens, deletes one by its handle,
+// never another user's, and signs out of every other device.
+func TestSessionsManagement(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	alice, bob := e.mustUser(t, "alice@example.com"), e.mustUser(t, "bob@example.com")
+	current := e.mustSession(t, alice)
+	e.clock.Advance(time.Minute)
+	phone := e.mustSession(t, alice)
+	e.clock.Advance(time.Minute)
+	laptop := e.mustSession(t, alice)
+	bobs := e.mustSession(t, bob)
+	old := e.mustSession(t, alice)
+	require.NoError(t, e.db.Exec(`UPDATE sessions SET expires = ? WHERE id = ?`, start.Add(-time.Hour), old.ID).Error)
+
+	list, err := e.repo.Sessions.ListByUser(ctx, alice.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 3, "valid sessions only")
+	assert.True(t, list[0].Is(laptop), "newest first")
+	assert.True(t, list[1].Is(phone))
+	assert.True(t, list[2].Is(current))
+	assert.Equal(t, start.Add(2*time.Minute), list[0].Created)
+	assert.Equal(t, laptop.Expires, list[0].Expires)
+	assert.NotContains(t, fmt.Sprint(list), laptop.SessionToken, "no session token in the list")
+
+	before := e.counts(t)
+	assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, bobs.AccessToken), repository.ErrNotFound, "another user's session")
+	assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, bob.ID, phone.AccessToken), repository.ErrNotFound)
+	assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, ""), repository.ErrInvalidInput)
+	assert.Equal(t, before, e.counts(t))
+
+	require.NoError(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, list[1].Handle))
+	_, err = e.repo.Sessions.ByToken(ctx, phone.SessionToken)
+	assert.ErrorIs(t, err, repository.ErrNotFound)
+
+	n, err := e.repo.Sessions.DeleteOthers(ctx, current)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n, "laptop, and the expired one")
+	_, err = e.repo.Sessions.ByToken(ctx, current.SessionToken)
+	assert.NoError(t, err)
+	_, err = e.repo.Sessions.ByToken(ctx, bobs.SessionToken)
+	assert.NoError(t, err, "another user's session stays")
+	_, err = e.repo.Sessions.DeleteOthers(ctx, nil)
+	assert.ErrorIs(t, err, repository.ErrInvalidInput)
 }

@@ -2,7 +2,11 @@ package adapter
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"strings"
+	"time"
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/internal/fail"
@@ -295,9 +299,42 @@ func (s *Sessions) DeleteByUser(ctx context.Context, userID string) (int64, erro
 	return deleted, nil
 }
 
-// ListByUser returns the user's valid sessions, the latest to expire
-// first. A user without sessions, or no user, gives an empty list.
-func (s *Sessions) ListByUser(ctx context.Context, userID string) ([]authjs.Session, error) {
+// SessionInfo describes one of a user's sessions without its session
+// token, for a page that shows where the user is signed in.
+type SessionInfo struct {
+	// Handle identifies the session to the user's own pages: 32
+	// hexadecimal characters of a SHA-256 of the session token, from which
+	// the token cannot be found. It does not authenticate a request;
+	// DeleteByHandle takes it.
+	Handle string
+	// CreatedAt is when the session was opened, where the flavour records
+	// it (Prisma, Auth.js v5); nil otherwise.
+	CreatedAt *time.Time
+	// Extended is when the session was opened or last extended by the
+	// sliding expiry: Expires − MaxAge.
+	Extended time.Time
+	// Expires is when the session ends.
+	Expires time.Time
+}
+
+// handlePrefix is hashed before the session token to make its handle.
+const handlePrefix = "gormauth-session-handle:"
+
+// sessionHandle returns the handle of the session whose token is token.
+func sessionHandle(token string) string {
+	sum := sha256.Sum256([]byte(handlePrefix + token))
+	return hex.EncodeToString(sum[:16])
+}
+
+// Is reports whether i describes s.
+func (i SessionInfo) Is(s *authjs.Session) bool {
+	return s != nil && i.Handle == sessionHandle(s.SessionToken)
+}
+
+// ListByUser returns the user's valid sessions, newest first (by
+// CreatedAt where the flavour has it, else by Expires). A user without
+// sessions, or no user, gives an empty list.
+func (s *Sessions) ListByUser(ctx context.Context, userID string) ([]SessionInfo, error) {
 	const op = "Sessions.ListByUser"
 	if err := fail.Ctx(op, ctx); err != nil {
 		return nil, err
@@ -306,19 +343,71 @@ func (s *Sessions) ListByUser(ctx context.Context, userID string) ([]authjs.Sess
 	if err := c.checkUserID(op, "user id", userID); err != nil {
 		return nil, err
 	}
-	sessions := []authjs.Session{}
+	list := []SessionInfo{}
 	err := c.x.Query(ctx, c.sessionRoute(), c.q.sessionsByUser, []any{userID, c.bind(c.now())}, func(r sqlexec.Scanner) error {
 		var sess authjs.Session
 		if err := r.Scan(sessionFields(&sess)...); err != nil {
 			return err
 		}
-		sessions = append(sessions, *readSession(&sess))
+		readSession(&sess)
+		list = append(list, SessionInfo{Handle: sessionHandle(sess.SessionToken), CreatedAt: sess.CreatedAt,
+			Extended: sess.Expires.Add(-c.opts.MaxAge), Expires: sess.Expires})
 		return nil
 	})
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	return sessions, nil
+	return list, nil
+}
+
+// DeleteByHandle deletes the user's session whose handle (SessionInfo) is
+// handle: signing out one device from a list of them. It returns
+// ErrNotFound, and deletes nothing, unless that session belongs to the
+// user, so that a handle sent by one user never ends another's session.
+func (s *Sessions) DeleteByHandle(ctx context.Context, userID, handle string) error {
+	const op = "Sessions.DeleteByHandle"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return err
+	}
+	c := s.c
+	if err := c.checkUserID(op, "user id", userID); err != nil {
+		return err
+	}
+	if len(handle) != 32 || strings.Trim(handle, "0123456789abcdef") != "" {
+		return fail.Invalid(op, "handle is not 32 lowercase hexadecimal characters")
+	}
+	n, err := c.x.Exec(ctx, c.q.deleteSessionByHandle, userID, handle)
+	if err != nil {
+		return fail.DB(op, err)
+	}
+	if n == 0 {
+		return fail.NotFound(op)
+	}
+	return nil
+}
+
+// DeleteOthers deletes every session of keep's user but keep (signing out
+// of the other devices) and returns how many it deleted.
+func (s *Sessions) DeleteOthers(ctx context.Context, keep *authjs.Session) (int64, error) {
+	const op = "Sessions.DeleteOthers"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return 0, err
+	}
+	if keep == nil {
+		return 0, fail.Invalid(op, "nil session")
+	}
+	c := s.c
+	if err := c.checkUserID(op, "user id", keep.UserID); err != nil {
+		return 0, err
+	}
+	if err := c.checkToken(op, "session token", keep.SessionToken); err != nil {
+		return 0, err
+	}
+	n, err := c.x.Exec(ctx, c.q.deleteOtherSessions, keep.UserID, keep.SessionToken)
+	if err != nil {
+		return 0, fail.DB(op, err)
+	}
+	return n, nil
 }
 
 // DeleteExpired deletes every expired session, batchSize rows a statement

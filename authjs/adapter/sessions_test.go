@@ -2,6 +2,7 @@ package adapter_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 )
 
@@ -180,8 +182,15 @@ func TestSessionsDelete(t *testing.T) {
 		list, err := e.repo.Sessions.ListByUser(ctx, u.ID)
 		require.NoError(t, err)
 		require.Len(t, list, 2)
-		assert.Equal(t, c.SessionToken, list[0].SessionToken, "the latest to expire first")
-		assert.Equal(t, b.SessionToken, list[1].SessionToken)
+		assert.True(t, list[0].Is(c), "newest first")
+		assert.True(t, list[1].Is(b))
+		assert.False(t, list[0].Is(b))
+		assert.Equal(t, c.Expires, list[0].Expires)
+		assert.Equal(t, start.Add(time.Second), list[0].Extended)
+		if e.f.ClockColumns() {
+			assert.Equal(t, start.Add(time.Second), *list[0].CreatedAt)
+		}
+		assert.NotContains(t, fmt.Sprint(list), c.SessionToken, "no token in the list")
 
 		n, err := e.repo.Sessions.DeleteByUser(ctx, u.ID)
 		require.NoError(t, err)
@@ -217,5 +226,54 @@ func TestSessionsDeleteExpired(t *testing.T) {
 		cancel()
 		_, err = e.repo.Sessions.DeleteExpired(cancelled, 0)
 		assert.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+// A user deletes one of their sessions by its handle, never another
+// user's, and signs out of every other device.
+func TestSessionsManagement(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		alice, bob := e.mustUser(t, "alice@example.com"), e.mustUser(t, "bob@example.com")
+		current, phone, laptop := e.mustSession(t, alice), e.mustSession(t, alice), e.mustSession(t, alice)
+		bobs := e.mustSession(t, bob)
+		list, err := e.repo.Sessions.ListByUser(ctx, alice.ID)
+		require.NoError(t, err)
+		require.Len(t, list, 3)
+		handle := func(s *authjs.Session) string {
+			for _, i := range list {
+				if i.Is(s) {
+					return i.Handle
+				}
+			}
+			t.Fatal("session not listed")
+			return ""
+		}
+		bobsList, err := e.repo.Sessions.ListByUser(ctx, bob.ID)
+		require.NoError(t, err)
+		require.Len(t, bobsList, 1)
+
+		// Bob's handle in Alice's name: refused, nothing deleted.
+		before := e.snapshot(t)
+		assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, bobsList[0].Handle), adapter.ErrNotFound)
+		assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, bob.ID, handle(phone)), adapter.ErrNotFound)
+		assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, phone.SessionToken), adapter.ErrInvalidInput, "a token is no handle")
+		assert.Equal(t, before, e.snapshot(t))
+
+		require.NoError(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, handle(phone)))
+		_, err = e.repo.Sessions.ByToken(ctx, phone.SessionToken)
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, handle(phone)), adapter.ErrNotFound)
+
+		n, err := e.repo.Sessions.DeleteOthers(ctx, current)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), n)
+		_, err = e.repo.Sessions.ByToken(ctx, laptop.SessionToken)
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		_, err = e.repo.Sessions.ByToken(ctx, current.SessionToken)
+		assert.NoError(t, err, "the current session stays")
+		_, err = e.repo.Sessions.ByToken(ctx, bobs.SessionToken)
+		assert.NoError(t, err, "another user's session stays")
 	})
 }

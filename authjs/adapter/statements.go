@@ -27,6 +27,7 @@ type statements struct {
 	linkAccount, updateTokens                                         stmt
 	// sessions
 	sessionByToken, sessionWithUser, deleteSession, sessionsByUser, deleteSessionsByUser, deleteExpiredSessions string
+	deleteSessionByHandle, deleteOtherSessions                                                                  string
 	createSession, extendSession, signInLinked                                                                  stmt
 	// verification tokens
 	insertToken, findToken, deleteToken, deleteExpiredTokens string
@@ -139,8 +140,15 @@ func newStatements(f *authjs.Flavour) statements {
 		FROM ` + w.sessions + ` s JOIN ` + w.users + ` u ON u."id" = s."userId"
 		WHERE s."sessionToken" = $1 LIMIT 1`
 	q.deleteSession = `DELETE FROM ` + w.sessions + ` WHERE "sessionToken" = $1`
+	newestFirst := `s."expires" DESC`
+	if f.ClockColumns() {
+		newestFirst = `s."createdAt" DESC, s."expires" DESC`
+	}
 	q.sessionsByUser = `SELECT ` + w.sessionCols("s") + ` FROM ` + w.sessions + ` s
-		WHERE s."userId" = ` + w.uid("$1") + ` AND s."expires" >= $2::` + w.ts() + ` ORDER BY s."expires" DESC`
+		WHERE s."userId" = ` + w.uid("$1") + ` AND s."expires" >= $2::` + w.ts() + ` ORDER BY ` + newestFirst
+	q.deleteSessionByHandle = `DELETE FROM ` + w.sessions + ` WHERE "userId" = ` + w.uid("$1") + `
+		AND left(encode(sha256(convert_to('` + handlePrefix + `' || "sessionToken", 'UTF8')), 'hex'), 32) = $2`
+	q.deleteOtherSessions = `DELETE FROM ` + w.sessions + ` WHERE "userId" = ` + w.uid("$1") + ` AND "sessionToken" <> $2`
 	q.deleteSessionsByUser = fmt.Sprintf(`WITH d AS (DELETE FROM %s
 			WHERE "userId" = %s AND EXISTS (SELECT 1 FROM %s WHERE "id" = %s) RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM %s WHERE "id" = %s), (SELECT count(*) FROM d)`,
