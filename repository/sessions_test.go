@@ -2,9 +2,9 @@ package repository_test
 
 import (
 	"context"
-	"fmt"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
