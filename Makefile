@@ -18,9 +18,13 @@ export GOTOOLCHAIN
 
 .PHONY: test run quickstart lint bench setup
 
-## test: install what is missing, then run every test against PostgreSQL with -race
+# The modules: gormauth, and the nested ones that bring their own
+# dependencies (goth; the browser example's chromedp).
+MODULES := . gothauth
+
+## test: install what is missing, then run every test of every module against PostgreSQL with -race
 test: setup
-	$(GO) test -race -count=1 ./...
+	set -e; for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race -count=1 ./...); done
 
 ## run (or quickstart): install what is missing, then run examples/quickstart
 run quickstart:
@@ -33,8 +37,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ## lint: gofmt, go vet and staticcheck must be silent
 lint:
 	@files="$$(gofmt -l .)"; if [ -n "$$files" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$files"; exit 1; fi
-	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...); done
 
 ## bench: the benchmarks, against PostgreSQL; the module against hand-written
 ## pgx on the same database (the table of BENCHMARKS.md; raw output in bench.out)

@@ -1,0 +1,133 @@
+package gothauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/markbates/goth"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
+)
+
+// The profile goth reports, as the repositories take it: the name (goth's
+// Name, else the user name), the email and the picture, nil where goth has
+// none; and the token expiry, nil where the provider gave none.
+func profile(u goth.User) (name, email, image *string) {
+	return nonEmpty(u.Name, u.NickName), nonEmpty(u.Email), nonEmpty(u.AvatarURL)
+}
+
+func nonEmpty(ss ...string) *string {
+	for _, s := range ss {
+		if s != "" {
+			return &s
+		}
+	}
+	return nil
+}
+
+// SignIn returns the OAuth sign-in of NextAuth.js 2.0.0-beta.73's
+// repository for u, whom goth signed in: the provider account (goth's
+// provider name and user id), its access and refresh tokens and their
+// expiry, and the profile (Name, or NickName when the provider gives no
+// name; Email; AvatarURL), each nil where goth has none.
+func SignIn(u goth.User) repository.OAuthSignIn {
+	in := repository.OAuthSignIn{
+		Account:      repository.AccountKey{ProviderID: u.Provider, ProviderAccountID: u.UserID},
+		ProviderType: "oauth",
+		AccessToken:  nonEmpty(u.AccessToken),
+		RefreshToken: nonEmpty(u.RefreshToken),
+	}
+	if !u.ExpiresAt.IsZero() {
+		in.AccessTokenExpires = &u.ExpiresAt
+	}
+	in.Name, in.Email, in.Image = profile(u)
+	return in
+}
+
+// AuthJSSignIn returns the OAuth sign-in of an Auth.js flavour's
+// repository for u: the provider account with type "oidc" when goth has an
+// ID token and "oauth" otherwise, the access, refresh and ID tokens,
+// expires_at in seconds since the epoch, and the profile as SignIn takes it.
+func AuthJSSignIn(u goth.User) adapter.OAuthSignIn {
+	a := authjs.Account{Provider: u.Provider, ProviderAccountID: u.UserID, Type: "oauth",
+		AccessToken: nonEmpty(u.AccessToken), RefreshToken: nonEmpty(u.RefreshToken), IDToken: nonEmpty(u.IDToken)}
+	if u.IDToken != "" {
+		a.Type = "oidc"
+	}
+	if !u.ExpiresAt.IsZero() {
+		at := u.ExpiresAt.Unix()
+		a.ExpiresAt = &at
+	}
+	in := adapter.OAuthSignIn{Account: a}
+	in.Name, in.Email, in.Image = profile(u)
+	return in
+}
+
+func signerOf[R nextauthhttp.Repository](repo R) (signer, error) {
+	switch r := any(repo).(type) {
+	case *repository.Repository:
+		if r != nil {
+			return beta73{r}, nil
+		}
+	case *adapter.Repository:
+		if r != nil {
+			return authJS{r}, nil
+		}
+	}
+	return nil, errors.New("gothauth: nil repository")
+}
+
+type beta73 struct{ repo *repository.Repository }
+
+func (b beta73) signIn(ctx context.Context, u goth.User) (string, time.Time, error) {
+	res, err := b.repo.SignInOAuth(ctx, SignIn(u))
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return res.Session.SessionToken, res.Session.Expires, nil
+}
+
+func (b beta73) link(ctx context.Context, u goth.User) error {
+	current, _ := nextauthhttp.SessionFrom(ctx)
+	in := SignIn(u)
+	err := b.repo.Accounts.Link(ctx, &models.Account{UserID: current.UserID, ProviderType: in.ProviderType,
+		ProviderID: u.Provider, ProviderAccountID: u.UserID, AccessToken: in.AccessToken, RefreshToken: in.RefreshToken,
+		AccessTokenExpires: in.AccessTokenExpires})
+	if !errors.Is(err, repository.ErrAlreadyExists) {
+		return err
+	}
+	linked, lookup := b.repo.Accounts.ByKey(ctx, in.Account)
+	switch {
+	case lookup != nil:
+		return lookup
+	case linked.UserID != current.UserID:
+		return fmt.Errorf("gothauth: %w", ErrLinkedToOther)
+	}
+	return nil // linked to this user already
+}
+
+type authJS struct{ repo *adapter.Repository }
+
+func (a authJS) signIn(ctx context.Context, u goth.User) (string, time.Time, error) {
+	res, err := a.repo.SignInOAuth(ctx, AuthJSSignIn(u))
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return res.Session.SessionToken, res.Session.Expires, nil
+}
+
+func (a authJS) link(ctx context.Context, u goth.User) error {
+	in := AuthJSSignIn(u)
+	in.SignedIn, _ = nextauthhttp.AuthJSSessionFrom(ctx)
+	_, err := a.repo.SignInOAuth(ctx, in)
+	if errors.Is(err, adapter.ErrAccountNotLinked) {
+		return fmt.Errorf("gothauth: %w", ErrLinkedToOther) // linked to another user
+	}
+	return err
+}

@@ -1,0 +1,272 @@
+package gothauth_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/markbates/goth"
+	"github.com/markbates/goth/providers/github"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/gothauth"
+	"github.com/gormauth/gormauth/gothauth/oauthdemo"
+	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+var people = oauthdemo.People{
+	{ID: 1, Login: "alice", Name: "Alice", Email: "Alice@Example.com"},
+	{ID: 2, Login: "bob", Name: "Bob", Email: "bob@example.com"},
+	{ID: 3, Login: "nomail"},
+}
+
+var secret = []byte("0123456789abcdef0123456789abcdef")
+
+// app is a site with "Sign in with github" and "with gitlab", both served
+// by one demo provider, on repo; GET /me answers who is signed in.
+type app struct {
+	srv, provider *httptest.Server
+}
+
+// newApp's providers are the demo's, unless provider makes them.
+func newApp[R nextauthhttp.Repository](t *testing.T, repo R, provider func(demoURL, name, callbackURL string) goth.Provider) *app {
+	t.Helper()
+	demo := oauthdemo.New(people)
+	a := &app{provider: httptest.NewServer(demo)}
+	t.Cleanup(a.provider.Close)
+	mux := http.NewServeMux()
+	a.srv = httptest.NewServer(nextauthhttp.Load(repo, nextauthhttp.Options{})(mux))
+	t.Cleanup(a.srv.Close)
+	opts := gothauth.Options{Secret: secret}
+	for _, name := range []string{"github", "gitlab"} {
+		var p goth.Provider = demo.Provider(a.provider.URL, name, a.srv.URL+"/auth/"+name+"/callback")
+		if provider != nil {
+			p = provider(a.provider.URL, name, a.srv.URL+"/auth/"+name+"/callback")
+		}
+		opts.Providers = append(opts.Providers, p)
+	}
+	h, err := gothauth.New(repo, opts)
+	require.NoError(t, err)
+	mux.HandleFunc("GET /auth/{provider}", h.Begin)
+	mux.HandleFunc("GET /auth/{provider}/callback", h.Callback)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if u, ok := nextauthhttp.UserFrom(r.Context()); ok {
+			fmt.Fprintf(w, "user %d %s", u.ID, *u.Email)
+			return
+		}
+		if u, ok := nextauthhttp.AuthJSUserFrom(r.Context()); ok {
+			fmt.Fprintf(w, "user %s %s", u.ID, *u.Email)
+			return
+		}
+		io.WriteString(w, "nobody")
+	})
+	return a
+}
+
+// browser is an HTTP client with a cookie jar, which follows redirects.
+func browser(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &http.Client{Jar: jar}
+}
+
+// signIn clicks "Sign in with provider" and, at the demo provider, the
+// button of person (or Cancel for -1); it returns the final page.
+func (a *app) signIn(t *testing.T, c *http.Client, provider string, person int) (int, string) {
+	t.Helper()
+	res, err := c.Get(a.srv.URL + "/auth/" + provider)
+	require.NoError(t, err)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", page)
+	require.Contains(t, string(page), "Demo OAuth provider")
+	form := url.Values{"client_id": {oauthdemo.ClientID}, "redirect_uri": {res.Request.URL.Query().Get("redirect_uri")},
+		"state": {res.Request.URL.Query().Get("state")}}
+	if person < 0 {
+		form.Set("cancel", "1")
+	} else {
+		form.Set("person", fmt.Sprint(person))
+	}
+	res, err = c.PostForm(a.provider.URL+"/login/oauth/authorize", form)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+func newBeta73(t *testing.T) *repository.Repository {
+	db := testdb.Open(t)
+	require.NoError(t, gormauth.AutoMigrate(db))
+	return repository.New(db, repository.Options{})
+}
+
+func TestSignInBeta73(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := newBeta73(t)
+	a := newApp(t, repo, nil)
+	c := browser(t)
+
+	status, body := a.signIn(t, c, "github", 0)
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Regexp(t, `^user \d+ alice@example.com$`, body, "a new user, with the email lower-cased")
+	u, _ := url.Parse(a.srv.URL)
+	cookies := c.Jar.Cookies(u)
+	require.Len(t, cookies, 1, "the session cookie only: the state cookie is gone")
+	assert.Equal(t, nextauthhttp.CookieName, cookies[0].Name)
+	acc, err := repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
+	require.NoError(t, err)
+	require.NotNil(t, acc.AccessToken)
+	assert.NotEmpty(t, *acc.AccessToken)
+
+	// Returning: the same user, from another browser.
+	status, again := a.signIn(t, browser(t), "github", 0)
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, body, again)
+
+	// Linking gitlab while signed in: no new user, no new session.
+	sessions, err := repo.Sessions.ListByUser(ctx, acc.UserID)
+	require.NoError(t, err)
+	require.Len(t, sessions, 2)
+	status, linked := a.signIn(t, c, "gitlab", 0)
+	require.Equal(t, http.StatusOK, status, linked)
+	assert.Equal(t, body, linked)
+	sessions, err = repo.Sessions.ListByUser(ctx, acc.UserID)
+	require.NoError(t, err)
+	assert.Len(t, sessions, 2)
+	list, err := repo.Accounts.ListByUser(ctx, acc.UserID)
+	require.NoError(t, err)
+	assert.Len(t, list, 2)
+
+	// Bob signs in with gitlab; Alice cannot link his gitlab account.
+	status, _ = a.signIn(t, browser(t), "gitlab", 1)
+	require.Equal(t, http.StatusOK, status)
+	status, page := a.signIn(t, c, "gitlab", 1)
+	assert.Equal(t, http.StatusConflict, status)
+	assert.Contains(t, page, "already linked to another user")
+}
+
+func TestSignInAuthJS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Open(t)
+	require.NoError(t, authjs.AutoMigrate(ctx, db, authjs.Prisma))
+	repo := adapter.New(db, authjs.Prisma, adapter.Options{})
+	a := newApp(t, repo, nil)
+	c := browser(t)
+	status, body := a.signIn(t, c, "github", 1)
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, "bob@example.com")
+	u, _ := url.Parse(a.srv.URL)
+	cookies := c.Jar.Cookies(u)
+	require.Len(t, cookies, 1)
+	assert.Equal(t, nextauthhttp.AuthJSCookieName, cookies[0].Name)
+	acc, err := repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "2"})
+	require.NoError(t, err)
+	assert.Equal(t, "oauth", acc.Type)
+
+	// Linking while signed in, and the refusal of another user's account.
+	status, linked := a.signIn(t, c, "gitlab", 1)
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, body, linked)
+	status, _ = a.signIn(t, browser(t), "gitlab", 0) // Alice signs up with gitlab
+	require.Equal(t, http.StatusOK, status)
+	status, page := a.signIn(t, c, "gitlab", 0) // Bob tries to link Alice's gitlab account
+	assert.Equal(t, http.StatusConflict, status)
+	assert.Contains(t, page, "already linked to another user")
+
+	// GitHub's provider in goth refuses a person without a verified
+	// email: nothing is written.
+	status, _ = a.signIn(t, browser(t), "github", 2)
+	assert.Equal(t, http.StatusBadGateway, status)
+	_, err = repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "3"})
+	assert.ErrorIs(t, err, adapter.ErrNotFound)
+}
+
+func TestCallbackFailures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := newBeta73(t)
+	a := newApp(t, repo, nil)
+
+	// The person cancels at the provider.
+	status, page := a.signIn(t, browser(t), "github", -1)
+	assert.Equal(t, http.StatusForbidden, status)
+	assert.Contains(t, page, "cancelled")
+
+	// A callback this browser did not start: no state cookie.
+	res, err := browser(t).Get(a.srv.URL + "/auth/github/callback?code=x&state=y")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+
+	// A callback with another state than the one sent.
+	c := browser(t)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err = c.Get(a.srv.URL + "/auth/github")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusFound, res.StatusCode)
+	res, err = c.Get(a.srv.URL + "/auth/github/callback?code=x&state=forged")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+
+	// An unknown provider.
+	res, err = browser(t).Get(a.srv.URL + "/auth/nosuch")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusNotFound, res.StatusCode)
+
+	// The email belongs to a user who never linked this provider account.
+	email := "bob@example.com"
+	require.NoError(t, repo.Users.Create(ctx, &models.User{Email: &email}))
+	status, page = a.signIn(t, browser(t), "github", 1)
+	assert.Equal(t, http.StatusConflict, status)
+	assert.Contains(t, page, "sign in with the same account you used originally")
+	_, err = repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "2"})
+	assert.ErrorIs(t, err, repository.ErrNotFound, "nothing linked")
+
+	// The provider refuses the code exchange (a wrong client secret).
+	b := newApp(t, repo, func(demoURL, name, callbackURL string) goth.Provider {
+		p := github.NewCustomisedURL(oauthdemo.ClientID, "wrong", callbackURL, demoURL+"/login/oauth/authorize",
+			demoURL+"/login/oauth/access_token", demoURL+"/user", demoURL+"/user/emails", "user:email")
+		p.SetName(name)
+		return p
+	})
+	status, page = b.signIn(t, browser(t), "github", 0)
+	assert.Equal(t, http.StatusBadGateway, status)
+	assert.Contains(t, page, "could not sign you in")
+}
+
+func TestNew(t *testing.T) {
+	t.Parallel()
+	repo := newBeta73(t)
+	p := oauthdemo.New(people).Provider("http://127.0.0.1:1", "github", "http://127.0.0.1:2/cb")
+	for name, opts := range map[string]gothauth.Options{
+		"no providers": {Secret: secret},
+		"short secret": {Providers: []goth.Provider{p}, Secret: []byte("short")},
+		"duplicates":   {Providers: []goth.Provider{p, p}, Secret: secret},
+	} {
+		_, err := gothauth.New(repo, opts)
+		assert.Error(t, err, name)
+	}
+	_, err := gothauth.New((*repository.Repository)(nil), gothauth.Options{Providers: []goth.Provider{p}, Secret: secret})
+	assert.Error(t, err)
+	assert.True(t, strings.HasPrefix(gothauth.Message(gothauth.ErrState), "This sign-in"))
+}
