@@ -16,11 +16,11 @@ export PATH := /usr/local/go/bin:$(PATH)
 GOTOOLCHAIN ?= auto
 export GOTOOLCHAIN
 
-.PHONY: test run quickstart lint bench setup
+.PHONY: test run quickstart signin lint bench setup
 
 # The modules: gormauth, and the nested ones that bring their own
 # dependencies (goth; the browser example's chromedp).
-MODULES := . gothauth
+MODULES := . gothauth examples/signin
 
 ## test: install what is missing, then run every test of every module against PostgreSQL with -race
 test: setup
@@ -30,6 +30,12 @@ test: setup
 run quickstart:
 	scripts/setup.sh run
 	$(GO) run ./examples/quickstart
+
+## signin: install what is missing, then run examples/signin in demo mode
+## (its own OAuth provider, sign-in links on the console)
+signin:
+	scripts/setup.sh run
+	cd examples/signin && $(GO) run . -demo
 
 # staticcheck, run at a pinned version from the module proxy.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2

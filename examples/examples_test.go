@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -155,6 +156,10 @@ func TestExamples(t *testing.T) {
 
 		resp = get(t, base+"/", "")
 		assert.Equal(t, http.StatusOK, resp.status)
+		assert.NotContains(t, resp.body, "hello")
+		resp = get(t, base+"/", token)
+		assert.Equal(t, http.StatusOK, resp.status)
+		assert.Contains(t, resp.body, fmt.Sprintf("hello, user %d", user.ID), "the public page sees who is signed in")
 
 		require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
 		require.Equal(t, 0, p.Wait(t), p)
@@ -175,10 +180,19 @@ func TestExamples(t *testing.T) {
 		req, err := http.NewRequest(http.MethodPost, base+"/api/signout", nil)
 		require.NoError(t, err)
 		req.AddCookie(&http.Cookie{Name: nextauthhttp.CookieName, Value: token})
+		req.Header.Set("Sec-Fetch-Site", "cross-site") // a form on another site
 		res, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		res.Body.Close()
+		assert.Equal(t, http.StatusForbidden, res.StatusCode, "a cross-site sign-out is refused")
+		assert.Equal(t, http.StatusOK, get(t, base+"/api/me", token).status)
+
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		res, err = http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
 		assert.Equal(t, http.StatusOK, res.StatusCode)
+		assert.Equal(t, []string{nextauthhttp.CookieName + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}, res.Header.Values("Set-Cookie"))
 		assert.Equal(t, http.StatusUnauthorized, get(t, base+"/api/me", token).status)
 
 		require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))

@@ -13,6 +13,8 @@
 #     request handler (internal/nextauthjs; its npm ci needs the npm
 #     registry) and compare lower-casing and local time with JavaScript's;
 #     only in test mode.
+#   - Chromium, which the browser test of examples/signin drives headless
+#     (chromedp); only in test mode.
 #   - PostgreSQL's server binaries (initdb, pg_ctl, postgres), from which the
 #     tests and examples start a throwaway server of their own; and, when
 #     running as root, the "postgres" OS user the server then runs as.
@@ -169,6 +171,32 @@ ensure_node() {
 	apt_install nodejs npm || die "install Node.js and npm (Debian/Ubuntu: apt-get install -y nodejs npm)"
 }
 
+# find_chromium prints the path of a Chromium or Chrome, as the browser
+# test looks for one.
+find_chromium() {
+	local c
+	for c in chromium chromium-browser google-chrome google-chrome-stable; do
+		if command -v "$c" >/dev/null; then
+			command -v "$c"
+			return
+		fi
+	done
+	return 1
+}
+
+ensure_chromium() {
+	local c
+	if c="$(find_chromium)"; then
+		say "Chromium at $c for the browser test of examples/signin: ok"
+		return
+	fi
+	say "no Chromium: the browser test of examples/signin drives one"
+	apt_install chromium || apt_install chromium-browser ||
+		die "install Chromium (Debian: apt-get install -y chromium; Ubuntu: apt-get install -y chromium-browser)"
+	c="$(find_chromium)" || die "installed Chromium, but found no chromium command"
+	say "Chromium at $c: ok"
+}
+
 ensure_postgres() {
 	if [ -n "${!db_var:-}" ]; then
 		say "$db_var is set: using that server, not installing PostgreSQL"
@@ -196,6 +224,7 @@ ensure_go
 if [ "$mode" = test ]; then
 	ensure_cc
 	ensure_node
+	ensure_chromium
 fi
 ensure_postgres
 say "done"

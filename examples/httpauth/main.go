@@ -2,7 +2,7 @@
 // it knows who is signed in from NextAuth.js's session cookie, so it can run
 // beside a NextAuth.js application on the same database.
 //
-//	GET  /            public: says what the service is
+//	GET  /            public: says what the service is, and greets a signed-in user
 //	GET  /api/me      the signed-in user as JSON, or 401 {"error":"unauthorized"}
 //	POST /api/signout deletes the session and expires the cookie
 //
@@ -109,35 +109,41 @@ func run(ctx context.Context, dsn string) error {
 	return nil
 }
 
-// routes returns the service's handler: / is public, /api/ needs a session.
+// routes returns the service's handler: every request goes through
+// nextauthhttp.Load, so / greets a signed-in user; /api/ needs a session
+// (nextauthhttp.Require); the sign-out is protected from cross-site
+// requests.
 func routes(repo *repository.Repository) http.Handler {
-	auth := nextauthhttp.Middleware(repo, nextauthhttp.Options{TrustProxyHeaders: *trustProxy})
+	opts := nextauthhttp.Options{TrustProxyHeaders: *trustProxy}
+	cookie := nextauthhttp.CookieOf(repo, opts)
+	protect := http.NewCrossOriginProtection().Handler
 
 	api := http.NewServeMux()
 	api.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
 		user, _ := nextauthhttp.UserFrom(r.Context())
 		writeJSON(w, http.StatusOK, user)
 	})
-	api.HandleFunc("POST /api/signout", func(w http.ResponseWriter, r *http.Request) {
+	api.Handle("POST /api/signout", protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := nextauthhttp.SessionFrom(r.Context())
 		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
 			slog.Error("signing out", "error", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})
 			return
 		}
-		for _, name := range []string{nextauthhttp.CookieName, nextauthhttp.SecureCookieName} {
-			http.SetCookie(w, &http.Cookie{Name: name, Path: "/", MaxAge: -1, HttpOnly: true,
-				SameSite: http.SameSiteLaxMode, Secure: name == nextauthhttp.SecureCookieName})
-		}
+		cookie.Clear(w, r) // as NextAuth.js clears it
 		writeJSON(w, http.StatusOK, map[string]bool{"signedOut": true})
-	})
+	})))
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", auth(api))
+	mux.Handle("/api/", nextauthhttp.Require(nil)(api))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if user, ok := nextauthhttp.UserFrom(r.Context()); ok {
+			fmt.Fprintf(w, "gormauth httpauth example: hello, user %d\n", user.ID)
+			return
+		}
 		fmt.Fprintln(w, "gormauth httpauth example: GET /api/me with a NextAuth.js session cookie")
 	})
-	return mux
+	return nextauthhttp.Load(repo, opts)(mux)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,141 @@
+// Signin is a complete Go web application that signs people in with
+// gormauth alone, no NextAuth.js: "Sign in with GitHub" through goth
+// (package gothauth), email sign-in links, an account page that lists the
+// linked accounts and where the user is signed in, signing out of one
+// device, of all the others, or here, and linking another provider.
+//
+//	go run . -demo
+//
+// -demo needs no internet and no accounts anywhere: the app serves its own
+// OAuth provider (gothauth/oauthdemo, under /demo-provider/, offered as
+// "GitHub (demo)" and "GitLab (demo)"), and prints sign-in links on the
+// console instead of mailing them. Without -demo it signs in with GitHub:
+// set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET of an OAuth app whose
+// callback URL is http://<addr>/auth/github/callback; sign-in links are
+// still printed (plug in your mailer in mail below).
+//
+// Without DATABASE_URL a throwaway PostgreSQL is started and removed on
+// exit. Set SECRET (32 characters or more) to keep sign-in links and
+// pending OAuth sign-ins valid across restarts.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/markbates/goth/providers/github"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/gothauth/oauthdemo"
+	"github.com/gormauth/gormauth/internal/exampledb"
+	"github.com/gormauth/gormauth/repository"
+)
+
+var (
+	addr = flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	demo = flag.Bool("demo", false, "serve a local demo OAuth provider and print sign-in links, for a machine without internet")
+)
+
+func main() {
+	flag.Parse()
+	exampledb.Main(run)
+}
+
+// demoPeople are who can sign in at the demo provider.
+var demoPeople = oauthdemo.People{
+	{ID: 1001, Login: "alice", Name: "Alice Liddell", Email: "alice@example.com"},
+	{ID: 1002, Login: "bob", Name: "Bob Builder", Email: "bob@example.com"},
+}
+
+func run(ctx context.Context, dsn string) error {
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags),
+		logger.Config{SlowThreshold: time.Second, LogLevel: logger.Warn, ParameterizedQueries: true, IgnoreRecordNotFoundError: true})})
+	if err != nil {
+		return fmt.Errorf("opening the database: %w", err)
+	}
+	if err := gormauth.AutoMigrate(db.WithContext(ctx)); err != nil {
+		return fmt.Errorf("migrating: %w", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	secret := os.Getenv("SECRET")
+	if len(secret) < 32 {
+		secret = randomSecret()
+	}
+	cfg := config{
+		repo:    repository.New(db, repository.Options{}),
+		baseURL: base,
+		secret:  secret,
+		mail: func(to, link string) error {
+			fmt.Printf("\nsign-in link for %s (demo: printed instead of mailed):\n  %s\n\n", to, link)
+			return nil
+		},
+		demo:   *demo,
+		logger: slog.Default(),
+	}
+	mux := http.NewServeMux()
+	if *demo {
+		cfg.providers = mountDemo(mux, base, nil)
+	} else {
+		id, key := os.Getenv("GITHUB_CLIENT_ID"), os.Getenv("GITHUB_CLIENT_SECRET")
+		if id == "" || key == "" {
+			return errors.New("set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or run with -demo")
+		}
+		cfg.providers = append(cfg.providers, provider{Provider: github.New(id, key, base+"/auth/github/callback", "user:email"), Label: "GitHub"})
+	}
+	h, err := newApp(cfg)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}()
+	fmt.Printf("signin: open %s in a browser (Ctrl-C stops)\n", base)
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// mountDemo serves the demo OAuth provider under /demo-provider/ on mux,
+// and returns it as two providers, "GitHub (demo)" and "GitLab (demo)", for
+// the app at base; client (nil: the default) makes the app's requests to
+// it.
+func mountDemo(mux *http.ServeMux, base string, client *http.Client) []provider {
+	demo := oauthdemo.New(demoPeople)
+	mux.Handle("/demo-provider/", http.StripPrefix("/demo-provider", demo))
+	var providers []provider
+	for _, p := range []struct{ name, label string }{{"github", "GitHub (demo)"}, {"gitlab", "GitLab (demo)"}} {
+		gp := demo.Provider(base+"/demo-provider", p.name, base+"/auth/"+p.name+"/callback")
+		gp.HTTPClient = client
+		providers = append(providers, provider{Provider: gp, Label: p.label})
+	}
+	return providers
+}
+
+func randomSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
