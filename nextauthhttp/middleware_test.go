@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -505,4 +506,39 @@ func TestMiddlewareStrictRevocation(t *testing.T) {
 	}
 	testdb.CaughtUp(t)
 	assertUnauthorized(t, get(lenient))
+}
+
+// Load lets every request through with the session when there is one;
+// Require after it refuses the others; the cookie of a session extended
+// by the sliding expiry is sent again by Load.
+func TestLoadBeta73(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nextauthhttp.Options{})
+	u, s := e.mustSession(t, "load@example.com")
+	greet := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if user, ok := nextauthhttp.UserFrom(r.Context()); ok {
+			fmt.Fprintf(w, "hello %d", user.ID)
+			return
+		}
+		_, authjs := nextauthhttp.AuthJSUserFrom(r.Context())
+		fmt.Fprintf(w, "hello stranger %v %v", nextauthhttp.SignedIn(r.Context()), authjs)
+	})
+	h := nextauthhttp.Load(e.repo, nextauthhttp.Options{})(greet)
+	req := func(cookie string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, "http://app.example.com/", nil)
+		if cookie != "" {
+			r.Header.Set("Cookie", cookie)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	assert.Equal(t, "hello stranger false false", req("").Body.String())
+	assert.Equal(t, "hello stranger false false", req(plain("0123456789abcdef0123456789abcdef")).Body.String())
+	assert.Equal(t, fmt.Sprintf("hello %d", u.ID), req(plain(s.SessionToken)).Body.String())
+
+	e.clock.Advance(repository.DefaultUpdateAge + time.Second)
+	w := req(plain(s.SessionToken))
+	require.Len(t, w.Result().Cookies(), 1, "extended: the cookie is sent again")
+	assert.Equal(t, start.Add(repository.DefaultUpdateAge+time.Second+repository.DefaultMaxAge), w.Result().Cookies()[0].Expires)
 }
