@@ -3,39 +3,15 @@ package repository_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/gormauth/gormauth/internal/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
-
-// waitForLockWait waits until some backend of db's database waits for a
-// lock, or done has a value (the operation did not wait at all). It reports
-// whether a backend waited.
-func waitForLockWait(t *testing.T, db *gorm.DB, done <-chan error) (waited bool, early error) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-done:
-			return false, err
-		default:
-		}
-		var n int64
-		require.NoError(t, db.Raw(`SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n).Error)
-		if n > 0 {
-			return true, nil
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("the operation neither finished nor waited for a lock")
-	return false, nil
-}
 
 // A session or account inserted while the user is being deleted waits for
 // the delete and then inserts nothing: no row points at a deleted user.
@@ -65,7 +41,7 @@ func TestInsertWaitsForUserDelete(t *testing.T) {
 			require.NoError(t, e.repo.WithTx(tx).Users.Delete(ctx, u.ID))
 			done := make(chan error, 1)
 			go func() { done <- insert(e.repo, u.ID) }()
-			waited, early := waitForLockWait(t, e.db, done)
+			waited, early := testdb.WaitForLockWait(t, e.db, done)
 			require.NoError(t, tx.Commit().Error)
 			if !waited {
 				t.Errorf("the insert did not wait for the delete (returned %v)", early)
@@ -94,7 +70,7 @@ func TestUserDeleteWaitsForInsert(t *testing.T) {
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- e.repo.Users.Delete(ctx, u.ID) }()
-	waited, early := waitForLockWait(t, e.db, done)
+	waited, early := testdb.WaitForLockWait(t, e.db, done)
 	require.NoError(t, tx.Commit().Error)
 	if waited {
 		require.NoError(t, <-done)

@@ -29,23 +29,16 @@
 package authjsnode
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/gormauth/gormauth/internal/npm"
 )
@@ -278,62 +271,23 @@ func Ops(ctx context.Context, dsn, tz string, in OpsInput) (*OpsOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := URL(dsn)
-	if err != nil {
-		return nil, err
-	}
 	for _, p := range []string{"@auth/core", ".gormauth-prisma/v5", ".gormauth-prisma/v4"} {
 		if _, err := os.Stat(filepath.Join(Dir(), "node_modules", p)); err != nil {
 			return nil, errors.New("authjsnode: node_modules is not installed: call Install first")
 		}
 	}
-	cmd := exec.CommandContext(ctx, "node", "run.js", "ops")
-	cmd.Dir = Dir()
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+u)
+	var env []string
 	if tz != "" {
-		cmd.Env = append(cmd.Env, "TZ="+tz)
-	}
-	cmd.Stdin = bytes.NewReader(b)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err = cmd.Run()
-	elapsed := time.Since(start)
-	if err != nil {
-		return nil, fmt.Errorf("authjsnode: node run.js ops: %w\nstderr:\n%s\nstdout:\n%s", err, stderr.Bytes(), stdout.Bytes())
+		env = append(env, "TZ="+tz)
 	}
 	var out OpsOutput
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		return nil, fmt.Errorf("authjsnode: node run.js ops printed no JSON result: %w\n%s", err, stdout.Bytes())
+	elapsed, err := npm.Run(ctx, Dir(), dsn, env, b, &out, "run.js", "ops")
+	if err != nil {
+		return nil, fmt.Errorf("authjsnode: %w", err)
 	}
 	if len(out.Results) != len(in.Ops) {
 		return nil, fmt.Errorf("authjsnode: %d ops, %d results", len(in.Ops), len(out.Results))
 	}
 	out.Elapsed = elapsed
 	return &out, nil
-}
-
-// URL returns dsn as a postgres:// URL for Node.js's drivers (pg,
-// postgres.js, @prisma/adapter-pg): a URL is returned as it is; a key/value
-// DSN is converted (host, port, user, password, database; the URL connects
-// without TLS).
-func URL(dsn string) (string, error) {
-	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		return dsn, nil
-	}
-	cfg, err := pgconn.ParseConfig(dsn)
-	if err != nil {
-		return "", fmt.Errorf("authjsnode: parsing the DSN: %w", err)
-	}
-	u := &url.URL{
-		Scheme: "postgres",
-		Host:   net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))),
-		Path:   "/" + cfg.Database,
-	}
-	if cfg.Password != "" {
-		u.User = url.UserPassword(cfg.User, cfg.Password)
-	} else {
-		u.User = url.User(cfg.User)
-	}
-	return u.String(), nil
 }

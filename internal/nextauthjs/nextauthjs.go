@@ -14,21 +14,14 @@
 package nextauthjs
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/gormauth/gormauth/internal/npm"
 )
@@ -178,54 +171,12 @@ func Ops(ctx context.Context, dsn, tz string, in OpsInput) (*OpsOutput, error) {
 // run runs `node run.js mode` with DATABASE_URL, env and stdin, and
 // decodes its stdout into out.
 func run(ctx context.Context, dsn, mode string, stdin []byte, out any, env ...string) (time.Duration, error) {
-	u, err := URL(dsn)
-	if err != nil {
-		return 0, err
-	}
 	if _, err := os.Stat(filepath.Join(Dir(), "node_modules", "next-auth")); err != nil {
 		return 0, errors.New("nextauthjs: node_modules is not installed: call Install first")
 	}
-	cmd := exec.CommandContext(ctx, "node", "run.js", mode)
-	cmd.Dir = Dir()
-	cmd.Env = append(append(os.Environ(), "DATABASE_URL="+u), env...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err = cmd.Run()
-	elapsed := time.Since(start)
+	d, err := npm.Run(ctx, Dir(), dsn, env, stdin, out, "run.js", mode)
 	if err != nil {
-		return elapsed, fmt.Errorf("nextauthjs: node run.js %s: %w\nstderr:\n%s\nstdout:\n%s", mode, err, stderr.Bytes(), stdout.Bytes())
+		return d, fmt.Errorf("nextauthjs: %w", err)
 	}
-	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
-		return elapsed, fmt.Errorf("nextauthjs: node run.js %s printed no JSON result: %w\n%s", mode, err, stdout.Bytes())
-	}
-	return elapsed, nil
-}
-
-// URL returns dsn as the postgres:// URL NextAuth.js's adapter parses: a
-// URL is returned as it is; a key/value DSN is converted (host, port, user,
-// password, database). NextAuth.js passes the URL's query parameters to
-// TypeORM as options, so sslmode has no effect and it connects without TLS;
-// and it does not percent-decode the user name and password, so they must
-// be ones that need no escaping in a URL.
-func URL(dsn string) (string, error) {
-	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		return dsn, nil
-	}
-	cfg, err := pgconn.ParseConfig(dsn)
-	if err != nil {
-		return "", fmt.Errorf("nextauthjs: parsing the DSN: %w", err)
-	}
-	u := &url.URL{
-		Scheme: "postgres",
-		Host:   net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))),
-		Path:   "/" + cfg.Database,
-	}
-	if cfg.Password != "" {
-		u.User = url.UserPassword(cfg.User, cfg.Password)
-	} else {
-		u.User = url.User(cfg.User)
-	}
-	return u.String(), nil
+	return d, nil
 }

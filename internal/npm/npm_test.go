@@ -58,3 +58,20 @@ func TestInstall(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "node_modules", StampFile))
 	assert.True(t, os.IsNotExist(err), "a failed install leaves no stamp")
 }
+
+func TestDatabaseURL(t *testing.T) {
+	tests := []struct{ dsn, want string }{
+		{"postgres://postgres@127.0.0.1:5432/db?sslmode=disable", "postgres://postgres@127.0.0.1:5432/db?sslmode=disable"},
+		{"host=127.0.0.1 port=5433 user=alice password='p w' dbname=auth sslmode=disable", "postgres://alice:p%20w@127.0.0.1:5433/auth"},
+		{"host=::1 user=bob dbname=x", "postgres://bob@[::1]:5432/x"},
+	}
+	for _, tt := range tests {
+		got, err := DatabaseURL(tt.dsn)
+		if err != nil || got != tt.want {
+			t.Errorf("DatabaseURL(%q) = %q, %v; want %q", tt.dsn, got, err, tt.want)
+		}
+	}
+	if _, err := DatabaseURL("host='unterminated"); err == nil {
+		t.Error("DatabaseURL of a malformed DSN: no error")
+	}
+}
