@@ -284,14 +284,10 @@ func instants(ts ...*time.Time) {
 // checkUserID rejects an id no user of the flavour can have: for serial
 // ids, anything but a positive integer in decimal.
 func (c *core) checkUserID(op, name, id string) error {
-	return c.checkID(op, name, id, c.f.SerialIDs())
-}
-
-func (c *core) checkID(op, name, id string, serial bool) error {
 	if err := input.Check(op, input.Field{Name: name, Value: id, Max: MaxProviderFieldLen}); err != nil {
 		return err
 	}
-	if serial {
+	if c.f.SerialIDs() {
 		if n, err := strconv.ParseInt(id, 10, 32); err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
 			return fail.Invalid(op, "%s is not a serial id (a positive integer)", name)
 		}
