@@ -94,25 +94,18 @@ type Repository struct {
 
 // core is what every group of methods shares.
 type core struct {
-	db   *gorm.DB    // the caller's, prepared (see prepare)
-	x    *sqlexec.DB // runs the statements on db's connections
+	x    *sqlexec.DB // runs the statements on the caller's *gorm.DB
 	opts Options
 }
 
 func newCore(db *gorm.DB, opts Options) *core {
-	x := sqlexec.New(db)
-	return &core{db: x.Gorm(), x: x, opts: opts}
+	return &core{x: sqlexec.New(db), opts: opts}
 }
 
 // sessionRoute is where session lookups read: where reads go, and the
 // primary when nothing is found there; the primary alone with
 // StrictRevocation.
-func (c *core) sessionRoute() sqlexec.Route {
-	if c.opts.StrictRevocation {
-		return sqlexec.Primary
-	}
-	return sqlexec.ReplicaOrPrimary
-}
+func (c *core) sessionRoute() sqlexec.Route { return sqlexec.Lookup(c.opts.StrictRevocation) }
 
 // New returns a Repository on db. It panics if opts are inconsistent (see
 // Options); use NewChecked to get an error instead.
@@ -169,7 +162,7 @@ func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) er
 	if err := ctxError("Transaction", ctx); err != nil {
 		return err
 	}
-	return r.core.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return r.core.x.GormTransaction(ctx, func(tx *gorm.DB) error {
 		return fn(newRepository(newCore(tx, r.core.opts)))
 	})
 }
@@ -186,13 +179,7 @@ func (r *Repository) Strict() *Repository {
 	}
 	o := r.core.opts
 	o.StrictRevocation = true
-	return newRepository(&core{db: r.core.db, x: r.core.x, opts: o})
-}
-
-// conn returns the database bound to ctx, with a statement of its own: no
-// condition set on the *gorm.DB handed to New or WithTx carries over.
-func (c *core) conn(ctx context.Context) *gorm.DB {
-	return c.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	return newRepository(&core{x: r.core.x, opts: o})
 }
 
 // NewToken returns the lowercase hex of 32 random bytes from crypto/rand (64

@@ -139,8 +139,7 @@ type Repository struct {
 
 // core is what every group of methods shares.
 type core struct {
-	db   *gorm.DB // the caller's, prepared by sqlexec.New
-	x    *sqlexec.DB
+	x    *sqlexec.DB // runs the statements on the caller's *gorm.DB
 	f    *authjs.Flavour
 	opts Options
 	q    statements
@@ -170,8 +169,7 @@ func NewChecked(db *gorm.DB, f *authjs.Flavour, opts Options) (*Repository, erro
 	if err != nil {
 		return nil, err
 	}
-	x := sqlexec.New(db)
-	return newRepository(&core{db: x.Gorm(), x: x, f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID()}), nil
+	return newRepository(&core{x: sqlexec.New(db), f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID()}), nil
 }
 
 func newRepository(c *core) *Repository {
@@ -190,7 +188,6 @@ func newRepository(c *core) *Repository {
 func (r *Repository) WithTx(tx *gorm.DB) *Repository {
 	c := *r.core
 	c.x = sqlexec.New(tx)
-	c.db = c.x.Gorm()
 	return newRepository(&c)
 }
 
@@ -200,7 +197,7 @@ func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) er
 	if err := fail.Ctx("Transaction", ctx); err != nil {
 		return err
 	}
-	return r.core.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return r.core.x.GormTransaction(ctx, func(tx *gorm.DB) error {
 		return fn(r.WithTx(tx))
 	})
 }
@@ -223,12 +220,7 @@ func (r *Repository) Options() Options { return r.core.opts }
 func (r *Repository) Flavour() *authjs.Flavour { return r.core.f }
 
 // sessionRoute is where session lookups read (see repository).
-func (c *core) sessionRoute() sqlexec.Route {
-	if c.opts.StrictRevocation {
-		return sqlexec.Primary
-	}
-	return sqlexec.ReplicaOrPrimary
-}
+func (c *core) sessionRoute() sqlexec.Route { return sqlexec.Lookup(c.opts.StrictRevocation) }
 
 // now returns the current instant at the flavour's precision, in UTC.
 func (c *core) now() time.Time {

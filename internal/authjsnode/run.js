@@ -85,6 +85,24 @@ const http = require('http');
 const path = require('path');
 const pg = require('pg');
 
+// testOAuthProvider is the provider "testoauth" (see the header) as both generations configure
+// it: the local OAuth server of env, the checks and account linking input asks for.
+function testOAuthProvider(input, env, profile) {
+  return {
+    id: 'testoauth',
+    name: 'Test OAuth',
+    type: 'oauth',
+    clientId: 'test-client',
+    clientSecret: 'test-client-secret',
+    authorization: { url: env.oauthBase + '/authorize', params: { scope: 'read:user user:email' } },
+    token: env.oauthBase + '/token',
+    userinfo: env.oauthBase + '/userinfo',
+    checks: input.oauthChecks || ['state'],
+    allowDangerousEmailAccountLinking: !!input.allowDangerousEmailAccountLinking,
+    profile,
+  };
+}
+
 const FLAVOURS = ['prisma', 'drizzle', 'drizzle-builtin', 'pg', 'prisma-v4'];
 const DEFAULT_MAX_AGE = 30 * 24 * 60 * 60;
 const DEFAULT_UPDATE_AGE = 24 * 60 * 60;
@@ -291,19 +309,7 @@ async function v5Handler(input, adapter, env) {
         ...(input.emailMaxAge ? { maxAge: input.emailMaxAge } : {}),
         sendVerificationRequest: env.sendVerificationRequest,
       }),
-      {
-        id: 'testoauth',
-        name: 'Test OAuth',
-        type: 'oauth',
-        clientId: 'test-client',
-        clientSecret: 'test-client-secret',
-        authorization: { url: env.oauthBase + '/authorize', params: { scope: 'read:user user:email' } },
-        token: env.oauthBase + '/token',
-        userinfo: env.oauthBase + '/userinfo',
-        checks: input.oauthChecks || ['state'],
-        allowDangerousEmailAccountLinking: !!input.allowDangerousEmailAccountLinking,
-        profile,
-      },
+      testOAuthProvider(input, env, profile),
     ],
   };
   if (Array.isArray(input.secret)) {
@@ -369,19 +375,7 @@ function v4Handler(input, adapter, env) {
         ...(input.emailMaxAge ? { maxAge: input.emailMaxAge } : {}),
         sendVerificationRequest: env.sendVerificationRequest,
       }),
-      {
-        id: 'testoauth',
-        name: 'Test OAuth',
-        type: 'oauth',
-        clientId: 'test-client',
-        clientSecret: 'test-client-secret',
-        authorization: { url: env.oauthBase + '/authorize', params: { scope: 'read:user user:email' } },
-        token: env.oauthBase + '/token',
-        userinfo: env.oauthBase + '/userinfo',
-        checks: input.oauthChecks || ['state'],
-        allowDangerousEmailAccountLinking: !!input.allowDangerousEmailAccountLinking,
-        profile,
-      },
+      testOAuthProvider(input, env, profile),
     ],
   };
   return async (a) => {

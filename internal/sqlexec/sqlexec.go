@@ -50,6 +50,17 @@ const (
 	ReplicaOrPrimary
 )
 
+// Lookup returns the route of a lookup whose "not found" must never come
+// of replication lag: ReplicaOrPrimary, or Primary alone when strict (a
+// row deleted a moment ago, a revoked session, must not be found on a
+// replica that has not caught up).
+func Lookup(strict bool) Route {
+	if strict {
+		return Primary
+	}
+	return ReplicaOrPrimary
+}
+
 // resolverCallback is the name under which gorm.io/plugin/dbresolver
 // registers the callback that picks a statement's pool.
 const resolverCallback = "gorm:db_resolver"
@@ -256,6 +267,13 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 			return fn(&Tx{db: d, q: tq})
 		})
 	})
+}
+
+// GormTransaction runs fn in a GORM transaction begun on a statement of its
+// own, bound to ctx: no condition set on the *gorm.DB that New was given
+// carries over. It commits if fn returns nil and rolls back otherwise.
+func (d *DB) GormTransaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return d.db.Session(&gorm.Session{NewDB: true, Context: ctx}).Transaction(fn)
 }
 
 // Querier runs statements: a DB on one route (DB.On), or a Tx.
