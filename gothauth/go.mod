@@ -6,6 +6,7 @@ require (
 	github.com/gormauth/gormauth v0.0.0
 	github.com/markbates/goth v1.82.0
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/oauth2 v0.27.0
 )
 
 require (
@@ -16,7 +17,6 @@ require (
 	github.com/jinzhu/inflection v1.0.0 // indirect
 	github.com/jinzhu/now v1.1.5 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/oauth2 v0.27.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
 	gorm.io/driver/postgres v1.6.3 // indirect

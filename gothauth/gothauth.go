@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/markbates/goth"
+	"golang.org/x/oauth2"
 
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
@@ -34,7 +35,15 @@ var (
 	// ErrDenied: the provider sent the browser back with an error, such as
 	// access_denied when the person cancelled.
 	ErrDenied = errors.New("the provider did not sign the person in")
-	// ErrProvider: exchanging the code or fetching the profile failed.
+	// ErrInvalidCode: the callback, with the right state, came without a
+	// code, or with one the provider refused to exchange as unknown,
+	// expired or already used (OAuth's invalid_grant, GitHub's
+	// bad_verification_code): a stale, reused or hand-made link, the
+	// visitor's to start again, not the provider's failure.
+	ErrInvalidCode = errors.New("no authorization code, or one the provider does not honour")
+	// ErrProvider: exchanging the code or fetching the profile failed
+	// otherwise: the provider is down, answers what is not OAuth, or
+	// refuses the site itself (such as invalid_client for a wrong secret).
 	ErrProvider = errors.New("the provider failed")
 	// ErrAccountNotLinked: the provider account is linked to no user, and
 	// its email belongs to a user, who must sign in as before and link it
@@ -65,8 +74,10 @@ type Options struct {
 	// ErrorPage answers a callback that failed. Default: a small HTML page
 	// with the status Status(err) and a message for the person.
 	ErrorPage func(w http.ResponseWriter, r *http.Request, err error)
-	// Logger receives the failures that are not the person's doing (the
-	// provider's, the database's); never a token. Default slog.Default().
+	// Logger receives every failed callback, never a token: at ERROR the
+	// failures that are not the person's doing (Status 5xx: the
+	// provider's, the database's), at INFO the others (a stale link, a
+	// cancelled sign-in, a bad state). Default slog.Default().
 	Logger *slog.Logger
 }
 
@@ -237,8 +248,15 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request) (goth.User, e
 	if e := q.Get("error"); e != "" {
 		return goth.User{}, fmt.Errorf("gothauth: %w: %s: %q", ErrDenied, p.Name(), e)
 	}
+	if q.Get("code") == "" {
+		return goth.User{}, fmt.Errorf("gothauth: %w: %s: the callback has no code", ErrInvalidCode, p.Name())
+	}
 	if _, err := sess.Authorize(p, q); err != nil {
-		return goth.User{}, fmt.Errorf("gothauth: %w: %s: exchanging the code: %w", ErrProvider, p.Name(), err)
+		kind := ErrProvider
+		if codeRefused(err) {
+			kind = ErrInvalidCode
+		}
+		return goth.User{}, fmt.Errorf("gothauth: %w: %s: exchanging the code: %w", kind, p.Name(), err)
 	}
 	u, err := p.FetchUser(sess)
 	if err != nil {
@@ -249,6 +267,15 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request) (goth.User, e
 	}
 	u.Provider = p.Name()
 	return u, nil
+}
+
+// codeRefused reports whether err, from exchanging the code, is the
+// provider's answer that it does not honour the code: RFC 6749's
+// invalid_grant, or GitHub's bad_verification_code (which GitHub sends
+// with status 200).
+func codeRefused(err error) bool {
+	var re *oauth2.RetrieveError
+	return errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "bad_verification_code")
 }
 
 // stateCookie returns the state cookie holding value for maxAge (negative:
@@ -296,25 +323,27 @@ func (h *Handler) mac(payload string) []byte {
 	return m.Sum(nil)
 }
 
-// fail logs what is not the person's doing and answers with the error
-// page.
+// fail logs the failure, at ERROR when it is not the person's doing, and
+// answers with the error page.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	level := slog.LevelInfo
 	if Status(err) >= 500 {
-		h.opts.Logger.LogAttrs(r.Context(), slog.LevelError, "gothauth: sign-in failed",
-			slog.String("path", r.URL.Path), slog.Any("error", err))
+		level = slog.LevelError
 	}
+	h.opts.Logger.LogAttrs(r.Context(), level, "gothauth: sign-in failed",
+		slog.String("path", r.URL.Path), slog.Int("status", Status(err)), slog.Any("error", err))
 	h.opts.ErrorPage(w, r, err)
 }
 
 // Status returns the HTTP status for a failed callback: 404 for an
-// unknown provider, 400 for a bad state, 403 for a sign-in the provider
-// refused, 409 for ErrAccountNotLinked and ErrLinkedToOther, 502 for the
-// provider's failures and 500 for the rest.
+// unknown provider, 400 for a bad state or ErrInvalidCode, 403 for a
+// sign-in the provider refused, 409 for ErrAccountNotLinked and
+// ErrLinkedToOther, 502 for the provider's failures and 500 for the rest.
 func Status(err error) int {
 	switch {
 	case errors.Is(err, ErrUnknownProvider):
 		return http.StatusNotFound
-	case errors.Is(err, ErrState):
+	case errors.Is(err, ErrState), errors.Is(err, ErrInvalidCode):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrDenied):
 		return http.StatusForbidden
@@ -335,6 +364,8 @@ func Message(err error) string {
 		return "This sign-in was not started here, or took too long. Please try again."
 	case errors.Is(err, ErrDenied):
 		return "The sign-in was cancelled."
+	case errors.Is(err, ErrInvalidCode):
+		return "This sign-in link has expired or was already used. Please start again."
 	case errors.Is(err, ErrAccountNotLinked):
 		return "To confirm your identity, sign in with the same account you used originally, then link this one."
 	case errors.Is(err, ErrLinkedToOther):
@@ -347,15 +378,21 @@ func Message(err error) string {
 
 var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign-in failed</title></head>
-<body><h1>Sign-in failed</h1><p>{{.}}</p><p><a href="/">Back</a></p></body></html>
+<body><h1>Sign-in failed</h1><p>{{.Message}}</p><p><a href="/">{{if .Again}}Start again{{else}}Back{{end}}</a></p></body></html>
 `))
 
+// StartAgain reports whether the person can fix a failed callback by
+// starting the sign-in again: ErrState and ErrInvalidCode.
+func StartAgain(err error) bool {
+	return errors.Is(err, ErrState) || errors.Is(err, ErrInvalidCode)
+}
+
 // DefaultErrorPage answers with Status(err) and a small HTML page saying
-// Message(err).
+// Message(err), with a link to "/" ("Start again" where StartAgain).
 func DefaultErrorPage(w http.ResponseWriter, _ *http.Request, err error) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(Status(err))
-	_ = errorPage.Execute(w, Message(err))
+	_ = errorPage.Execute(w, map[string]any{"Message": Message(err), "Again": StartAgain(err)})
 }
 
 func random() string {

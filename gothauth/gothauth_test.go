@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/markbates/goth"
@@ -41,18 +43,19 @@ var secret = []byte("0123456789abcdef0123456789abcdef")
 // by one demo provider, on repo; GET /me answers who is signed in.
 type app struct {
 	srv, provider *httptest.Server
+	logs          *logRecorder
 }
 
 // newApp's providers are the demo's, unless provider makes them.
 func newApp[R nextauthhttp.Repository](t *testing.T, repo R, provider func(demoURL, name, callbackURL string) goth.Provider) *app {
 	t.Helper()
 	demo := oauthdemo.New(people)
-	a := &app{provider: httptest.NewServer(demo)}
+	a := &app{provider: httptest.NewServer(demo), logs: &logRecorder{}}
 	t.Cleanup(a.provider.Close)
 	mux := http.NewServeMux()
 	a.srv = httptest.NewServer(nextauthhttp.Load(repo, nextauthhttp.Options{})(mux))
 	t.Cleanup(a.srv.Close)
-	opts := gothauth.Options{Secret: secret}
+	opts := gothauth.Options{Secret: secret, Logger: slog.New(a.logs)}
 	for _, name := range []string{"github", "gitlab"} {
 		var p goth.Provider = demo.Provider(a.provider.URL, name, a.srv.URL+"/auth/"+name+"/callback")
 		if provider != nil {
@@ -269,4 +272,140 @@ func TestNew(t *testing.T) {
 	_, err := gothauth.New((*repository.Repository)(nil), gothauth.Options{Providers: []goth.Provider{p}, Secret: secret})
 	assert.Error(t, err)
 	assert.True(t, strings.HasPrefix(gothauth.Message(gothauth.ErrState), "This sign-in"))
+}
+
+// callback starts a sign-in with provider in a new browser, as far as the
+// provider's page, and then comes back to the callback with the state
+// that was sent and with query (such as a code of its own), as a stale or
+// hand-made link does; it returns the status and the page.
+func (a *app) callback(t *testing.T, provider string, query url.Values) (int, string) {
+	t.Helper()
+	c := browser(t)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err := c.Get(a.srv.URL + "/auth/" + provider)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusFound, res.StatusCode)
+	to, err := url.Parse(res.Header.Get("Location"))
+	require.NoError(t, err)
+	query.Set("state", to.Query().Get("state"))
+	res, err = c.Get(a.srv.URL + "/auth/" + provider + "/callback?" + query.Encode())
+	require.NoError(t, err)
+	defer res.Body.Close()
+	page, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res.StatusCode, string(page)
+}
+
+// TestCallbackBadCode: a callback with the right state but no code, or a
+// code the provider does not know (a stale, reused or hand-made link), is
+// the visitor's: 400 and "start again", logged below ERROR, nothing
+// written. A provider that refuses the site itself (a wrong client
+// secret: invalid_client) or is down stays 502, logged at ERROR.
+func TestCallbackBadCode(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Open(t)
+	require.NoError(t, gormauth.AutoMigrate(db))
+	repo := repository.New(db, repository.Options{})
+	a := newApp(t, repo, nil)
+	written := func(t *testing.T) {
+		t.Helper()
+		for _, table := range []string{models.UsersTable, models.AccountsTable, models.SessionsTable} {
+			var n int64
+			require.NoError(t, db.WithContext(ctx).Table(table).Count(&n).Error)
+			assert.Zero(t, n, "rows in %s", table)
+		}
+	}
+	for name, query := range map[string]url.Values{
+		"made-up code": {"code": {"made-up"}},
+		"no code":      {},
+		"empty code":   {"code": {""}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a.logs.reset()
+			status, page := a.callback(t, "github", query)
+			assert.Equal(t, http.StatusBadRequest, status, page)
+			assert.Contains(t, page, "expired or was already used")
+			assert.Contains(t, page, "Start again")
+			assert.NotContains(t, page, "could not sign you in")
+			assert.Less(t, a.logs.max(), slog.LevelError, "logged below ERROR: %v", a.logs.messages())
+			assert.NotZero(t, a.logs.count(), "logged all the same")
+			written(t)
+		})
+	}
+	t.Run("invalid_client", func(t *testing.T) {
+		b := newApp(t, repo, func(demoURL, name, callbackURL string) goth.Provider {
+			p := github.NewCustomisedURL(oauthdemo.ClientID, "wrong", callbackURL, demoURL+"/login/oauth/authorize",
+				demoURL+"/login/oauth/access_token", demoURL+"/user", demoURL+"/user/emails", "user:email")
+			p.SetName(name)
+			return p
+		})
+		status, page := b.signIn(t, browser(t), "github", 0)
+		assert.Equal(t, http.StatusBadGateway, status)
+		assert.Contains(t, page, "could not sign you in")
+		assert.Equal(t, slog.LevelError, b.logs.max())
+		written(t)
+	})
+	t.Run("provider down", func(t *testing.T) {
+		b := newApp(t, repo, nil)
+		b.provider.Close()
+		b.logs.reset()
+		status, page := b.callback(t, "github", url.Values{"code": {"made-up"}})
+		assert.Equal(t, http.StatusBadGateway, status)
+		assert.Contains(t, page, "could not sign you in")
+		assert.Equal(t, slog.LevelError, b.logs.max())
+		written(t)
+	})
+}
+
+// logRecorder is a slog.Handler that keeps the records it is given.
+type logRecorder struct {
+	mu      sync.Mutex
+	records []slog.Record
+}
+
+func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+
+func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.records = append(l.records, r.Clone())
+	return nil
+}
+
+func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *logRecorder) WithGroup(string) slog.Handler      { return l }
+
+func (l *logRecorder) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.records = nil
+}
+
+func (l *logRecorder) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.records)
+}
+
+// max returns the highest level logged, or slog.LevelDebug-4 for none.
+func (l *logRecorder) max() slog.Level {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m := slog.LevelDebug - 4
+	for _, r := range l.records {
+		m = max(m, r.Level)
+	}
+	return m
+}
+
+func (l *logRecorder) messages() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, r := range l.records {
+		out = append(out, r.Level.String()+" "+r.Message)
+	}
+	return out
 }

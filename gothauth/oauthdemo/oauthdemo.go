@@ -10,7 +10,9 @@
 //
 // It is not an OAuth server for production: it checks the client id, the
 // redirect URI, the code (once, for a minute) and the access token, and
-// nothing else.
+// nothing else. Its token endpoint refuses as RFC 6749 (section 5.2) says:
+// a code it did not issue, or no longer honours, is 400 invalid_grant, and
+// wrong client credentials 401 invalid_client.
 package oauthdemo
 
 import (
@@ -47,7 +49,7 @@ const (
 
 // Server is the demo provider, an http.Handler serving
 //
-//	GET  /login/oauth/authorize     a page with a button per person, and Cancel
+//	GET  /login/oauth/authorize     a page with a button per person, and Cancel, naming the provider picked
 //	POST /login/oauth/authorize     the button: redirects back with a code (or error=access_denied)
 //	POST /login/oauth/access_token  exchanges the code for an access token
 //	GET  /user, /user/emails        the signed-in person, as GitHub's API gives them
@@ -58,8 +60,9 @@ type Server struct {
 	mux    *http.ServeMux
 
 	mu     sync.Mutex
-	codes  map[string]grant // by code
-	tokens map[string]int   // person index by access token
+	codes  map[string]grant  // by code
+	tokens map[string]int    // person index by access token
+	labels map[string]string // what the authorize page calls a provider, by name
 }
 
 type grant struct {
@@ -70,7 +73,7 @@ type grant struct {
 
 // New returns a demo provider for people.
 func New(people People) *Server {
-	s := &Server{people: people, mux: http.NewServeMux(), codes: map[string]grant{}, tokens: map[string]int{}}
+	s := &Server{people: people, mux: http.NewServeMux(), codes: map[string]grant{}, tokens: map[string]int{}, labels: map[string]string{}}
 	s.mux.HandleFunc("GET /login/oauth/authorize", s.authorizePage)
 	s.mux.HandleFunc("POST /login/oauth/authorize", s.authorize)
 	s.mux.HandleFunc("POST /login/oauth/access_token", s.token)
@@ -80,11 +83,24 @@ func New(people People) *Server {
 }
 
 // Provider returns goth's github provider, named name, talking to the demo
-// provider served at baseURL, with callbackURL as its redirect URI.
+// provider served at baseURL, with callbackURL as its redirect URI. The
+// authorize page calls it name; LabeledProvider gives it a label.
 func (s *Server) Provider(baseURL, name, callbackURL string) *github.Provider {
+	return s.LabeledProvider(baseURL, name, name, callbackURL)
+}
+
+// LabeledProvider is Provider, whose authorize page says that the person
+// picked label (such as "GitHub (demo)", as the application's button
+// says), so that one demo provider serving several of the application's
+// providers shows which one this is.
+func (s *Server) LabeledProvider(baseURL, name, label, callbackURL string) *github.Provider {
+	s.mu.Lock()
+	s.labels[name] = label
+	s.mu.Unlock()
 	base := strings.TrimSuffix(baseURL, "/")
+	authorize := base + "/login/oauth/authorize?" + url.Values{"provider": {name}}.Encode()
 	p := github.NewCustomisedURL(ClientID, ClientSecret, callbackURL,
-		base+"/login/oauth/authorize", base+"/login/oauth/access_token", base+"/user", base+"/user/emails", "user:email")
+		authorize, base+"/login/oauth/access_token", base+"/user", base+"/user/emails", "user:email")
 	p.SetName(name)
 	return p
 }
@@ -97,7 +113,8 @@ var page = template.Must(template.New("authorize").Parse(`<!doctype html>
 button{display:block;width:100%;margin:.5rem 0;padding:.7rem;font-size:1rem;cursor:pointer}
 .cancel{background:none;border:1px solid #999}</style></head>
 <body><h1>Demo OAuth provider</h1>
-<p>An application asks who you are. This demo provider has no passwords: choose a person.</p>
+{{if .Label}}<p>You chose <strong id="provider">{{.Label}}</strong>.</p>
+{{end}}<p>An application asks who you are. This demo provider has no passwords: choose a person.</p>
 <form method="post">
 <input type="hidden" name="client_id" value="{{.ClientID}}">
 <input type="hidden" name="redirect_uri" value="{{.RedirectURI}}">
@@ -113,8 +130,12 @@ func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown client or no redirect_uri", http.StatusBadRequest)
 		return
 	}
+	s.mu.Lock()
+	label := s.labels[q.Get("provider")]
+	s.mu.Unlock()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = page.Execute(w, map[string]any{"ClientID": ClientID, "RedirectURI": q.Get("redirect_uri"), "State": q.Get("state"), "People": s.people})
+	_ = page.Execute(w, map[string]any{"ClientID": ClientID, "RedirectURI": q.Get("redirect_uri"), "State": q.Get("state"),
+		"People": s.people, "Label": label})
 }
 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
@@ -144,17 +165,23 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		id, secret = r.FormValue("client_id"), r.FormValue("client_secret")
 	}
+	w.Header().Set("Content-Type", "application/json")
+	if id != ClientID || secret != ClientSecret {
+		w.Header().Set("WWW-Authenticate", `Basic realm="oauthdemo"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid_client"})
+		return
+	}
 	code := r.FormValue("code")
 	s.mu.Lock()
 	g, found := s.codes[code]
 	delete(s.codes, code)
 	var token string
-	if found && id == ClientID && secret == ClientSecret && time.Now().Before(g.expires) && r.FormValue("redirect_uri") == g.redirectURI {
+	if found && time.Now().Before(g.expires) && r.FormValue("redirect_uri") == g.redirectURI {
 		token = random()
 		s.tokens[token] = g.person
 	}
 	s.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
 	if token == "" {
 		w.WriteHeader(http.StatusBadRequest)
 		_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant"})
