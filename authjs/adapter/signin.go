@@ -76,7 +76,11 @@ type EmailSignIn struct {
 // and one account row on every flavour, with or without unique keys (the
 // lock waits need READ COMMITTED, PostgreSQL's default, to see what the
 // previous holder committed). An account row whose user is gone (deleted
-// outside the repository, where no foreign key cascades) is replaced.
+// outside the repository, where no foreign key cascades) is replaced. A
+// user deleted while the flow signs them in (Users.Delete committing
+// between its steps) is looked for again, as if the flow had started after
+// the deletion: the person signs in as a new user, or, for a request signed
+// in as the deleted user, the flow returns ErrNotFound.
 func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInResult, error) {
 	const op = "SignInOAuth"
 	if err := fail.Ctx(op, ctx); err != nil {
@@ -118,11 +122,13 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		}
 	}
 	var res *SignInResult
-	err := c.x.Tx(ctx, func(tx *sqlexec.Tx) (err error) {
+	err := c.retryIfUserGone(ctx, func(tx *sqlexec.Tx) (err error) {
 		res, err = c.signInOAuth(ctx, tx, a, profile, p.SignedIn)
 		return err
 	})
 	switch {
+	case errors.Is(err, errUserGone):
+		return nil, fmt.Errorf("gormauth: %s: user: %w: %w", op, ErrNotFound, err)
 	case errors.Is(err, ErrAccountNotLinked), errors.Is(err, ErrInvalidInput):
 		return nil, fmt.Errorf("gormauth: %s: %w", op, err)
 	case errors.Is(err, ErrNotFound):
@@ -186,6 +192,9 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account
 		// A concurrent sign-in of the same identity linked it since
 		// signInLinked looked.
 		sess, err := c.openSession(ctx, tx, linked.ID)
+		if errors.Is(err, ErrNotFound) {
+			return nil, errUserGone
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -226,6 +235,9 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account
 		res.User, res.IsNewUser = user, true
 	}
 	if err := c.linkTo(ctx, tx, &a, res.User); err != nil {
+		if errors.Is(err, ErrNotFound) && !res.IsNewUser {
+			return nil, errUserGone // the email's owner
+		}
 		return nil, err
 	}
 	res.Account = &a
@@ -250,6 +262,23 @@ func (c *core) linkTo(ctx context.Context, tx *sqlexec.Tx, a *authjs.Account, us
 	return nil
 }
 
+// errUserGone reports, inside a sign-in flow's transaction, that a user the
+// flow found was deleted before it could sign them in.
+var errUserGone = errors.New("the user was deleted during the sign-in")
+
+// retryIfUserGone runs f in a transaction, and again, in a new one, while
+// f returns errUserGone (at most maxAttempts times): the deletion has
+// committed, and the next statements see it. It returns f's last error.
+func (c *core) retryIfUserGone(ctx context.Context, f func(tx *sqlexec.Tx) error) error {
+	var err error
+	for range maxAttempts {
+		if err = c.x.Tx(ctx, f); !errors.Is(err, errUserGone) {
+			break
+		}
+	}
+	return err
+}
+
 // SignInEmail signs a person in with an email sign-in link, with Auth.js's
 // rules, in one transaction: it redeems the token (once: see
 // Verifications.Use; the identifier exactly as stored), finds the user whose
@@ -260,6 +289,9 @@ func (c *core) linkTo(ctx context.Context, tx *sqlexec.Tx, a *authjs.Account, us
 // deleted, and nothing else is written). The transaction holds an advisory
 // lock of the address, so that concurrent first sign-ins of one address
 // make one user on every flavour, also where emails are not unique (pg).
+// If the address's user is deleted while the flow signs them in, the flow
+// starts again, finds no user and creates one, as Auth.js would had it
+// started after the deletion.
 func (r *Repository) SignInEmail(ctx context.Context, in EmailSignIn) (*SignInResult, error) {
 	const op = "SignInEmail"
 	if err := fail.Ctx(op, ctx); err != nil {
@@ -276,13 +308,15 @@ func (r *Repository) SignInEmail(ctx context.Context, in EmailSignIn) (*SignInRe
 		}
 	}
 	var res *SignInResult
-	err = c.x.Tx(ctx, func(tx *sqlexec.Tx) (err error) {
+	err = c.retryIfUserGone(ctx, func(tx *sqlexec.Tx) (err error) {
 		res, err = c.signInEmail(ctx, tx, identifier, hash, in.SignedIn)
 		return err
 	})
 	switch {
 	case errors.Is(err, ErrInvalidInput):
 		return nil, fmt.Errorf("gormauth: %s: %w", op, err)
+	case errors.Is(err, errUserGone):
+		return nil, fmt.Errorf("gormauth: %s: user: %w: %w", op, ErrNotFound, err)
 	case err != nil:
 		return nil, fail.DB(op, err)
 	case res == nil:
@@ -318,6 +352,11 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 			"id": owner.ID, "verified": c.bind(now), "now": c.bind(now)})...)
 		if err != nil {
 			return nil, err
+		}
+		if res.User == nil {
+			// Deleted since userByEmail read it: the update waited for
+			// the deletion and found no row.
+			return nil, errUserGone
 		}
 	} else {
 		res.User, err = c.createUser(ctx, tx, nil, &identifier, &now, nil)
