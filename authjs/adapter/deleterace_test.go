@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
@@ -236,4 +237,73 @@ func outcome(deleted string, res *adapter.SignInResult, err error) string {
 		return "before"
 	}
 	return "new user"
+}
+
+// waitForLockWaiters waits until at least n backends of db's database wait
+// for a lock, and fails tb if that does not happen within 10 seconds.
+func waitForLockWaiters(tb testing.TB, db *gorm.DB, n int64) {
+	tb.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		var waiting int64
+		require.NoError(tb, db.Raw(`SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting).Error)
+		if waiting >= n {
+			return
+		}
+	}
+	tb.Fatalf("fewer than %d backends waited for a lock", n)
+}
+
+// A provider account that a concurrent sign-in links while SignInOAuth
+// waits for the account's lock, and whose user is deleted before
+// SignInOAuth opens the session (the flow found the user linked, then the
+// session's insert waited for the deletion and found no user): the flow
+// starts again and signs the person in as a new user, as it would had it
+// started after the deletion.
+func TestSignInOAuthLinkedUserDeleted(t *testing.T) {
+	t.Parallel()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		d := e.mustDoomed(t, "1")
+		// The concurrent sign-in: it holds the lock of github/new and links
+		// it to the user (here by moving the user's gh-1 account to that key).
+		linking := e.db.Begin()
+		require.NoError(t, linking.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, adapter.AccountLockKey("github", "new")).Error)
+		require.NoError(t, linking.Exec(`UPDATE `+e.accounts+` SET "providerAccountId" = 'new' WHERE "provider" = 'github' AND "providerAccountId" = 'gh-1'`).Error)
+
+		type outcome struct {
+			res *adapter.SignInResult
+			err error
+		}
+		done, out := make(chan error, 1), make(chan outcome, 1)
+		signIn := racer{name: "SignInOAuth", call: func(ctx context.Context, e *env, d doomed) (*adapter.SignInResult, error) {
+			return e.repo.SignInOAuth(ctx, adapter.OAuthSignIn{Account: authjs.Account{Provider: "github", ProviderAccountID: "new"}, Email: d.user.Email})
+		}}
+		go func() {
+			res, err := signIn.race(ctx, e, d)
+			out <- outcome{res, err}
+			done <- err
+		}()
+		waited, _ := testdb.WaitForLockWait(t, e.db, done) // for the account's lock
+		require.True(t, waited, "SignInOAuth waited for the account's lock")
+
+		deleting := e.db.Begin()
+		deleted := make(chan error, 1)
+		go func() { deleted <- e.repo.WithTx(deleting).Users.Delete(ctx, d.user.ID) }()
+		waitForLockWaiters(t, e.db, 2) // the deletion waits for the linked account's row
+		require.NoError(t, linking.Commit().Error)
+		require.NoError(t, <-deleted)
+		waited, _ = testdb.WaitForLockWait(t, e.db, done) // SignInOAuth, for the deleted user
+		require.NoError(t, deleting.Commit().Error)
+		o := <-out
+		assert.True(t, waited, "SignInOAuth found the user linked and waited for the deletion")
+		e.checkOutcome(t, signIn.name, d, o.res, o.err)
+		e.assertNoOrphans(t, signIn.name)
+		if assert.NoError(t, o.err) {
+			assert.True(t, o.res.IsNewUser)
+			assert.NotEqual(t, d.user.ID, o.res.User.ID)
+			assert.Equal(t, o.res.User.ID, o.res.Account.UserID)
+		}
+	})
 }

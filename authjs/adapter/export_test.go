@@ -13,3 +13,9 @@ func SignInLinkedSQL(r *Repository) (string, []string) {
 func CreateSessionSQL(r *Repository) (string, []string) {
 	return r.core.q.createSession.sql, r.core.q.createSession.names
 }
+
+// AccountLockKey is the key of the advisory lock the repository takes for
+// the provider account, for tests that hold it.
+func AccountLockKey(provider, account string) string {
+	return accountLock(AccountKey{provider, account})
+}
