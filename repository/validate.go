@@ -5,20 +5,21 @@ import (
 	"github.com/gormauth/gormauth/internal/jsstring"
 )
 
-// Limits on the length in bytes of values written or looked up. Anything
-// longer is rejected with ErrInvalidInput before it reaches the database. A
-// limit holds for the value stored: an address that the repository
-// lower-cases is measured after lower-casing, which can lengthen it ("İ" is
-// 2 bytes, its lower case 3) or shorten it (the Kelvin sign, 3 bytes, becomes
-// "k").
+// Limits on the length in bytes of values written or looked up (README's
+// "Limits" says why each is where it is). Anything longer is rejected with
+// ErrInvalidInput before it reaches the database. A limit holds for the
+// value stored: an address that the repository lower-cases is measured after
+// lower-casing, which can lengthen it ("İ" is 2 bytes, its lower case 3) or
+// shorten it (the Kelvin sign, 3 bytes, becomes "k"). Only the values an
+// operation is given are checked, never what it reads.
 const (
-	MaxTokenLen         = input.MaxTokenLen         // 512: session tokens, access tokens, sign-in tokens
-	MaxSecretLen        = input.MaxSecretLen        // 4096: the application secret
-	MaxEmailLen         = input.MaxEmailLen         // 320: email addresses and sign-in identifiers
-	MaxNameLen          = input.MaxNameLen          // 1024: display names
-	MaxImageLen         = input.MaxImageLen         // 8192: image URLs
-	MaxProviderFieldLen = input.MaxProviderFieldLen // 255: provider type, provider id, provider account id
-	MaxProviderTokenLen = input.MaxProviderTokenLen // 64 KiB: OAuth access and refresh tokens
+	MaxTokenLen         = input.MaxTokenLen         // 2 KiB: session tokens, access tokens, sign-in tokens
+	MaxSecretLen        = input.MaxSecretLen        // 4 KiB: the application secret
+	MaxEmailLen         = input.MaxEmailLen         // 2 KiB: email addresses and sign-in identifiers
+	MaxNameLen          = input.MaxNameLen          // 64 KiB: display names
+	MaxImageLen         = input.MaxImageLen         // 1 MiB: image URLs, data: URLs included
+	MaxProviderFieldLen = input.MaxProviderFieldLen // 1 KiB: provider type, provider id, provider account id
+	MaxProviderTokenLen = input.MaxProviderTokenLen // 1 MiB: OAuth access and refresh tokens
 )
 
 // The checks of package input, under short names.

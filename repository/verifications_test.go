@@ -65,25 +65,26 @@ func TestIdentifierLengthAfterLowerCasing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
-	// 305 bytes given, 455 once lower-cased ("İ" is 2 bytes, "i̇" 3).
-	longer := strings.Repeat("İ", 150) + "@x.io"
-	require.Len(t, longer, 305)
-	require.Len(t, repository.LowerEmail(longer), 455)
-	// 323 bytes given, 111 once lower-cased (the Kelvin sign is 3 bytes, "k" 1).
-	shorter := strings.Repeat("\u212a", 106) + "@x.io"
-	require.Len(t, shorter, 323)
-	require.Len(t, repository.LowerEmail(shorter), 111)
+	// 1 405 bytes given, 2 105 once lower-cased ("İ" is 2 bytes, "i̇" 3).
+	longer := strings.Repeat("İ", 700) + "@x.io"
+	require.Len(t, longer, 1405)
+	require.Len(t, repository.LowerEmail(longer), 2105)
+	require.Greater(t, 2105, repository.MaxEmailLen)
+	// 2 105 bytes given, 705 once lower-cased (the Kelvin sign is 3 bytes, "k" 1).
+	shorter := strings.Repeat("\u212a", 700) + "@x.io"
+	require.Len(t, shorter, 2105)
+	require.Len(t, repository.LowerEmail(shorter), 705)
 
 	before := e.counts(t)
 	tok := repository.SignInToken{Identifier: longer, Token: "long", Secret: "s"}
 	_, err := e.repo.Verifications.Create(ctx, tok, 0)
 	assert.ErrorIs(t, err, repository.ErrInvalidInput)
-	assert.ErrorContains(t, err, "identifier is 455 bytes lower-cased, more than the 320 allowed")
+	assert.ErrorContains(t, err, "identifier is 2105 bytes lower-cased, more than the 2048 allowed")
 	_, err = e.repo.SignInEmail(ctx, tok)
 	assert.ErrorIs(t, err, repository.ErrInvalidInput)
 	_, err = e.repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: repository.AccountKey{ProviderID: "github", ProviderAccountID: "long"}, Email: &longer})
 	assert.ErrorIs(t, err, repository.ErrInvalidInput)
-	assert.ErrorContains(t, err, "email is 455 bytes lower-cased")
+	assert.ErrorContains(t, err, "email is 2105 bytes lower-cased")
 	assert.Equal(t, before, e.counts(t), "nothing written")
 
 	tok = repository.SignInToken{Identifier: shorter, Token: "short", Secret: "s"}
@@ -91,15 +92,15 @@ func TestIdentifierLengthAfterLowerCasing(t *testing.T) {
 	require.NoError(t, err)
 	res, err := e.repo.SignInEmail(ctx, tok)
 	require.NoError(t, err)
-	assert.Equal(t, strings.Repeat("k", 106)+"@x.io", *res.User.Email)
+	assert.Equal(t, strings.Repeat("k", 700)+"@x.io", *res.User.Email)
 	// What was stored can be looked up and written back: the limit held.
 	got, err := e.repo.Users.ByEmail(ctx, *res.User.Email)
 	require.NoError(t, err)
 	require.NoError(t, e.repo.Users.Update(ctx, got))
 	oauth, err := e.repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: repository.AccountKey{ProviderID: "github", ProviderAccountID: "short"},
-		Email: ptr(strings.Repeat("\u212a", 106) + "@y.io")})
+		Email: ptr(strings.Repeat("\u212a", 700) + "@y.io")})
 	require.NoError(t, err)
-	assert.Equal(t, strings.Repeat("k", 106)+"@y.io", *oauth.User.Email)
+	assert.Equal(t, strings.Repeat("k", 700)+"@y.io", *oauth.User.Email)
 }
 
 func TestVerificationsFindAndUse(t *testing.T) {

@@ -31,7 +31,7 @@ func TestHostileInput(t *testing.T) {
 			"empty":        "",
 			"NUL":          "a\x00b",
 			"invalid UTF8": "a\xffb",
-			"oversized":    strings.Repeat("a", 70000),
+			"oversized":    strings.Repeat("a", adapter.MaxProviderTokenLen+1), // over every limit
 		}
 		if e.f.MaxLen() > 0 { // character varying(255)
 			bad["256 characters"] = strings.Repeat("é", 256)

@@ -15,16 +15,52 @@ import (
 )
 
 // Limits on the length in bytes of values written or looked up, shared by
-// the repositories (which export them).
+// the repositories (which export them). Limits is the same table with the
+// reason for each; README's "Limits" section shows it.
 const (
-	MaxTokenLen         = 512       // session tokens, access tokens, sign-in tokens
-	MaxSecretLen        = 4096      // the application secret
-	MaxEmailLen         = 320       // email addresses and sign-in identifiers
-	MaxNameLen          = 1024      // display names
-	MaxImageLen         = 8192      // image URLs
-	MaxProviderFieldLen = 255       // provider type, provider id, provider account id
-	MaxProviderTokenLen = 64 * 1024 // OAuth access, refresh and id tokens
+	MaxTokenLen         = 2048     // session tokens, sign-in tokens, session handles
+	MaxSecretLen        = 4096     // the application secret (Auth.js's joined)
+	MaxEmailLen         = 2048     // email addresses and sign-in identifiers
+	MaxNameLen          = 64 << 10 // display names
+	MaxImageLen         = 1 << 20  // image URLs, data: URLs included
+	MaxProviderFieldLen = 1024     // provider type and id, provider account id, user ids, token type
+	MaxProviderTokenLen = 1 << 20  // OAuth access, refresh and id tokens, scope, session state
 )
+
+// Limit is one row of Limits.
+type Limit struct {
+	Const  string // the constant's name, e.g. "MaxImageLen"
+	Bytes  int    // its value
+	Values string // what it limits
+	Why    string // why it is set there
+}
+
+// Limits are the length limits and why each is where it is (README's
+// "Limits" shows this table). Every limit is only against abuse: far above
+// what the JavaScript side (NextAuth.js 2.0.0-beta.73, NextAuth.js v4,
+// Auth.js v5) writes and what real providers send. Text columns hold any
+// length. Keys (values in a unique index) hold about 2 690 bytes (a
+// PostgreSQL B-tree entry is at most 2 704 bytes with its headers), less
+// in a two-column index, and neither side can store a longer one: the key
+// limits stay below that, so that every key accepted can be stored. Where
+// a column is character varying(n) (Auth.js's pg schema: 255),
+// Field.MaxChars limits it to n characters as well.
+var Limits = []Limit{
+	{"MaxTokenLen", MaxTokenLen, "session tokens, sign-in tokens, session handles",
+		"Auth.js's are 36 bytes (a UUID), beta.73's 64 (hex); a custom generateSessionToken stays far below the 4 096 bytes a browser keeps for a cookie; a key"},
+	{"MaxSecretLen", MaxSecretLen, "the application secret (Auth.js's secrets joined with commas)",
+		"AUTH_SECRET is 32 random bytes in base64 (44 bytes); Auth.js joins at most four"},
+	{"MaxEmailLen", MaxEmailLen, "email addresses, sign-in identifiers (as stored: lower-cased, normalised)",
+		"an address has at most 254 bytes (RFC 5321); Auth.js stores a provider's address unchecked; a key"},
+	{"MaxNameLen", MaxNameLen, "display names",
+		"providers send names of at most a few hundred bytes"},
+	{"MaxImageLen", MaxImageLen, "image URLs, data: URLs included",
+		"Microsoft Entra ID (and v4's Azure AD) store the profile photo as a data:image/jpeg;base64 URL: up to 648 px, at most ~200 KB"},
+	{"MaxProviderFieldLen", MaxProviderFieldLen, "provider type, provider id, provider account id, user ids, token type",
+		"an OIDC subject has at most 255 ASCII characters; provider id and account id are one key together (1 024 + 1 024 < 2 690)"},
+	{"MaxProviderTokenLen", MaxProviderTokenLen, "OAuth access, refresh and id tokens, scope, session state",
+		"OIDC id tokens and Entra ID access tokens with group claims reach 10–20 KB; scopes a few KB"},
+}
 
 // Field is one string argument to check.
 type Field struct {

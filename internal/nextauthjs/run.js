@@ -306,11 +306,13 @@ async function main() {
   if (mode === 'sync') out = await sync(url);
   else if (mode === 'ops') out = await ops(url);
   else throw new Error(`usage: node run.js sync|ops (got ${mode})`);
-  process.stdout.write(JSON.stringify(out) + '\n');
+  return JSON.stringify(out) + '\n';
 }
 
+// Exit once the result is written: a pipe's writes are asynchronous, and
+// exiting at once cuts a long result (one over 64 KB) short.
 main().then(
-  () => process.exit(0),
+  (out) => process.stdout.write(out, () => process.exit(0)),
   (err) => {
     consoleError(err && err.stack ? err.stack : err);
     process.exit(1);
