@@ -1,6 +1,10 @@
 package authjs
 
-import "time"
+import (
+	"time"
+
+	"github.com/gormauth/gormauth/internal/wallclock"
+)
 
 // Flavour is the way one Auth.js adapter keeps users, accounts, sessions and
 // sign-in tokens in PostgreSQL: its table names, the kind of its ids, the
@@ -20,6 +24,9 @@ type Flavour struct {
 	wallClock bool
 	// precision of the timestamps: milliseconds for Prisma's timestamp(3).
 	precision time.Duration
+	// times are the instants a timestamp column holds and the flavour's
+	// adapter writes and reads back (see TimeRange).
+	times wallclock.Range
 	// clockColumns: "createdAt" and "updatedAt" on users, accounts and
 	// sessions, which the Prisma client fills (Auth.js v5's Prisma schema).
 	clockColumns bool
@@ -87,7 +94,7 @@ var (
 	Prisma = &Flavour{
 		name: "prisma", about: "Auth.js v5 with @auth/prisma-adapter (the Prisma schema of the Auth.js docs)",
 		users: "User", accounts: "Account", sessions: "Session", tokens: "VerificationToken",
-		userID: CUID, wallClock: true, precision: time.Millisecond, clockColumns: true, emailRequired: true,
+		userID: CUID, wallClock: true, precision: time.Millisecond, times: prismaTimes, clockColumns: true, emailRequired: true,
 		maxExpiresAt: maxInt4, cascades: true, accountKey: true, schema: prismaTables,
 	}
 	// PrismaV4 is NextAuth.js v4 with @next-auth/prisma-adapter, on the
@@ -97,7 +104,7 @@ var (
 	PrismaV4 = &Flavour{
 		name: "prisma-v4", about: "NextAuth.js v4 with @next-auth/prisma-adapter (the Prisma schema of its docs)",
 		users: "User", accounts: "Account", sessions: "Session", tokens: "VerificationToken",
-		userID: CUID, accountID: CUID, sessionID: CUID, wallClock: true, precision: time.Millisecond,
+		userID: CUID, accountID: CUID, sessionID: CUID, wallClock: true, precision: time.Millisecond, times: prismaTimes,
 		maxExpiresAt: maxInt4, cascades: true, accountKey: true, v4: true, schema: prismaV4Tables,
 	}
 	// Drizzle is Auth.js v5 with @auth/drizzle-adapter on the adapter's own
@@ -111,7 +118,7 @@ var (
 	Drizzle = &Flavour{
 		name: "drizzle", about: "Auth.js v5 with @auth/drizzle-adapter (the adapter's own tables)",
 		users: "user", accounts: "account", sessions: "session", tokens: "verificationToken",
-		userID: UUID, wallClock: true, precision: time.Microsecond,
+		userID: UUID, wallClock: true, precision: time.Microsecond, times: drizzleTimes,
 		maxExpiresAt: maxInt4, cascades: true, schema: drizzleTables,
 	}
 	// DrizzleDocs is Drizzle on the schema of the Auth.js docs as
@@ -123,7 +130,7 @@ var (
 	DrizzleDocs = &Flavour{
 		name: "drizzle-docs", about: "Auth.js v5 with @auth/drizzle-adapter (the Drizzle schema of the Auth.js docs)",
 		users: "user", accounts: "account", sessions: "session", tokens: "verificationToken",
-		userID: UUID, wallClock: true, precision: time.Microsecond,
+		userID: UUID, wallClock: true, precision: time.Microsecond, times: drizzleTimes,
 		maxExpiresAt: maxInt4, cascades: true, schema: drizzleDocsTables,
 	}
 	// Pg is Auth.js v5 with @auth/pg-adapter, on its schema.sql: tables
@@ -135,7 +142,7 @@ var (
 	Pg = &Flavour{
 		name: "pg", about: "Auth.js v5 with @auth/pg-adapter (its schema.sql)",
 		users: "users", accounts: "accounts", sessions: "sessions", tokens: "verification_token",
-		userID: Serial, accountID: Serial, sessionID: Serial, precision: time.Microsecond,
+		userID: Serial, accountID: Serial, sessionID: Serial, precision: time.Microsecond, times: pgTimes,
 		maxExpiresAt: maxInt8, maxLen: 255, schema: pgTables,
 	}
 )
@@ -146,6 +153,29 @@ func Flavours() []*Flavour { return []*Flavour{Prisma, PrismaV4, Drizzle, Drizzl
 const (
 	maxInt4 = 1<<31 - 1
 	maxInt8 = 1<<63 - 1
+)
+
+// The instants each flavour's adapter writes to its timestamp columns and
+// reads back as the same Date, measured with the real packages
+// (authjs/adapter's TestAdapterTimeRange keeps them true). Outside, an
+// adapter fails to write (Prisma and Drizzle before year 1 or 100, Drizzle
+// from year 10000: PostgreSQL refuses the ISO text "+010000-…") or reads an
+// Invalid Date (Prisma from year 10000, Drizzle before year 100, which
+// JavaScript's Date.parse takes for 19xx or 20xx, or BC) or another instant.
+var (
+	// Prisma's client: years 1 to 9999, at its millisecond precision.
+	prismaTimes = wallclock.Range{
+		Min: time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC),
+		Max: time.Date(9999, time.December, 31, 23, 59, 59, 999e6, time.UTC),
+	}
+	// drizzle-orm on postgres.js: years 100 to 9999.
+	drizzleTimes = wallclock.Range{
+		Min: time.Date(100, time.January, 1, 0, 0, 0, 0, time.UTC),
+		Max: time.Date(9999, time.December, 31, 23, 59, 59, 999999e3, time.UTC),
+	}
+	// pg: everything timestamp with time zone holds (from 4714 BC) up to
+	// the last instant a JavaScript Date holds (275760-09-13).
+	pgTimes = wallclock.Range{Min: wallclock.Min, Max: wallclock.JSMax}
 )
 
 // Name returns a short name: "prisma", "prisma-v4", "drizzle",
@@ -196,6 +226,16 @@ func (f *Flavour) EmailRequired() bool { return f.emailRequired }
 
 // MaxExpiresAt returns the largest accounts.expires_at the column holds.
 func (f *Flavour) MaxExpiresAt() int64 { return f.maxExpiresAt }
+
+// TimeRange returns the first and last instants the flavour's timestamp
+// columns take from a writer, both included: those that its column holds
+// and its Auth.js adapter both writes and reads back as the same Date. The
+// repository of package adapter refuses any other time with
+// ErrInvalidInput. Prisma: 0001-01-01T00:00:00Z to
+// 9999-12-31T23:59:59.999Z; Drizzle: 0100-01-01T00:00:00Z to
+// 9999-12-31T23:59:59.999999Z; pg: 4714-11-24T00:00:00Z BC to
+// +275760-09-13T00:00:00Z (JavaScript's last Date).
+func (f *Flavour) TimeRange() (first, last time.Time) { return f.times.Min, f.times.Max }
 
 // MaxLen returns the length limit, in characters, of the columns that have
 // one (character varying(255) in the pg adapter's schema: users.name and

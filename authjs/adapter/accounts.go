@@ -56,8 +56,9 @@ func (c *core) checkAccount(op string, a *authjs.Account) error {
 	return c.checkExpiresAt(op, a.ExpiresAt)
 }
 
-// checkExpiresAt rejects an expires_at its column cannot hold: past
-// 2147483647 (2038-01-19) where it is an integer (Prisma, Drizzle).
+// checkExpiresAt rejects an expires_at its column cannot hold (past
+// 2147483647, 2038-01-19, where it is an integer: Prisma, Drizzle) or that
+// is no time a JavaScript Date holds (seconds × 1000 beyond ±8.64e15 ms).
 func (c *core) checkExpiresAt(op string, at *int64) error {
 	if at == nil {
 		return nil
@@ -65,8 +66,14 @@ func (c *core) checkExpiresAt(op string, at *int64) error {
 	if max := c.f.MaxExpiresAt(); *at > max || *at < -max-1 {
 		return fail.Invalid(op, "expires_at %d is outside what the column holds (%d at most)", *at, max)
 	}
+	if *at > maxJSSeconds || *at < -maxJSSeconds {
+		return fail.Invalid(op, "expires_at %d is outside the seconds a JavaScript Date holds (±%d)", *at, int64(maxJSSeconds))
+	}
 	return nil
 }
+
+// maxJSSeconds is the last second of a JavaScript Date since the epoch.
+const maxJSSeconds = 8.64e12
 
 // Link links the provider account a to the user a.UserID (Auth.js's
 // linkAccount): it inserts the row in one statement, and sets a.ID where
@@ -82,6 +89,9 @@ func (s *Accounts) Link(ctx context.Context, a *authjs.Account) error {
 		return err
 	}
 	if err := s.check(op, a); err != nil {
+		return err
+	}
+	if _, err := s.c.clock(op); err != nil {
 		return err
 	}
 	row := *a
@@ -262,10 +272,14 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 	if err := c.checkExpiresAt(op, t.ExpiresAt); err != nil {
 		return nil, err
 	}
+	now, err := c.clock(op)
+	if err != nil {
+		return nil, err
+	}
 	var a authjs.Account
 	found, err := c.x.QueryRow(ctx, sqlexec.Primary, c.q.updateTokens.sql, c.q.updateTokens.args(map[string]any{
 		"provider": key.Provider, "account": key.ProviderAccountID, "access": t.AccessToken, "expires_at": t.ExpiresAt,
-		"refresh": t.RefreshToken, "id_token": t.IDToken, "now": c.bind(c.now()),
+		"refresh": t.RefreshToken, "id_token": t.IDToken, "now": c.bind(now),
 	}), accountFields(&a)...)
 	if err != nil {
 		return nil, fail.DB(op, err)

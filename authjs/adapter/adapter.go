@@ -256,12 +256,38 @@ func (c *core) bindPtr(t *time.Time) *time.Time {
 	return &b
 }
 
-// checkTime rejects a time its column cannot hold.
+// checkTime rejects a time outside the flavour's TimeRange (at the
+// flavour's precision, as it is stored): one its column cannot hold, or
+// its Auth.js adapter cannot read back.
 func (c *core) checkTime(op, name string, t *time.Time) error {
-	if t == nil || wallclock.InRange(wallclock.Of(*t, time.UTC)) {
+	if t == nil || c.times().Contains(c.stored(*t)) {
 		return nil
 	}
-	return fail.Invalid(op, "%s is outside what a timestamp column holds (4713 BC to 294276 AD)", name)
+	return fail.Invalid(op, "%s is outside the times the %s flavour holds (%s)", name, c.f.Name(), c.times())
+}
+
+// times is the flavour's TimeRange.
+func (c *core) times() wallclock.Range {
+	first, last := c.f.TimeRange()
+	return wallclock.Range{Min: first, Max: last}
+}
+
+// clock returns Options.Now at the flavour's precision, in UTC, once it and
+// the times an operation derives from it (now + each of ahead: a session's
+// or a sign-in token's expiry) are checked with checkTime. Every operation
+// that reads the clock calls it before it sends anything.
+func (c *core) clock(op string, ahead ...time.Duration) (time.Time, error) {
+	now := c.now()
+	if err := c.checkTime(op, "the current time (Options.Now)", &now); err != nil {
+		return now, err
+	}
+	for _, d := range ahead {
+		// now is within the range, so now + d cannot overflow.
+		if t := now.Add(d); !c.times().Contains(c.stored(t)) {
+			return now, fail.Invalid(op, "the current time (Options.Now) plus %s is outside the times the %s flavour holds (%s)", d, c.f.Name(), c.times())
+		}
+	}
+	return now, nil
 }
 
 // instants turns the times read (timestamptz, any label) into UTC.

@@ -45,6 +45,9 @@ func (s *Sessions) Create(ctx context.Context, userID string) (*authjs.Session, 
 	if err := s.c.checkUserID(op, "user id", userID); err != nil {
 		return nil, err
 	}
+	if _, err := s.c.clock(op, s.c.opts.MaxAge); err != nil {
+		return nil, err
+	}
 	sess, err := s.c.openSession(ctx, s.c.x.On(sqlexec.Primary), userID)
 	if errors.Is(err, ErrNotFound) {
 		return nil, fail.NotFound(op + ": user")
@@ -118,6 +121,9 @@ func (s *Sessions) ByToken(ctx context.Context, token string) (*authjs.Session, 
 	if err := s.c.checkToken(op, "session token", token); err != nil {
 		return nil, err
 	}
+	if _, err := s.c.clock(op); err != nil {
+		return nil, err
+	}
 	return s.c.session(ctx, op, s.c.sessionRoute(), token)
 }
 
@@ -148,6 +154,9 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*authjs.Session,
 	}
 	c := s.c
 	if err := c.checkToken(op, "session token", token); err != nil {
+		return nil, err
+	}
+	if _, err := c.clock(op); err != nil {
 		return nil, err
 	}
 	sess := &authjs.Session{User: &authjs.User{}}
@@ -191,6 +200,9 @@ func (s *Sessions) Refresh(ctx context.Context, sess *authjs.Session) (bool, err
 	if sess == nil {
 		return false, fail.Invalid(op, "nil session")
 	}
+	if _, err := s.c.clock(op, s.c.opts.MaxAge); err != nil {
+		return false, err
+	}
 	if !s.Due(sess) {
 		return false, nil
 	}
@@ -222,7 +234,10 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *authjs.Session, 
 	if err := c.checkToken(op, "session token", sess.SessionToken); err != nil {
 		return false, err
 	}
-	now := c.now()
+	now, err := c.clock(op, c.opts.MaxAge)
+	if err != nil {
+		return false, err
+	}
 	if expired(sess.Expires, now) {
 		return false, fail.NotFound(op)
 	}
@@ -343,8 +358,12 @@ func (s *Sessions) ListByUser(ctx context.Context, userID string) ([]SessionInfo
 	if err := c.checkUserID(op, "user id", userID); err != nil {
 		return nil, err
 	}
+	now, err := c.clock(op)
+	if err != nil {
+		return nil, err
+	}
 	list := []SessionInfo{}
-	err := c.x.Query(ctx, c.sessionRoute(), c.q.sessionsByUser, []any{userID, c.bind(c.now())}, func(r sqlexec.Scanner) error {
+	err = c.x.Query(ctx, c.sessionRoute(), c.q.sessionsByUser, []any{userID, c.bind(now)}, func(r sqlexec.Scanner) error {
 		var sess authjs.Session
 		if err := r.Scan(sessionFields(&sess)...); err != nil {
 			return err
@@ -427,8 +446,12 @@ func (c *core) deleteExpired(ctx context.Context, op, query string, batch int) (
 	if batch <= 0 {
 		batch = DefaultBatchSize
 	}
+	now, err := c.clock(op)
+	if err != nil {
+		return 0, err
+	}
 	// Stored times are UTC: no wall clock repeats, so the cutoff is now.
-	n, err := c.x.ExecBatches(ctx, query, c.bind(c.now()), batch)
+	n, err := c.x.ExecBatches(ctx, query, c.bind(now), batch)
 	if err != nil {
 		return n, fail.DB(op, err)
 	}

@@ -111,6 +111,9 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	if err := c.checkProfile(op, profile); err != nil {
 		return nil, err
 	}
+	if _, err := c.clock(op, c.opts.MaxAge); err != nil {
+		return nil, err
+	}
 	if p.SignedIn == nil {
 		// A returning user: one statement, no transaction needed.
 		res, err := c.signInLinked(ctx, AccountKey{a.Provider, a.ProviderAccountID})
@@ -306,6 +309,9 @@ func (r *Repository) SignInEmail(ctx context.Context, in EmailSignIn) (*SignInRe
 		if err := c.checkToken(op, "signed-in session token", in.SignedIn.SessionToken); err != nil {
 			return nil, err
 		}
+	}
+	if _, err := c.clock(op, c.opts.MaxAge); err != nil {
+		return nil, err
 	}
 	var res *SignInResult
 	err = c.retryIfUserGone(ctx, func(tx *sqlexec.Tx) (err error) {

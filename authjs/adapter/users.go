@@ -67,6 +67,9 @@ func (s *Users) Create(ctx context.Context, u *authjs.User) error {
 	if u.ID != "" {
 		return fail.Invalid(op, "user already has an id")
 	}
+	if _, err := s.c.clock(op); err != nil {
+		return err
+	}
 	row, err := s.c.createUser(ctx, s.c.x.On(sqlexec.Primary), u.Name, u.Email, u.EmailVerified, u.Image)
 	if err != nil {
 		return fail.DB(op, err)
@@ -179,7 +182,10 @@ func (s *Users) Update(ctx context.Context, u *authjs.User) error {
 		return err
 	}
 	c := s.c
-	now := c.now()
+	now, err := c.clock(op)
+	if err != nil {
+		return err
+	}
 	n, err := c.x.Exec(ctx, c.q.updateUser.sql, c.q.updateUser.args(map[string]any{
 		"id": u.ID, "name": u.Name, "email": u.Email, "verified": c.bindPtr(u.EmailVerified), "image": u.Image, "now": c.bind(now),
 	})...)

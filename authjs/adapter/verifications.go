@@ -162,10 +162,11 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 	if err != nil {
 		return nil, err
 	}
-	expires := c.now().Add(maxAge)
-	if err := c.checkTime(op, "expiry", &expires); err != nil {
+	now, err := c.clock(op, maxAge)
+	if err != nil {
 		return nil, err
 	}
+	expires := now.Add(maxAge)
 	row := &authjs.VerificationToken{Identifier: identifier, Token: hash, Expires: c.stored(expires)}
 	if _, err := c.x.Exec(ctx, c.q.insertToken, identifier, hash, c.bind(expires)); err != nil {
 		return nil, fail.DB(op, err)
@@ -197,6 +198,9 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*authjs.Verifi
 	if err != nil {
 		return nil, err
 	}
+	if _, err := c.clock(op); err != nil {
+		return nil, err
+	}
 	var row authjs.VerificationToken
 	found, err := c.x.QueryRow(ctx, sqlexec.ReplicaOrPrimary, c.q.findToken, []any{identifier, hash}, tokenFields(&row)...)
 	if err != nil {
@@ -220,6 +224,9 @@ func (v *Verifications) Use(ctx context.Context, t SignInToken) (*authjs.Verific
 	}
 	identifier, hash, err := v.c.tokenKey(op, t)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := v.c.clock(op); err != nil {
 		return nil, err
 	}
 	row, err := v.c.useToken(ctx, v.c.x.On(sqlexec.Primary), identifier, hash)

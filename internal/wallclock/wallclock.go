@@ -31,6 +31,44 @@ func InRange(w time.Time) bool {
 	return !w.Before(Min) && !w.After(Max)
 }
 
+// The first and last instants a JavaScript Date holds: 8.64e15 milliseconds
+// before and after the Unix epoch (-271821-04-20 and +275760-09-13, 00:00
+// UTC). A Date outside is an Invalid Date, which JSON prints as null.
+var (
+	JSMin = time.UnixMilli(-8.64e15).UTC()
+	JSMax = time.UnixMilli(8.64e15).UTC()
+)
+
+// Range is the instants from Min to Max, both included.
+type Range struct {
+	Min, Max time.Time
+}
+
+// Contains reports whether t is within r.
+func (r Range) Contains(t time.Time) bool {
+	return !t.Before(r.Min) && !t.After(r.Max)
+}
+
+// String returns r as "Min to Max" in RFC 3339 (UTC).
+func (r Range) String() string {
+	return r.Min.UTC().Format(time.RFC3339Nano) + " to " + r.Max.UTC().Format(time.RFC3339Nano)
+}
+
+// JS is the range of a JavaScript Date.
+var JS = Range{Min: JSMin, Max: JSMax}
+
+// Holds reports whether instant t can be written to a timestamp column as
+// the wall clock of loc (UTC if nil) and read back by JavaScript's Date in
+// loc: the wall clock Of(t, loc) is within the column's range, and both t
+// and the instant that wall clock is read back as are within a Date's.
+func Holds(t time.Time, loc *time.Location) bool {
+	if !JS.Contains(t) {
+		return false
+	}
+	w := Of(t, loc)
+	return InRange(w) && JS.Contains(Instant(w, loc))
+}
+
 // Of returns the wall clock that instant t shows in loc (UTC if nil), rounded
 // down to the microsecond, labelled UTC: the value to write for t.
 func Of(t time.Time, loc *time.Location) time.Time {

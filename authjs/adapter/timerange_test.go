@@ -1,0 +1,365 @@
+package adapter_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/internal/authjsnode"
+	"github.com/gormauth/gormauth/internal/wallclock"
+)
+
+// jsISO prints t as JavaScript's toISOString does: milliseconds, UTC, and
+// six digits with a sign for a year outside 0000 to 9999.
+func jsISO(t time.Time) string {
+	t = t.UTC()
+	year := fmt.Sprintf("%04d", t.Year())
+	if y := t.Year(); y < 0 || y > 9999 {
+		year = fmt.Sprintf("%+07d", y)
+	}
+	return year + t.Format("-01-02T15:04:05.000Z")
+}
+
+// parseJSISO reads what jsISO prints.
+func parseJSISO(t *testing.T, s string) time.Time {
+	t.Helper()
+	var y, mo, d, h, mi, sec, milli int
+	_, err := fmt.Sscanf(s, "%d-%d-%dT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &sec, &milli)
+	require.NoError(t, err, "%q", s)
+	at := time.Date(y, time.Month(mo), d, h, mi, sec, milli*1e6, time.UTC)
+	require.Equal(t, s, jsISO(at))
+	return at
+}
+
+func TestJSISO(t *testing.T) {
+	for s, at := range map[string]time.Time{
+		"2026-01-02T03:04:05.678Z":    time.Date(2026, 1, 2, 3, 4, 5, 678e6, time.UTC),
+		"0000-06-01T00:00:00.000Z":    time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC),
+		"-004713-11-24T00:00:00.000Z": time.Date(-4713, 11, 24, 0, 0, 0, 0, time.UTC),
+		"+275760-09-13T00:00:00.000Z": wallclock.JSMax,
+	} {
+		assert.Equal(t, s, jsISO(at))
+		assert.Equal(t, at, parseJSISO(t, s))
+	}
+}
+
+// timeProbes are instants that show where each flavour's adapter stops
+// writing and reading back a time: around years 0, 1, 100, 9999 and 10000,
+// BC years, and the ends of a timestamp column and of a JavaScript Date.
+var timeProbes = []time.Time{
+	time.Date(-4713, 11, 24, 0, 0, 0, 0, time.UTC),       // the column's first instant (4714 BC)
+	time.Date(-99, 6, 1, 12, 0, 0, 0, time.UTC),          // 100 BC
+	time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC),             // 1 BC, year 0
+	time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),             // year 1
+	time.Date(50, 6, 1, 0, 0, 0, 0, time.UTC),            // a two-digit year
+	time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC),          //
+	time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC), // the last millisecond of year 9999
+	time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),         // year 10000
+	time.Date(100000, 1, 1, 0, 0, 0, 0, time.UTC),        //
+	wallclock.JSMax,                                       // the last instant of a Date
+	wallclock.JSMax.Add(time.Millisecond),                 // past it: the case was 1 s past
+	time.Date(-4713, 11, 23, 23, 59, 59, 999e6, time.UTC), // before the column's first instant
+}
+
+// TestAdapterTimeRange measures, with the real adapter of each flavour,
+// which instants it writes (createUser) and reads back (getUser) as the
+// same Date, and checks that they are exactly the flavour's TimeRange: at
+// its edges (the first and last instants inside round-trip, one millisecond
+// outside does not) and at timeProbes. Go accepts the same instants and
+// refuses the others with ErrInvalidInput, and each side reads what the
+// other wrote inside the range. Node.js runs in UTC, and in Auckland with
+// the database's sessions in New York.
+func TestAdapterTimeRange(t *testing.T) {
+	t.Parallel()
+	installNode(t)
+	for _, zoned := range []bool{false, true} {
+		for _, f := range authjs.Flavours() {
+			t.Run(fmt.Sprintf("%s/zoned=%v", f.Name(), zoned), func(t *testing.T) {
+				t.Parallel()
+				adapterTimeRange(t, newSide(t, f, zoned))
+			})
+		}
+	}
+}
+
+func adapterTimeRange(t *testing.T, s *side) {
+	ctx := context.Background()
+	first, last := s.f.TimeRange()
+	probes := append([]time.Time{first, last, first.Add(-time.Millisecond), last.Truncate(time.Millisecond).Add(time.Millisecond)}, timeProbes...)
+	inside := func(at time.Time) bool { return !at.Before(first) && !at.After(last) }
+	// same reports whether the adapter read at back. node-postgres drops
+	// the seconds of a UTC offset, in what it writes (Node.js's zone) and
+	// in what it reads (the database session's): before a zone kept
+	// standard time (1868 in Auckland, 1883 in New York) its offset has
+	// seconds, and pg reads every time of those years seconds off, those
+	// its adapter wrote as those Go wrote. That is no edge of the range.
+	// (Writing 1 ms before the column's first instant then succeeds too,
+	// seconds later.)
+	lmt := func(at time.Time) bool { return s.f == authjs.Pg && s.nodeTZ != "" && at.Year() < 1883 }
+	same := func(at time.Time, read any) bool {
+		if read == jsISO(at) {
+			return true
+		}
+		str, ok := read.(string)
+		if !ok || !lmt(at) {
+			return false
+		}
+		d := parseJSISO(t, str).Sub(at.Truncate(time.Millisecond)).Abs()
+		return d > 0 && d < time.Minute
+	}
+
+	// Go: inside is stored, outside refused and nothing written.
+	goIDs := map[int]string{}
+	for i, at := range probes {
+		u := &authjs.User{Email: ptr(fmt.Sprintf("go%d@example.com", i)), EmailVerified: &at}
+		err := s.repo.Users.Create(ctx, u)
+		if !inside(at) {
+			require.ErrorIs(t, err, adapter.ErrInvalidInput, "Go stores %s", jsISO(at))
+			assert.ErrorContains(t, err, "email verified is outside the times the "+s.f.Name()+" flavour holds")
+			continue
+		}
+		require.NoError(t, err, "Go stores %s", jsISO(at))
+		goIDs[i] = u.ID
+	}
+	assert.Equal(t, int64(len(goIDs)), s.count(t, s.users, ""), "Go wrote only what it accepted")
+
+	// The real adapter writes each probe and reads it back, and reads what
+	// Go wrote.
+	var ops []authjsnode.Op
+	for i, at := range probes {
+		user := obj{"email": fmt.Sprintf("js%d@example.com", i), "emailVerified": jsISO(at)}
+		if !s.f.V4() {
+			user["id"] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		}
+		ops = append(ops, authjsnode.Op{"op": "createUser", "user": user},
+			authjsnode.Op{"op": "getUser", "id": authjsnode.Ref(len(ops), "id")})
+	}
+	goOps := len(ops)
+	for i := range probes {
+		if id, ok := goIDs[i]; ok {
+			ops = append(ops, authjsnode.Op{"op": "getUser", "id": id})
+		}
+	}
+	out := s.node(t, authjsnode.OpsInput{Ops: ops})
+	var measured []string
+	for i, at := range probes {
+		roundTrip := false
+		var read any
+		if created, got := out.Results[2*i], out.Results[2*i+1]; created.Error == "" && got.Error == "" {
+			var u obj
+			require.NoError(t, got.Decode(&u))
+			read = u["emailVerified"]
+			roundTrip = same(at, read)
+		}
+		measured = append(measured, fmt.Sprintf("%s: %v", jsISO(at), roundTrip))
+		if lmt(at) && !inside(at) {
+			continue
+		}
+		assert.Equal(t, inside(at), roundTrip, "%s: the adapter writes %s and reads back %v (created: %s)",
+			s.f.Name(), jsISO(at), read, out.Results[2*i].Error)
+		if roundTrip && inside(at) {
+			// Go reads what the adapter wrote.
+			got, err := s.repo.Users.ByEmail(ctx, fmt.Sprintf("js%d@example.com", i))
+			require.NoError(t, err)
+			assert.True(t, same(got.EmailVerified.Truncate(time.Millisecond), read), "Go reads %s as the adapter does", jsISO(at))
+		}
+	}
+	t.Logf("%s (Node.js in %s): the adapter round-trips %s", s.f.Name(), out.TimeZone, strings.Join(measured, ", "))
+	// The adapter reads what Go wrote.
+	k := goOps
+	for i, at := range probes {
+		if _, ok := goIDs[i]; !ok {
+			continue
+		}
+		var u obj
+		require.NoError(t, out.Results[k].Decode(&u), "getUser of Go's %s", jsISO(at))
+		assert.True(t, same(at.Truncate(time.Millisecond), u["emailVerified"]), "the adapter reads Go's %s as %v", jsISO(at), u["emailVerified"])
+		k++
+	}
+}
+
+// badClocks are values of Options.Now that no flavour's column, or no
+// JavaScript Date, holds; every flavour adds the millisecond before its
+// first instant and after its last.
+var badClocks = map[string]time.Time{
+	"year 294276":      time.Date(294276, 6, 1, 0, 0, 0, 0, time.UTC),
+	"year 300000":      time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC),
+	"year -5000":       time.Date(-5000, 1, 1, 0, 0, 0, 0, time.UTC),
+	"just past a Date": wallclock.JSMax.Add(time.Millisecond),
+	"far before":       time.Unix(-1<<62, 0),
+	"maximum time":     time.Unix(1<<63-1-62135596800, 999999999),
+}
+
+// clockOps are the operations that read Options.Now, each called with
+// arguments that would succeed with a good clock.
+var clockOps = map[string]func(ctx context.Context, r *adapter.Repository, d *clockData) error{
+	"Users.Create": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		return r.Users.Create(ctx, &authjs.User{Email: ptr("new@example.com")})
+	},
+	"Users.Update": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		u := *d.user
+		u.Name = ptr("Renamed")
+		return r.Users.Update(ctx, &u)
+	},
+	"Accounts.Link": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		return r.Accounts.Link(ctx, &authjs.Account{UserID: d.user.ID, Type: "oauth", Provider: "github", ProviderAccountID: "new"})
+	},
+	"Accounts.UpdateTokens": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Accounts.UpdateTokens(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "clock"}, adapter.Tokens{AccessToken: "new"})
+		return err
+	},
+	"Sessions.Create": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Sessions.Create(ctx, d.user.ID)
+		return err
+	},
+	"Sessions.ByToken": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Sessions.ByToken(ctx, d.session.SessionToken)
+		return err
+	},
+	"Sessions.WithUser": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Sessions.WithUser(ctx, d.session.SessionToken)
+		return err
+	},
+	"Sessions.Refresh": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Sessions.Refresh(ctx, d.session)
+		return err
+	},
+	"Sessions.ForceRefresh": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		return r.Sessions.ForceRefresh(ctx, d.session)
+	},
+	"Sessions.ListByUser": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Sessions.ListByUser(ctx, d.user.ID)
+		return err
+	},
+	"Sessions.DeleteExpired": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Sessions.DeleteExpired(ctx, 0)
+		return err
+	},
+	"Verifications.Create": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Verifications.Create(ctx, adapter.SignInToken{Identifier: "new@example.com", Token: "new-token"}, 0)
+		return err
+	},
+	"Verifications.Find": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Verifications.Find(ctx, d.token)
+		return err
+	},
+	"Verifications.Use": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Verifications.Use(ctx, d.token)
+		return err
+	},
+	"Verifications.DeleteExpired": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Verifications.DeleteExpired(ctx, 0)
+		return err
+	},
+	"SignInOAuth": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.SignInOAuth(ctx, adapter.OAuthSignIn{Account: authjs.Account{Provider: "github", ProviderAccountID: "brand-new"},
+			Email: ptr("brand-new@example.com")})
+		return err
+	},
+	"SignInOAuth (returning)": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.SignInOAuth(ctx, adapter.OAuthSignIn{Account: authjs.Account{Provider: "github", ProviderAccountID: "clock"}})
+		return err
+	},
+	"SignInEmail": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: d.token})
+		return err
+	},
+}
+
+// noClockOps are the operations that do not read the clock: they need no
+// check of it. Due compares with the clock and sends nothing.
+var noClockOps = []string{"Users.ByID", "Users.ByEmail", "Users.ByAccount", "Users.Delete",
+	"Accounts.ByKey", "Accounts.ListByUser", "Accounts.Unlink",
+	"Sessions.Delete", "Sessions.DeleteByUser", "Sessions.DeleteByHandle", "Sessions.DeleteOthers", "Sessions.Due",
+	"Verifications.Delete",
+	"WithTx", "Transaction", "Strict", "Options", "Flavour"}
+
+// clockData are the rows the operations of clockOps work on.
+type clockData struct {
+	user    *authjs.User
+	session *authjs.Session
+	token   adapter.SignInToken
+}
+
+// TestEveryOperationListed: every method of the repository is in clockOps
+// or noClockOps, so that a new operation cannot go untested by
+// TestClockOutOfRange.
+func TestEveryOperationListed(t *testing.T) {
+	listed := map[string]bool{}
+	for name := range clockOps {
+		listed[strings.TrimSuffix(name, " (returning)")] = true
+	}
+	for _, name := range noClockOps {
+		listed[name] = true
+	}
+	r := &adapter.Repository{}
+	groups := map[string]any{"": r, "Users.": r.Users, "Accounts.": r.Accounts, "Sessions.": r.Sessions, "Verifications.": r.Verifications}
+	for prefix, v := range groups {
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumMethod() {
+			name := prefix + typ.Method(i).Name
+			assert.True(t, listed[name], "%s is in neither clockOps nor noClockOps", name)
+		}
+	}
+}
+
+// TestClockOutOfRange: with Options.Now at a time outside the flavour's
+// range (or with a time derived from it, now + MaxAge, outside), every
+// operation that reads the clock returns ErrInvalidInput and sends no
+// statement; with a good clock the same calls succeed.
+func TestClockOutOfRange(t *testing.T) {
+	t.Parallel()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		d := &clockData{user: e.mustUser(t, "clock@example.com")}
+		e.mustAccount(t, d.user, "clock")
+		d.session = e.mustSession(t, d.user)
+		d.token = e.mustToken(t, "clock@example.com")
+		first, last := e.f.TimeRange()
+		clocks := map[string]time.Time{
+			"1 ms before the first instant":   first.Add(-time.Millisecond),
+			"1 ms after the last instant":     last.Add(time.Millisecond),
+			"the session expiry (+MaxAge) is": last.Add(-adapter.DefaultMaxAge + time.Millisecond),
+		}
+		for name, at := range badClocks {
+			clocks[name] = at
+		}
+		before := e.snapshot(t)
+		for clock, at := range clocks {
+			bad := adapter.New(e.db, e.f, adapter.Options{Now: func() time.Time { return at }, Secret: []string{secret}})
+			for name, call := range clockOps {
+				if clock == "the session expiry (+MaxAge) is" && !strings.HasPrefix(name, "Sessions.Create") &&
+					!strings.HasPrefix(name, "SignIn") && !strings.HasPrefix(name, "Sessions.Refresh") && name != "Sessions.ForceRefresh" {
+					continue // the others derive no time past now
+				}
+				e.tracer.Reset()
+				err := call(ctx, bad, d)
+				assert.ErrorIs(t, err, adapter.ErrInvalidInput, "%s with the clock at %s", name, clock)
+				assert.ErrorContains(t, err, "Options.Now", "%s with the clock at %s", name, clock)
+				assert.Empty(t, e.tracer.Statements(), "%s with the clock at %s sends nothing", name, clock)
+			}
+		}
+		assert.Equal(t, before, e.snapshot(t), "nothing written")
+		// The same calls with a good clock, in an order where each can
+		// succeed.
+		for _, name := range []string{"Users.Create", "Users.Update", "Accounts.Link", "Accounts.UpdateTokens", "Sessions.Create",
+			"Sessions.ByToken", "Sessions.WithUser", "Sessions.Refresh", "Sessions.ForceRefresh", "Sessions.ListByUser",
+			"Sessions.DeleteExpired", "Verifications.Create", "Verifications.Find", "SignInOAuth", "SignInOAuth (returning)",
+			"SignInEmail", "Verifications.Use", "Verifications.DeleteExpired"} {
+			err := clockOps[name](ctx, e.repo, d)
+			if name == "Verifications.Use" {
+				assert.ErrorIs(t, err, adapter.ErrNotFound, "SignInEmail used the token")
+				continue
+			}
+			assert.NoError(t, err, name)
+		}
+	})
+}
