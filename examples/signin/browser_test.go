@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/testdb"
@@ -46,15 +49,33 @@ func chromium(t *testing.T) string {
 // the magic links it mails.
 type site struct {
 	srv   *httptest.Server
+	db    *gorm.DB
 	repo  *repository.Repository
 	links chan string
+	logs  *logRecorder
+	// demoDown makes the demo provider unreachable for the app's requests
+	// (the code exchange, the profile).
+	demoDown atomic.Bool
+}
+
+// reachable is a transport that fails while down is set.
+type reachable struct {
+	base http.RoundTripper
+	down *atomic.Bool
+}
+
+func (r reachable) RoundTrip(req *http.Request) (*http.Response, error) {
+	if r.down.Load() {
+		return nil, errors.New("connection refused (the test's demo provider is down)")
+	}
+	return r.base.RoundTrip(req)
 }
 
 func newSite(t *testing.T, tls bool) *site {
 	t.Helper()
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(db))
-	s := &site{repo: repository.New(db, repository.Options{}), links: make(chan string, 4)}
+	s := &site{db: db, repo: repository.New(db, repository.Options{}), links: make(chan string, 4), logs: &logRecorder{}}
 	mux := http.NewServeMux()
 	s.srv = httptest.NewUnstartedServer(mux)
 	if tls {
@@ -65,11 +86,11 @@ func newSite(t *testing.T, tls bool) *site {
 	t.Cleanup(s.srv.Close)
 	base := s.srv.URL
 	cfg := config{repo: s.repo, baseURL: base, secret: strings.Repeat("s", 32), demo: true,
-		logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		logger: slog.New(s.logs),
 		mail:   func(_, link string) error { s.links <- link; return nil }}
-	var client *http.Client
+	client := &http.Client{Transport: reachable{base: http.DefaultTransport, down: &s.demoDown}}
 	if tls {
-		client = s.srv.Client() // trusts the test server's certificate, for the code exchange
+		client.Transport = reachable{base: s.srv.Client().Transport, down: &s.demoDown} // trusts the test server's certificate, for the code exchange
 	}
 	cfg.providers = mountDemo(mux, base, client)
 	h, err := newApp(cfg)
@@ -111,12 +132,13 @@ func TestBrowser(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(`button[name="person"]`)),
 			))
 			shot(first, "2-provider")
+			assert.Equal(t, "GitHub (demo)", text(t, first, "#provider"), "the demo provider says which provider was picked")
 			require.NoError(t, chromedp.Do(first,
 				follow(chromedp.CSS(`button[name="person"][value="0"]`)),
 				chromedp.WaitVisible(chromedp.ID("account")),
 			))
 			assert.Equal(t, "alice@example.com", text(t, first, "#user-email"))
-			assert.Contains(t, text(t, first, "#accounts"), "github")
+			assert.Equal(t, "GitHub (demo)", text(t, first, "#accounts"), "the linked account by the label on the buttons")
 
 			cookies := cookiesOf(t, first, s.srv.URL)
 			session := cookies[map[bool]string{false: "next-auth.session-token", true: "__Secure-next-auth.session-token"}[tls]]
@@ -140,6 +162,11 @@ func TestBrowser(t *testing.T) {
 			require.NoError(t, chromedp.Do(first, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("account"))))
 			assert.Equal(t, 2, count(t, first, "li.session"), "two sessions listed")
 			assert.Equal(t, 1, count(t, first, ".current"), "one of them this device")
+			assert.Contains(t, text(t, first, "li.session:has(.current)"), "This device")
+			assert.Contains(t, text(t, first, "li.session:not(:has(.current))"), "Another device")
+			assert.Contains(t, text(t, first, "li.session .when"), "signed in less than a minute ago")
+			assert.Equal(t, "Sign out", text(t, first, "#sign-out"))
+			assert.Equal(t, "Sign out that device", text(t, first, ".end-session"), "reads differently from signing out here")
 			shot(first, "3-account")
 
 			// Sign out of all other devices, from the first: the second is
@@ -160,6 +187,7 @@ func TestBrowser(t *testing.T) {
 				follow(chromedp.ID("send-link")),
 				chromedp.WaitVisible(chromedp.ID("check-email")),
 			))
+			assert.Contains(t, text(t, second, "#demo-console"), "printed on the console", "demo mode says where the link is")
 			var link string
 			select {
 			case link = <-s.links:
@@ -179,7 +207,7 @@ func TestBrowser(t *testing.T) {
 				follow(chromedp.CSS(`button[name="person"][value="0"]`)),
 				chromedp.WaitVisible(chromedp.ID("account")),
 			))
-			assert.Contains(t, text(t, first, "#accounts"), "gitlab")
+			assert.Contains(t, text(t, first, "#accounts"), "GitLab (demo)")
 			assert.Equal(t, 0, count(t, first, "#link-gitlab"), "nothing left to link")
 			shot(first, "4-linked")
 

@@ -127,7 +127,7 @@ func mountDemo(mux *http.ServeMux, base string, client *http.Client) []provider 
 	mux.Handle("/demo-provider/", http.StripPrefix("/demo-provider", demo))
 	var providers []provider
 	for _, p := range []struct{ name, label string }{{"github", "GitHub (demo)"}, {"gitlab", "GitLab (demo)"}} {
-		gp := demo.Provider(base+"/demo-provider", p.name, base+"/auth/"+p.name+"/callback")
+		gp := demo.LabeledProvider(base+"/demo-provider", p.name, p.label, base+"/auth/"+p.name+"/callback")
 		gp.HTTPClient = client
 		providers = append(providers, provider{Provider: gp, Label: p.label})
 	}
