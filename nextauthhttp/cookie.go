@@ -67,28 +67,32 @@ func (c Cookie) NameFor(r *http.Request) string {
 //     browser sends that one only over HTTPS, so its presence means TLS
 //     ended at a proxy in front of this service.
 //
-// The value is not checked; see WellFormed.
+// The value is decoded as the JavaScript side decodes it (see DecodeValue),
+// so that a token with characters Auth.js percent-encodes, such as one of
+// base64's / + =, reads back as the token stored. It is not otherwise
+// checked; see WellFormed.
 func (c Cookie) Read(r *http.Request) (string, bool) {
 	if IsHTTPS(r, c.TrustProxyHeaders) {
 		if v, err := r.Cookie(c.SecureName); err == nil {
-			return v.Value, true
+			return DecodeValue(v.Value), true
 		}
 		return "", false
 	}
 	for _, name := range []string{c.Name, c.SecureName} {
 		if v, err := r.Cookie(name); err == nil {
-			return v.Value, true
+			return DecodeValue(v.Value), true
 		}
 	}
 	return "", false
 }
 
-// New returns the cookie that holds token until expires, for r's scheme.
+// New returns the cookie that holds token until expires, for r's scheme,
+// its value encoded as the JavaScript side encodes it (EncodeValue).
 func (c Cookie) New(r *http.Request, token string, expires time.Time) *http.Cookie {
 	name := c.NameFor(r)
 	return &http.Cookie{
 		Name:     name,
-		Value:    token,
+		Value:    EncodeValue(token),
 		Path:     "/",
 		Expires:  expires,
 		HttpOnly: true,
@@ -98,7 +102,8 @@ func (c Cookie) New(r *http.Request, token string, expires time.Time) *http.Cook
 }
 
 // Set sends the cookie that holds token until expires (signing in, or
-// after the sliding expiry extended the session).
+// after the sliding expiry extended the session), encoded as New encodes
+// it, so that NextAuth.js and Auth.js read back token itself.
 func (c Cookie) Set(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
 	http.SetCookie(w, c.New(r, token, expires))
 }

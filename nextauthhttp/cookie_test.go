@@ -97,3 +97,28 @@ func TestCookieRead(t *testing.T) {
 	_, ok = read(false, &http.Cookie{Name: "next-auth.session-token", Value: "x"})
 	assert.False(t, ok, "another application's name")
 }
+
+// Set writes the token percent-encoded as Auth.js's encodeURIComponent,
+// which net/http sends unchanged; Read decodes it (TestCookieValueAgainstJS
+// checks both against the JavaScript side).
+func TestCookieEncoding(t *testing.T) {
+	t.Parallel()
+	c := nextauthhttp.AuthJSCookie(authjs.Pg)
+	expires := time.Date(2026, 12, 27, 0, 12, 4, 0, time.UTC)
+	for token, value := range map[string]string{
+		"SJdj+x/LGSO9a5Qz+/w8ZA==":             "SJdj%2Bx%2FLGSO9a5Qz%2B%2Fw8ZA%3D%3D",
+		"q83vEjRWeJCrze8SNFZ4kA_-":             "q83vEjRWeJCrze8SNFZ4kA_-",
+		"3f2504e0-4f89-41d3-9a0c-0305e82c3301": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+		`a b,c;d"e\f%g`:                        "a%20b%2Cc%3Bd%22e%5Cf%25g",
+		"é\t!~*'()":                            "%C3%A9%09!~*'()",
+	} {
+		r := request(false)
+		got := setCookie(func(w http.ResponseWriter) { c.Set(w, r, token, expires) })
+		require.Len(t, got, 1)
+		assert.Equal(t, "authjs.session-token="+value+"; Path=/; Expires=Sun, 27 Dec 2026 00:12:04 GMT; HttpOnly; SameSite=Lax", got[0])
+		r.Header.Set("Cookie", "authjs.session-token="+value)
+		read, ok := c.Read(r)
+		assert.True(t, ok)
+		assert.Equal(t, token, read)
+	}
+}

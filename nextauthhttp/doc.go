@@ -27,9 +27,12 @@
 //
 // # What Load does to a request
 //
-//  1. The session token is read from the cookie (see Cookie.Read). A
-//     missing cookie, or a value that is not WellFormed, leaves the request
-//     anonymous without any database query.
+//  1. The session token is read from the cookie and percent-decoded as the
+//     JavaScript side decodes it (see Cookie.Read). A missing cookie, or a
+//     token that is not WellFormed (one that no session row can hold),
+//     leaves the request anonymous without any database query; any other
+//     token is looked up, whatever its characters, as Auth.js looks up
+//     those its session.generateSessionToken option makes.
 //  2. The session and its user are loaded in one query
 //     (Sessions.WithUser). An unknown or expired session, or one whose user
 //     is gone, leaves the request anonymous. The cookie is left alone: the
@@ -59,7 +62,11 @@
 // reads for a repository; its Set and Clear write the cookie with the
 // attributes the JavaScript side gives it (Path=/, HttpOnly,
 // SameSite=Lax, Secure over HTTPS), so that a sign-in or sign-out made in Go
-// leaves the browser as the application's own would. Over HTTPS only the
+// leaves the browser as the application's own would. The value is the
+// token percent-encoded as NextAuth.js and Auth.js encode it
+// (encodeURIComponent, see EncodeValue), and Read decodes it as they do
+// (DecodeValue), so that a token with characters such as base64's / + =
+// reads back the same on both sides. Over HTTPS only the
 // __Secure- cookie is read: a browser accepts it only from a secure origin,
 // so a man in the middle cannot plant one. Over plain HTTP the plain name is
 // read, falling back to the __Secure- one, which a browser sends only over

@@ -80,10 +80,27 @@ func ExampleMiddleware() {
 func ExampleWellFormed() {
 	token, _ := repository.NewToken() // as NextAuth.js makes them: 64 hex characters
 	fmt.Println(nextauthhttp.WellFormed(token))
-	fmt.Println(nextauthhttp.WellFormed("3f2504e0-4f89-41d3-9a0c-0305e82c3301"))
-	fmt.Println(nextauthhttp.WellFormed("x' OR '1'='1"))
+	fmt.Println(nextauthhttp.WellFormed("3f2504e0-4f89-41d3-9a0c-0305e82c3301"))          // Auth.js's UUIDs
+	fmt.Println(nextauthhttp.WellFormed("SJdj+x/LGSO9a5Qz+/w8ZA=="))                      // a custom generator's base64
+	fmt.Println(nextauthhttp.WellFormed(""))                                              // no token
+	fmt.Println(nextauthhttp.WellFormed("a\x00b"))                                        // no row can hold a NUL
+	fmt.Println(nextauthhttp.WellFormed(strings.Repeat("a", nextauthhttp.MaxTokenLen+1))) // too long
 	// Output:
 	// true
 	// true
+	// true
 	// false
+	// false
+	// false
+}
+
+func ExampleDecodeValue() {
+	// The cookie Auth.js sets for a custom token, and what it reads back.
+	fmt.Println(nextauthhttp.EncodeValue("SJdj+x/LGSO9a5Qz+/w8ZA=="))
+	fmt.Println(nextauthhttp.DecodeValue("SJdj%2Bx%2FLGSO9a5Qz%2B%2Fw8ZA%3D%3D"))
+	fmt.Println(nextauthhttp.DecodeValue("%zz")) // not an escape: kept, as Auth.js keeps it
+	// Output:
+	// SJdj%2Bx%2FLGSO9a5Qz%2B%2Fw8ZA%3D%3D
+	// SJdj+x/LGSO9a5Qz+/w8ZA==
+	// %zz
 }

@@ -6,19 +6,21 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/fail"
+	"github.com/gormauth/gormauth/internal/input"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
 
-// Limits of WellFormed.
-const (
-	MinTokenLen = 16                     // shorter values are not tokens anyone generates
-	MaxTokenLen = repository.MaxTokenLen // 512: longer values are rejected by the repository too
-)
+// MaxTokenLen is the most bytes WellFormed accepts in a session token: the
+// repositories' limit (input.MaxTokenLen), beyond which they refuse a token
+// anyway.
+const MaxTokenLen = input.MaxTokenLen
 
 // Repository is a repository the middleware reads sessions with: NextAuth.js
 // 2.0.0-beta.73's (package repository) or an Auth.js flavour's (package
@@ -168,25 +170,18 @@ func (l *loader) serve(w http.ResponseWriter, r *http.Request, next http.Handler
 }
 
 // WellFormed reports whether s could be a session token, a cheap check
-// made before any database query. NextAuth.js's tokens are 64 lowercase hex
-// characters; WellFormed accepts more, so that tokens made by other
-// generators (UUIDs, base64, base64url) still work: MinTokenLen to
-// MaxTokenLen characters, each an ASCII letter or digit or one of - _ . ~ + / =.
-// Anything else (empty, too short or long, spaces, quotes, control
-// characters, NUL, non-ASCII) is rejected.
+// made before any database query. It accepts every token a
+// session.generateSessionToken option of NextAuth.js or Auth.js can make
+// and the JavaScript side can read back: Auth.js's UUIDs, NextAuth.js
+// beta.73's hex, base64 with / + =, base64url, nanoid, and any other
+// non-empty text, since Auth.js itself accepts any (there is no minimum
+// length: a short token is the application's choice). It rejects only what
+// no session row can hold: the empty string, more than MaxTokenLen bytes,
+// a NUL byte (PostgreSQL's text cannot hold one) and invalid UTF-8 (neither
+// can PostgreSQL, and JavaScript cannot set it as a cookie). s is the
+// decoded token, as Cookie.Read returns it.
 func WellFormed(s string) bool {
-	if len(s) < MinTokenLen || len(s) > MaxTokenLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '-', c == '_', c == '.', c == '~', c == '+', c == '/', c == '=':
-		default:
-			return false
-		}
-	}
-	return true
+	return s != "" && len(s) <= MaxTokenLen && strings.IndexByte(s, 0) < 0 && utf8.ValidString(s)
 }
 
 type sessionKey struct{}

@@ -163,6 +163,11 @@ type OpsInput struct {
 	// expires_in, refresh_token, scope, id_token; token_type to replace
 	// "Bearer").
 	TokenResponse map[string]any `json:"tokenResponse,omitempty"`
+	// SessionTokens, when set, are the tokens of the sessions the handler
+	// opens, in order: its session.generateSessionToken option returns them
+	// one by one (and throws once they are used up). Nil means the default,
+	// crypto.randomUUID().
+	SessionTokens []string `json:"sessionTokens,omitempty"`
 	// Ops run in order.
 	Ops []Op `json:"ops"`
 }

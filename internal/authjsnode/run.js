@@ -29,6 +29,8 @@
 //   "emailMaxAge" (seconds; 0 or absent = the email provider's 24 hours),
 //   "allowDangerousEmailAccountLinking", "oauthChecks" (default ["state"]): the OAuth provider's,
 //   "oauthProfiles": {code: {"id", "name", "email", "image"}}, "tokenResponse": {extra fields},
+//   "sessionTokens": [tokens] (optional: the handler's session.generateSessionToken returns them in
+//     order, and throws once they are used up; absent = the default, crypto.randomUUID()),
 //   "ops": [{"op": name, …args}] }
 //
 // ops:
@@ -55,6 +57,10 @@
 //   value of those lines}, body (parsed JSON when JSON, else text), emails (sent during this
 //   request), adapterCalls [{method, args, returned | error}], logs ["[error] …", "[warn] …"],
 //   jar (after the response, when a jar was named)}.
+//
+//   parseCookie{parser, header}, serializeCookie{parser, name, value}: a Cookie header parsed, or a
+//   cookie serialized ("name=value", no attributes), by the real code of parser: "@auth/core" (its
+//   lib/vendored/cookie.js, which Auth() uses) or "cookie" (the cookie package next-auth 4 uses).
 //
 //   query{sql, parseDates?}: the rows of a SQL query on the same database, through pg (the last
 //   statement's rows when sql has several). date, time and timestamp values are returned as
@@ -292,6 +298,32 @@ function oauthServer(profiles, tokenResponse) {
 // profile maps the provider's userinfo to the user, as a GitHub-like provider's profile() does.
 const profile = (p) => ({ id: String(p.id), name: p.name ?? null, email: p.email ?? null, image: p.image ?? null });
 
+// sessionOptions are the session options of both generations: database sessions, input's maxAge and
+// updateAge and, when input lists sessionTokens, a generateSessionToken handing them out in order.
+function sessionOptions(input) {
+  const session = { strategy: 'database', maxAge: input.maxAge || DEFAULT_MAX_AGE, updateAge: input.updateAge || DEFAULT_UPDATE_AGE };
+  if (Array.isArray(input.sessionTokens)) {
+    const tokens = [...input.sessionTokens];
+    session.generateSessionToken = () => {
+      if (tokens.length === 0) throw new Error('generateSessionToken: the sessionTokens are used up');
+      return tokens.shift();
+    };
+  }
+  return session;
+}
+
+// cookieModule returns the cookie parser/serializer named by a parseCookie or serializeCookie op.
+async function cookieModule(parser) {
+  switch (parser) {
+    case '@auth/core':
+      return import(require('url').pathToFileURL(path.join(__dirname, 'node_modules', '@auth', 'core', 'lib', 'vendored', 'cookie.js')).href);
+    case 'cookie':
+      return require('cookie');
+    default:
+      throw new Error(`unknown cookie parser ${JSON.stringify(parser)} (want "@auth/core" or "cookie")`);
+  }
+}
+
 // v5Handler returns a function running one request through @auth/core's Auth().
 async function v5Handler(input, adapter, env) {
   const { Auth, setEnvDefaults } = await import('@auth/core');
@@ -300,7 +332,7 @@ async function v5Handler(input, adapter, env) {
     adapter,
     basePath: input.basePath || '/auth',
     trustHost: true,
-    session: { strategy: 'database', maxAge: input.maxAge || DEFAULT_MAX_AGE, updateAge: input.updateAge || DEFAULT_UPDATE_AGE },
+    session: sessionOptions(input),
     logger: env.logger,
     providers: [
       Email({
@@ -362,7 +394,7 @@ function v4Handler(input, adapter, env) {
   const options = {
     secret: input.secret,
     adapter,
-    session: { strategy: 'database', maxAge: input.maxAge || DEFAULT_MAX_AGE, updateAge: input.updateAge || DEFAULT_UPDATE_AGE },
+    session: sessionOptions(input),
     logger: {
       error: (code, meta) => env.logger.error(Object.assign(new Error(metaText(meta)), { name: code })),
       warn: (code) => env.logger.warn(code),
@@ -626,6 +658,10 @@ async function ops(url) {
             logs: logs.current,
           };
           if (jar) v.jar = { ...jar };
+        } else if (op.op === 'parseCookie') {
+          v = { ...(await cookieModule(args.parser)).parse(args.header) };
+        } else if (op.op === 'serializeCookie') {
+          v = (await cookieModule(args.parser)).serialize(args.name, args.value);
         } else if (op.op === 'query') {
           const r = await pool.query(args.parseDates ? { text: args.sql } : { text: args.sql, types: textDates });
           v = (Array.isArray(r) ? r[r.length - 1] : r).rows;
