@@ -85,18 +85,18 @@ func DecodeValue(v string) string {
 		if n == 0 {
 			return v
 		}
-		seq := []byte{first}
+		start := len(out)
+		out = append(out, first)
 		for k := 1; k < n; k++ {
 			c, ok := escapedByte(v, i+3*k)
 			if !ok {
 				return v
 			}
-			seq = append(seq, c)
+			out = append(out, c)
 		}
-		if n > 1 && !utf8.Valid(seq) {
+		if n > 1 && !utf8.Valid(out[start:]) {
 			return v
 		}
-		out = append(out, seq...)
 		i += 3 * n
 	}
 	return string(out)
