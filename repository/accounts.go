@@ -71,7 +71,11 @@ func (s *Accounts) Link(ctx context.Context, a *models.Account) error {
 	row := *a
 	row.User = nil
 	row.CompoundID = models.CompoundID(a.ProviderID, a.ProviderAccountID)
-	if err := link(ctx, s.c, s.c.x.On(sqlexec.Primary), &row, s.c.now()); err != nil {
+	now, err := s.c.clock(op)
+	if err != nil {
+		return err
+	}
+	if err := link(ctx, s.c, s.c.x.On(sqlexec.Primary), &row, now); err != nil {
 		return dbError(op, err)
 	}
 	if row.ID == 0 {
@@ -195,11 +199,15 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 		return nil, err
 	}
 	c := s.c
+	now, err := c.clock(op)
+	if err != nil {
+		return nil, err
+	}
 	var a models.Account
 	found, err := c.x.QueryRow(ctx, sqlexec.Primary, `UPDATE accounts SET access_token = $1,
 		access_token_expires = $2::timestamp, refresh_token = COALESCE($3::text, refresh_token), updated = $4::timestamp
 		WHERE compound_id = $5 RETURNING `+accountColumns,
-		[]any{t.AccessToken, c.wallPtr(t.AccessTokenExpires), t.RefreshToken, c.wall(c.now()), key.CompoundID()},
+		[]any{t.AccessToken, c.wallPtr(t.AccessTokenExpires), t.RefreshToken, c.wall(now), key.CompoundID()},
 		accountFields(&a)...)
 	if err != nil {
 		return nil, dbError(op, err)

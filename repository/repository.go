@@ -43,6 +43,12 @@ type Options struct {
 	// whatever the database session's TimeZone. A wall clock that Location
 	// skips or shows twice (when clocks change) is read as JavaScript's Date
 	// reads it: with the UTC offset in effect before the change.
+	//
+	// Times are accepted from the first wall clock a timestamp column holds
+	// in Location (4714-11-24 00:00 BC) to the last instant a JavaScript Date
+	// holds (+275760-09-13T00:00:00Z), the range NextAuth.js reads back.
+	// Any other time, given or from Now (Now + MaxAge included), is
+	// ErrInvalidInput, returned before anything is sent.
 	Location *time.Location
 	// StrictRevocation makes session lookups (Sessions.WithUser, ByToken,
 	// ByAccessToken, and so the middleware) read from the primary only,

@@ -30,7 +30,11 @@ func (s *Sessions) Create(ctx context.Context, userID int32) (*models.Session, e
 	if err := checkID(op, "user id", userID); err != nil {
 		return nil, err
 	}
-	sess, err := openSession(ctx, s.c, s.c.x.On(sqlexec.Primary), userID, s.c.now())
+	now, err := s.c.clock(op, s.c.opts.MaxAge)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := openSession(ctx, s.c, s.c.x.On(sqlexec.Primary), userID, now)
 	if errors.Is(err, ErrNotFound) {
 		return nil, notFound(op + ": user")
 	}
@@ -57,6 +61,9 @@ func (s *Sessions) find(ctx context.Context, op, name, column, token string) (*m
 		return nil, err
 	}
 	if err := checkToken(op, name, token); err != nil {
+		return nil, err
+	}
+	if _, err := s.c.clock(op); err != nil {
 		return nil, err
 	}
 	return s.c.session(ctx, op, s.c.sessionRoute(), `SELECT `+sessionColumns+` FROM sessions WHERE `+column+` = $1`, token)
@@ -89,6 +96,9 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session,
 		return nil, err
 	}
 	c := s.c
+	if _, err := c.clock(op); err != nil {
+		return nil, err
+	}
 	sess := &models.Session{User: &models.User{}}
 	u := sess.User
 	found, err := c.x.QueryRow(ctx, c.sessionRoute(), sessionWithUser, []any{token},
@@ -139,6 +149,9 @@ func (s *Sessions) Refresh(ctx context.Context, sess *models.Session) (bool, err
 	if sess == nil {
 		return false, invalid(op, "nil session")
 	}
+	if _, err := s.c.clock(op, s.c.opts.MaxAge); err != nil {
+		return false, err
+	}
 	if !s.Due(sess) {
 		return false, nil
 	}
@@ -176,7 +189,10 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, 
 	if err := checkToken(op, "session token", sess.SessionToken); err != nil {
 		return false, err
 	}
-	now := s.c.now()
+	now, err := s.c.clock(op, s.c.opts.MaxAge)
+	if err != nil {
+		return false, err
+	}
 	if expired(sess.Expires, now) {
 		return false, notFound(op)
 	}
@@ -281,9 +297,12 @@ func (s *Sessions) ListByUser(ctx context.Context, userID int32) ([]SessionInfo,
 		return nil, err
 	}
 	c := s.c
-	now := c.now()
+	now, err := c.clock(op)
+	if err != nil {
+		return nil, err
+	}
 	list := []SessionInfo{}
-	err := c.x.Query(ctx, c.sessionRoute(), `SELECT `+sessionColumns+` FROM sessions WHERE user_id = $1
+	err = c.x.Query(ctx, c.sessionRoute(), `SELECT `+sessionColumns+` FROM sessions WHERE user_id = $1
 		ORDER BY created DESC, id DESC`, []any{userID}, func(r sqlexec.Scanner) error {
 		var sess models.Session
 		if err := r.Scan(sessionFields(&sess)...); err != nil {

@@ -102,6 +102,9 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		}
 		p.Email = &email
 	}
+	if _, err := r.core.clock(op, r.core.opts.MaxAge); err != nil {
+		return nil, err
+	}
 	var lost error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		res, err := r.signInOAuth(ctx, p)
@@ -245,6 +248,9 @@ func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInRes
 		return nil, err
 	}
 	c := r.core
+	if _, err := c.clock(op, c.opts.MaxAge); err != nil {
+		return nil, err
+	}
 	var res *SignInResult
 	err = c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
 		now := c.now()

@@ -98,7 +98,14 @@ func deleteExpired(ctx context.Context, c *core, op, table string, batch int) (i
 	}
 	stmt := fmt.Sprintf(`DELETE FROM %[1]s WHERE id IN
 		(SELECT id FROM %[1]s WHERE expires < $1::timestamp LIMIT $2 FOR UPDATE SKIP LOCKED)`, table)
-	before := wallclock.ExpiredBefore(c.now(), c.opts.Location)
+	now, err := c.clock(op)
+	if err != nil {
+		return 0, err
+	}
+	before := wallclock.ExpiredBefore(now, c.opts.Location)
+	if before.Before(wallclock.Min) {
+		before = wallclock.Min // nothing is stored before it
+	}
 	n, err := c.x.ExecBatches(ctx, stmt, before, batch)
 	if err != nil {
 		return n, dbError(op, err)

@@ -127,12 +127,34 @@ func expired(expires, now time.Time) bool {
 	return now.After(expires)
 }
 
-// checkTime rejects a time that a timestamp column cannot hold in
-// Location: before 4713 BC or after 294276 AD on that zone's wall clock.
-// Anything else is stored at microsecond precision, rounded down.
+// checkTime rejects a time that a timestamp column cannot hold as the
+// wall clock of Location (4714 BC to 294276 AD) or that NextAuth.js cannot
+// read back (a JavaScript Date ends at +275760-09-13T00:00:00Z): see
+// Options.Location. Anything else is stored at microsecond precision,
+// rounded down.
 func (c *core) checkTime(op, name string, t *time.Time) error {
-	if t == nil || wallclock.InRange(c.wall(*t)) {
+	if t == nil || wallclock.Holds(*t, c.opts.Location) {
 		return nil
 	}
-	return invalid(op, "%s is outside what a timestamp column holds (4713 BC to 294276 AD on the wall clock of %s)", name, c.opts.Location)
+	return invalid(op, "%s is outside what a timestamp column holds on the wall clock of %s (4714 BC to 294276 AD) and a JavaScript Date reads back (%s)",
+		name, c.opts.Location, wallclock.JS)
+}
+
+// clock returns Options.Now (see now) once it and the times an operation
+// derives from it (now + each of ahead: a session's or a sign-in token's
+// expiry) are checked with checkTime. Every operation that reads the clock
+// calls it before it sends anything.
+func (c *core) clock(op string, ahead ...time.Duration) (time.Time, error) {
+	now := c.now()
+	if err := c.checkTime(op, "the current time (Options.Now)", &now); err != nil {
+		return now, err
+	}
+	for _, d := range ahead {
+		// now is within a Date's range, so now + d cannot overflow.
+		if t := now.Add(d); !wallclock.Holds(t, c.opts.Location) {
+			return now, invalid(op, "the current time (Options.Now) plus %s is outside what a timestamp column holds on the wall clock of %s and a JavaScript Date reads back (%s)",
+				d, c.opts.Location, wallclock.JS)
+		}
+	}
+	return now, nil
 }

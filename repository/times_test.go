@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth/internal/wallclock"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -68,14 +69,14 @@ func TestOutOfRangeTimes(t *testing.T) {
 	assert.Nil(t, acc.AccessToken, "the account is unchanged")
 }
 
-// TestTimestampRange: the first and last instants a column holds are
-// stored and read back exactly; the range is that of the wall clock in
-// Options.Location.
+// TestTimestampRange: the first instant a column holds and the last a
+// JavaScript Date holds are stored and read back exactly; the first is that
+// of the wall clock in Options.Location.
 func TestTimestampRange(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
-	for _, at := range []time.Time{firstTimestamp, lastTimestamp, {}, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)} {
+	for _, at := range []time.Time{firstTimestamp, wallclock.JSMax, {}, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)} {
 		u := &models.User{EmailVerified: &at}
 		require.NoError(t, e.repo.Users.Create(ctx, u))
 		got, err := e.repo.Users.ByID(ctx, u.ID)
@@ -87,14 +88,17 @@ func TestTimestampRange(t *testing.T) {
 	tokyo, err := time.LoadLocation("Asia/Tokyo")
 	require.NoError(t, err)
 	inTokyo := repository.New(e.db, repository.Options{Now: e.clock.Now, Location: tokyo})
-	err = inTokyo.Users.Create(ctx, &models.User{EmailVerified: &lastTimestamp})
-	assert.ErrorIs(t, err, repository.ErrInvalidInput, "in Tokyo the last UTC instant is past the end")
-	last := lastTimestamp.Add(-9 * time.Hour)
-	u := &models.User{EmailVerified: &last}
+	first := wallclock.Instant(firstTimestamp, tokyo) // 9:18:59 earlier: Tokyo's local mean time
+	err = e.repo.Users.Create(ctx, &models.User{EmailVerified: &first})
+	assert.ErrorIs(t, err, repository.ErrInvalidInput, "in UTC the first instant in Tokyo is before the start")
+	beforeFirst := first.Add(-time.Microsecond)
+	err = inTokyo.Users.Create(ctx, &models.User{EmailVerified: &beforeFirst})
+	assert.ErrorIs(t, err, repository.ErrInvalidInput)
+	u := &models.User{EmailVerified: &first}
 	require.NoError(t, inTokyo.Users.Create(ctx, u))
 	got, err := inTokyo.Users.ByID(ctx, u.ID)
 	require.NoError(t, err)
-	assert.True(t, last.Equal(*got.EmailVerified))
+	assert.True(t, first.Equal(*got.EmailVerified))
 
 	// Finer than a microsecond is rounded down, and returned as stored.
 	fine := time.Date(2026, 5, 6, 7, 8, 9, 123456789, time.UTC)

@@ -46,9 +46,12 @@ func (s *Users) Create(ctx context.Context, u *models.User) error {
 		return invalid(op, "user already has id %d", u.ID)
 	}
 	c := s.c
-	now := c.now()
+	now, err := c.clock(op)
+	if err != nil {
+		return err
+	}
 	var id int32
-	_, err := c.x.QueryRow(ctx, sqlexec.Primary, `INSERT INTO users (name, email, email_verified, image, created, updated)
+	_, err = c.x.QueryRow(ctx, sqlexec.Primary, `INSERT INTO users (name, email, email_verified, image, created, updated)
 		VALUES ($1, $2, $3::timestamp, $4, $5::timestamp, $5::timestamp) RETURNING id`,
 		[]any{u.Name, u.Email, c.wallPtr(u.EmailVerified), u.Image, c.wall(now)}, &id)
 	if err != nil {
@@ -139,7 +142,10 @@ func (s *Users) Update(ctx context.Context, u *models.User) error {
 		return err
 	}
 	c := s.c
-	now := c.now()
+	now, err := c.clock(op)
+	if err != nil {
+		return err
+	}
 	n, err := c.x.Exec(ctx, `UPDATE users SET name = $1, email = $2, email_verified = $3::timestamp, image = $4,
 		updated = $5::timestamp WHERE id = $6`, u.Name, u.Email, c.wallPtr(u.EmailVerified), u.Image, c.wall(now), u.ID)
 	if err != nil {

@@ -69,7 +69,10 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 		maxAge = DefaultVerificationMaxAge
 	}
 	c := v.c
-	now := c.now()
+	now, err := c.clock(op, maxAge)
+	if err != nil {
+		return nil, err
+	}
 	expires := now.Add(maxAge)
 	row := &models.VerificationRequest{Identifier: identifier, Token: hash,
 		Expires: c.stored(expires), Created: c.stored(now), Updated: c.stored(now)}
@@ -90,6 +93,9 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*models.Verifi
 	}
 	identifier, hash, err := t.key(op)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := v.c.clock(op); err != nil {
 		return nil, err
 	}
 	var row models.VerificationRequest
@@ -117,7 +123,11 @@ func (v *Verifications) Use(ctx context.Context, t SignInToken) (*models.Verific
 	if err != nil {
 		return nil, err
 	}
-	row, err := useToken(ctx, v.c, v.c.x.On(sqlexec.Primary), identifier, hash, v.c.now())
+	now, err := v.c.clock(op)
+	if err != nil {
+		return nil, err
+	}
+	row, err := useToken(ctx, v.c, v.c.x.On(sqlexec.Primary), identifier, hash, now)
 	if err != nil {
 		return nil, dbError(op, err)
 	}

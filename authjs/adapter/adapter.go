@@ -70,7 +70,11 @@ type Options struct {
 	// Default 24 hours; it must be less than MaxAge. Auth.js's updateAge: 0
 	// (extend on every use) is UpdateAge: time.Nanosecond.
 	UpdateAge time.Duration
-	// Now returns the current time. Default time.Now.
+	// Now returns the current time. Default time.Now. Like every time an
+	// operation is given, it must be within the flavour's TimeRange (the
+	// times its column holds and its Auth.js adapter reads back), and so
+	// must Now + MaxAge where an operation opens or extends a session:
+	// otherwise the operation returns ErrInvalidInput and sends nothing.
 	Now func() time.Time
 	// Secret is Auth.js's secret, with which email sign-in tokens are
 	// hashed: AUTH_SECRET (or NEXTAUTH_SECRET) as one element; or, where
