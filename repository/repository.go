@@ -163,10 +163,14 @@ func (r *Repository) WithTx(tx *gorm.DB) *Repository {
 
 // Transaction runs fn with a Repository bound to a new transaction, and
 // commits it if fn returns nil, or rolls it back otherwise. fn should return
-// the first error it gets (see WithTx).
+// the first error it gets (see WithTx). A nil fn is ErrInvalidInput, and no
+// transaction is begun.
 func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) error) error {
 	if err := ctxError("Transaction", ctx); err != nil {
 		return err
+	}
+	if fn == nil {
+		return invalid("Transaction", "nil function")
 	}
 	return r.core.x.GormTransaction(ctx, func(tx *gorm.DB) error {
 		return fn(newRepository(newCore(tx, r.core.opts)))

@@ -46,17 +46,19 @@ var (
 	ErrAccountNotLinked = fail.ErrAccountNotLinked
 )
 
-// Limits on the length in bytes of values written or looked up; anything
-// longer is rejected with ErrInvalidInput. In the pg flavour the columns of
-// type character varying(255) also limit their values to 255 characters.
+// Limits on the length in bytes of values written or looked up (README's
+// "Limits" says why each is where it is); anything longer is rejected with
+// ErrInvalidInput. In the pg flavour the columns of type character
+// varying(255) also limit their values to 255 characters. Only the values
+// an operation is given are checked, never what it reads.
 const (
-	MaxTokenLen         = input.MaxTokenLen         // session tokens, sign-in tokens
-	MaxSecretLen        = input.MaxSecretLen        // the secret, joined
-	MaxEmailLen         = input.MaxEmailLen         // email addresses
-	MaxNameLen          = input.MaxNameLen          // display names
-	MaxImageLen         = input.MaxImageLen         // image URLs
-	MaxProviderFieldLen = input.MaxProviderFieldLen // type, provider, provider account id, ids, scope, token type
-	MaxProviderTokenLen = input.MaxProviderTokenLen // OAuth access, refresh and id tokens, session state
+	MaxTokenLen         = input.MaxTokenLen         // 2 KiB: session tokens, sign-in tokens
+	MaxSecretLen        = input.MaxSecretLen        // 4 KiB: the secret, joined
+	MaxEmailLen         = input.MaxEmailLen         // 2 KiB: email addresses
+	MaxNameLen          = input.MaxNameLen          // 64 KiB: display names
+	MaxImageLen         = input.MaxImageLen         // 1 MiB: image URLs, data: URLs included
+	MaxProviderFieldLen = input.MaxProviderFieldLen // 1 KiB: type, provider, provider account id, ids, token type
+	MaxProviderTokenLen = input.MaxProviderTokenLen // 1 MiB: OAuth access, refresh and id tokens, scope, session state
 )
 
 // Options configures a Repository. The zero value means the documented
@@ -196,10 +198,14 @@ func (r *Repository) WithTx(tx *gorm.DB) *Repository {
 }
 
 // Transaction runs fn with a Repository bound to a new transaction, and
-// commits it if fn returns nil, or rolls it back otherwise.
+// commits it if fn returns nil, or rolls it back otherwise. A nil fn is
+// ErrInvalidInput, and no transaction is begun.
 func (r *Repository) Transaction(ctx context.Context, fn func(tx *Repository) error) error {
 	if err := fail.Ctx("Transaction", ctx); err != nil {
 		return err
+	}
+	if fn == nil {
+		return fail.Invalid("Transaction", "nil function")
 	}
 	return r.core.x.GormTransaction(ctx, func(tx *gorm.DB) error {
 		return fn(r.WithTx(tx))

@@ -124,7 +124,7 @@ func (s *Users) ByEmail(ctx context.Context, email string) (*authjs.User, error)
 	if err := fail.Ctx(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := input.Check(op, input.Field{Name: "email", Value: email, Max: MaxEmailLen}); err != nil {
+	if err := input.Check(op, input.Field{Name: "email", Value: email, Max: MaxEmailLen, MaxChars: s.c.chars()}); err != nil {
 		return nil, err
 	}
 	return s.c.user(ctx, op, sqlexec.ReplicaOrPrimary, s.c.q.userByEmail, email)

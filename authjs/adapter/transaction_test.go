@@ -1,0 +1,20 @@
+package adapter_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+// Transaction with a nil function is ErrInvalidInput, before BEGIN.
+func TestTransactionNil(t *testing.T) {
+	t.Parallel()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		e.tracer.Reset()
+		assert.ErrorIs(t, e.repo.Transaction(context.Background(), nil), adapter.ErrInvalidInput)
+		assert.Empty(t, e.tracer.Statements(), "nothing sent")
+	})
+}
