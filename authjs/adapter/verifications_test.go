@@ -26,7 +26,7 @@ type vectors struct {
 	}
 }
 
-func readVectors(t *testing.T, file string) vectors {
+func readVectors(t testing.TB, file string) vectors {
 	t.Helper()
 	b, err := os.ReadFile("../../testdata/" + file)
 	require.NoError(t, err)
