@@ -39,8 +39,9 @@
 // those instants, as NextAuth.js decides it in JavaScript: a session or
 // sign-in token is valid while now ≤ expires. A wall clock that Location
 // skips or shows twice is read as JavaScript's Date reads it, so both sides
-// agree to the millisecond. Times a column cannot hold (before 4713 BC or
-// after 294276 AD on that wall clock) are refused with ErrInvalidInput.
+// agree to the millisecond. Times outside the range Options.Location
+// states (what a column holds and NextAuth.js reads back) are refused with
+// ErrInvalidInput.
 //
 // # Email addresses
 //

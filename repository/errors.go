@@ -17,7 +17,8 @@ var (
 	ErrAlreadyExists = fail.ErrAlreadyExists
 	// ErrInvalidInput: an argument was rejected before anything was sent to
 	// the database (empty, too long, a NUL byte, invalid UTF-8, an id ≤ 0, a
-	// time outside what a timestamp column holds).
+	// time, Options.Now included, outside the range Options.Location
+	// states).
 	ErrInvalidInput = fail.ErrInvalidInput
 	// ErrAccountNotLinked: an OAuth sign-in came from a provider account that
 	// is not linked to any user, and its email belongs to an existing user.
