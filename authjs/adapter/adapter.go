@@ -36,8 +36,9 @@ var (
 	ErrAlreadyExists = fail.ErrAlreadyExists
 	// ErrInvalidInput: an argument was rejected before anything was sent to
 	// the database (empty, too long, a NUL byte, invalid UTF-8, an id the
-	// flavour cannot have, a time or expires_at its column cannot hold, an
-	// email address Auth.js's normaliser refuses).
+	// flavour cannot have, a time outside the flavour's TimeRange, Options.Now
+	// included, an expires_at its column or a JavaScript Date cannot hold,
+	// an email address Auth.js's normaliser refuses).
 	ErrInvalidInput = fail.ErrInvalidInput
 	// ErrAccountNotLinked: an OAuth sign-in came from a provider account
 	// linked to no user, and its email belongs to an existing user: Auth.js's
