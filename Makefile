@@ -16,15 +16,21 @@ export PATH := /usr/local/go/bin:$(PATH)
 GOTOOLCHAIN ?= auto
 export GOTOOLCHAIN
 
-.PHONY: test run quickstart signin lint bench setup
+.PHONY: test fuzz run quickstart signin lint bench setup
 
 # The modules: gormauth, and the nested ones that bring their own
 # dependencies (goth; the browser example's chromedp).
 MODULES := . gothauth examples/signin
 
-## test: install what is missing, then run every test of every module against PostgreSQL with -race
+## test: install what is missing, then run every test of every module against PostgreSQL with -race,
+## then each fuzz target briefly (FUZZTIME, 5s each here)
 test: setup
 	set -e; for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race -count=1 ./...); done
+	FUZZTIME=$${FUZZTIME:-5s} scripts/fuzz.sh
+
+## fuzz: each fuzz target of gormauth for FUZZTIME (default 10s)
+fuzz:
+	scripts/fuzz.sh
 
 ## run (or quickstart): install what is missing, then run examples/quickstart
 run quickstart:
