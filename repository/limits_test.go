@@ -89,7 +89,13 @@ func TestLimits(t *testing.T) {
 	for _, l := range limits {
 		e.tracer.Reset()
 		assert.ErrorIs(t, l.run(l.max+1), repository.ErrInvalidInput, "%s at %d bytes", l.name, l.max+1)
-		assert.Empty(t, e.tracer.Statements(), "%s: nothing sent", l.name)
+		if l.name == "Users.Update image" {
+			// Update keeps a value over its limit that equals the stored
+			// one: one UPDATE guarded by that comparison, which writes nothing.
+			assert.Len(t, e.tracer.Statements(), 1, "%s: one guarded statement", l.name)
+		} else {
+			assert.Empty(t, e.tracer.Statements(), "%s: nothing sent", l.name)
+		}
 	}
 	assert.Equal(t, before, e.counts(t), "nothing written")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/gormauth/gormauth/internal/input"
 	"github.com/gormauth/gormauth/internal/sqlexec"
 	"github.com/gormauth/gormauth/models"
 )
@@ -12,19 +13,30 @@ import (
 type Users struct{ c *core }
 
 func (s *Users) check(op string, u *models.User) error {
+	if err := checkEmail(op, u); err != nil {
+		return err
+	}
+	if err := check(op, profileFields(u)...); err != nil {
+		return err
+	}
+	return s.c.checkTime(op, "email verified", u.EmailVerified)
+}
+
+// checkEmail checks that u is not nil and its email, if any, not empty.
+func checkEmail(op string, u *models.User) error {
 	if u == nil {
 		return invalid(op, "nil user")
 	}
 	if u.Email != nil && *u.Email == "" {
 		return invalid(op, "email is empty (nil means no email)")
 	}
-	if err := check(op,
-		opt("name", u.Name, MaxNameLen),
-		opt("email", u.Email, MaxEmailLen),
-		opt("image", u.Image, MaxImageLen)); err != nil {
-		return err
-	}
-	return s.c.checkTime(op, "email verified", u.EmailVerified)
+	return nil
+}
+
+// profileFields are a user's name, email and image, in that order, as
+// input checks them.
+func profileFields(u *models.User) []field {
+	return []field{opt("name", u.Name, MaxNameLen), opt("email", u.Email, MaxEmailLen), opt("image", u.Image, MaxImageLen)}
 }
 
 // Create inserts u and sets its ID, Created and Updated. u.ID must be 0.
@@ -128,31 +140,69 @@ func (c *core) user(ctx context.Context, op string, route sqlexec.Route, query s
 
 // Update writes u's Name, Email (as given, like Create), EmailVerified and
 // Image to the row with u.ID and sets u.Updated; u's times are given the
-// values as they read back. It returns ErrNotFound if there is no such user
-// and ErrAlreadyExists if the email belongs to another user.
+// values as they read back. A name, email or image over its limit is
+// accepted only where it equals the value stored in the row (one
+// NextAuth.js wrote, read back with ByID): such a user can still be
+// updated, but a new value over a limit is ErrInvalidInput and nothing is
+// written. It returns ErrNotFound if there is no such user and
+// ErrAlreadyExists if the email belongs to another user.
 func (s *Users) Update(ctx context.Context, u *models.User) error {
 	const op = "Users.Update"
 	if err := ctxError(op, ctx); err != nil {
 		return err
 	}
-	if err := s.check(op, u); err != nil {
+	if err := checkEmail(op, u); err != nil {
+		return err
+	}
+	fields := profileFields(u)
+	kept, err := input.CheckKept(op, fields...)
+	if err != nil {
+		return err
+	}
+	c := s.c
+	if err := c.checkTime(op, "email verified", u.EmailVerified); err != nil {
 		return err
 	}
 	if err := checkID(op, "user id", u.ID); err != nil {
 		return err
 	}
-	c := s.c
 	now, err := c.clock(op)
 	if err != nil {
 		return err
 	}
-	n, err := c.x.Exec(ctx, `UPDATE users SET name = $1, email = $2, email_verified = $3::timestamp, image = $4,
-		updated = $5::timestamp WHERE id = $6`, u.Name, u.Email, c.wallPtr(u.EmailVerified), u.Image, c.wall(now), u.ID)
-	if err != nil {
-		return dbError(op, err)
-	}
-	if n == 0 {
-		return notFound(op)
+	args := []any{u.Name, u.Email, c.wallPtr(u.EmailVerified), u.Image, c.wall(now), u.ID}
+	if !kept[0] && !kept[1] && !kept[2] {
+		n, err := c.x.Exec(ctx, `UPDATE users SET name = $1, email = $2, email_verified = $3::timestamp, image = $4,
+			updated = $5::timestamp WHERE id = $6`, args...)
+		if err != nil {
+			return dbError(op, err)
+		}
+		if n == 0 {
+			return notFound(op)
+		}
+	} else {
+		// The rare case of a value over its limit: rather than read the
+		// row and compare first (two statements, and the row may change
+		// between them), the one UPDATE writes only where each such value
+		// equals the stored one, and says whether the user exists, to tell
+		// ErrInvalidInput from ErrNotFound.
+		var wrote, exists bool
+		_, err := c.x.QueryRow(ctx, sqlexec.Primary, `WITH u AS (UPDATE users SET name = $1, email = $2,
+				email_verified = $3::timestamp, image = $4, updated = $5::timestamp
+			WHERE id = $6 AND (NOT $7::boolean OR name = $1) AND (NOT $8::boolean OR email = $2)
+				AND (NOT $9::boolean OR image = $4)
+			RETURNING 1)
+			SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM users WHERE id = $6)`,
+			append(args, kept[0], kept[1], kept[2]), &wrote, &exists)
+		switch {
+		case err != nil:
+			return dbError(op, err)
+		case !exists:
+			return notFound(op)
+		case !wrote:
+			return invalid(op, "%s: over the limit and not the value stored (only a stored value over a limit is written back)",
+				input.Names(fields, kept))
+		}
 	}
 	u.Updated = c.stored(now)
 	u.EmailVerified = c.storedPtr(u.EmailVerified)

@@ -11,7 +11,9 @@ import (
 // value stored: an address that the repository lower-cases is measured after
 // lower-casing, which can lengthen it ("İ" is 2 bytes, its lower case 3) or
 // shorten it (the Kelvin sign, 3 bytes, becomes "k"). Only the values an
-// operation is given are checked, never what it reads.
+// operation is given are checked, never what it reads; Users.Update alone
+// writes back a value over its limit that equals the one stored, and
+// refuses any other in its one, guarded, statement.
 const (
 	MaxTokenLen         = input.MaxTokenLen         // 2 KiB: session tokens, access tokens, sign-in tokens
 	MaxSecretLen        = input.MaxSecretLen        // 4 KiB: the application secret

@@ -20,8 +20,8 @@ import (
 // turned into positional ones once, here.
 type statements struct {
 	// users
-	userByID, userByEmail, userByAccount, lockUser string
-	createUser, updateUser, verifyUser, deleteUser stmt
+	userByID, userByEmail, userByAccount, lockUser                 string
+	createUser, updateUser, updateUserKept, verifyUser, deleteUser stmt
 	// accounts
 	accountByKey, accountsByUser, unlinkAccount, deleteOrphanAccounts string
 	linkAccount, updateTokens                                         stmt
@@ -109,6 +109,17 @@ func newStatements(f *authjs.Flavour) statements {
 		w.users, w.idColumn(userIDs), w.clockColumns(), w.idValue(userIDs), w.ts(), w.clockValues()))
 	q.updateUser = named(fmt.Sprintf(`UPDATE %s SET "name" = @name, "email" = @email, "emailVerified" = @verified::%s,
 		"image" = @image%s WHERE "id" = %s`, w.users, w.ts(), w.updatedAt(), w.uid("@id")))
+	// updateUserKept is updateUser for a user some of whose values are over
+	// their limits: it writes the row only where each such value (keep_…)
+	// equals the one stored, and says whether it wrote and whether the user
+	// exists.
+	q.updateUserKept = named(fmt.Sprintf(`WITH u AS (UPDATE %s SET "name" = @name, "email" = @email,
+			"emailVerified" = @verified::%s, "image" = @image%s
+		WHERE "id" = %s AND (NOT @keep_name::boolean OR "name" = @name)
+			AND (NOT @keep_email::boolean OR "email" = @email) AND (NOT @keep_image::boolean OR "image" = @image)
+		RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM %s WHERE "id" = %s)`,
+		w.users, w.ts(), w.updatedAt(), w.uid("@id"), w.users, w.uid("@id")))
 	q.verifyUser = named(fmt.Sprintf(`UPDATE %s u SET "emailVerified" = @verified::%s%s WHERE u."id" = %s
 		RETURNING %s`, w.users, w.ts(), w.updatedAt(), w.uid("@id"), w.userCols("u")))
 	q.deleteUser = named(fmt.Sprintf(`WITH a AS (DELETE FROM %s WHERE "userId" = %s),

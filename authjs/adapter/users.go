@@ -15,6 +15,15 @@ import (
 type Users struct{ c *core }
 
 func (s *Users) check(op string, u *authjs.User) error {
+	if err := s.checkEmail(op, u); err != nil {
+		return err
+	}
+	return s.c.checkProfile(op, u)
+}
+
+// checkEmail checks that u is not nil and has an email where the flavour
+// requires one, and not an empty one.
+func (s *Users) checkEmail(op string, u *authjs.User) error {
 	if u == nil {
 		return fail.Invalid(op, "nil user")
 	}
@@ -24,19 +33,26 @@ func (s *Users) check(op string, u *authjs.User) error {
 	if u.Email == nil && s.c.f.EmailRequired() {
 		return fail.Invalid(op, "no email: the flavour's users.email is NOT NULL")
 	}
-	return s.c.checkProfile(op, u)
+	return nil
 }
 
 // checkProfile checks a user's name, email and image, and EmailVerified.
 func (c *core) checkProfile(op string, u *authjs.User) error {
-	chars := c.chars()
-	if err := input.Check(op,
-		input.Field{Name: "name", Value: deref(u.Name), Max: MaxNameLen, Optional: true, MaxChars: chars},
-		input.Field{Name: "email", Value: deref(u.Email), Max: MaxEmailLen, Optional: true, MaxChars: chars},
-		input.Opt("image", u.Image, MaxImageLen)); err != nil {
+	if err := input.Check(op, c.profileFields(u)...); err != nil {
 		return err
 	}
 	return c.checkTime(op, "email verified", u.EmailVerified)
+}
+
+// profileFields are a user's name, email and image, in that order, as
+// input checks them.
+func (c *core) profileFields(u *authjs.User) []input.Field {
+	chars := c.chars()
+	return []input.Field{
+		{Name: "name", Value: deref(u.Name), Max: MaxNameLen, Optional: true, MaxChars: chars},
+		{Name: "email", Value: deref(u.Email), Max: MaxEmailLen, Optional: true, MaxChars: chars},
+		input.Opt("image", u.Image, MaxImageLen),
+	}
 }
 
 func deref(s *string) string {
@@ -167,33 +183,65 @@ func userOn(ctx context.Context, q sqlexec.Querier, query string, args ...any) (
 
 // Update writes u's Name, Email (as given), EmailVerified and Image to the
 // row with u.ID (Auth.js's updateUser), and UpdatedAt where the flavour has
-// it; u's times are given the values as they read back. It returns
-// ErrNotFound if there is no such user and ErrAlreadyExists if the email
-// belongs to another user where emails are unique.
+// it; u's times are given the values as they read back. A name, email or
+// image over its limit is accepted only where it equals the value stored in
+// the row (one the JavaScript side wrote, read back with ByID): such a
+// user can still be updated, but a new value over a limit is
+// ErrInvalidInput and nothing is written. It returns ErrNotFound if there
+// is no such user and ErrAlreadyExists if the email belongs to another user
+// where emails are unique.
 func (s *Users) Update(ctx context.Context, u *authjs.User) error {
 	const op = "Users.Update"
 	if err := fail.Ctx(op, ctx); err != nil {
 		return err
 	}
-	if err := s.check(op, u); err != nil {
-		return err
-	}
-	if err := s.c.checkUserID(op, "user id", u.ID); err != nil {
+	if err := s.checkEmail(op, u); err != nil {
 		return err
 	}
 	c := s.c
+	fields := c.profileFields(u)
+	kept, err := input.CheckKept(op, fields...)
+	if err != nil {
+		return err
+	}
+	if err := c.checkTime(op, "email verified", u.EmailVerified); err != nil {
+		return err
+	}
+	if err := c.checkUserID(op, "user id", u.ID); err != nil {
+		return err
+	}
 	now, err := c.clock(op)
 	if err != nil {
 		return err
 	}
-	n, err := c.x.Exec(ctx, c.q.updateUser.sql, c.q.updateUser.args(map[string]any{
+	values := map[string]any{
 		"id": u.ID, "name": u.Name, "email": u.Email, "verified": c.bindPtr(u.EmailVerified), "image": u.Image, "now": c.bind(now),
-	})...)
-	if err != nil {
-		return fail.DB(op, err)
 	}
-	if n == 0 {
-		return fail.NotFound(op)
+	if !kept[0] && !kept[1] && !kept[2] {
+		n, err := c.x.Exec(ctx, c.q.updateUser.sql, c.q.updateUser.args(values)...)
+		if err != nil {
+			return fail.DB(op, err)
+		}
+		if n == 0 {
+			return fail.NotFound(op)
+		}
+	} else {
+		// The rare case of a value over its limit: rather than read the
+		// row and compare first (two statements, and the row may change
+		// between them), the one UPDATE writes only where each such value
+		// equals the stored one, and says whether the user exists, to tell
+		// ErrInvalidInput from ErrNotFound.
+		values["keep_name"], values["keep_email"], values["keep_image"] = kept[0], kept[1], kept[2]
+		var wrote, exists bool
+		_, err := c.x.QueryRow(ctx, sqlexec.Primary, c.q.updateUserKept.sql, c.q.updateUserKept.args(values), &wrote, &exists)
+		switch {
+		case err != nil:
+			return fail.DB(op, err)
+		case !exists:
+			return fail.NotFound(op)
+		case !wrote:
+			return fail.Invalid(op, "%s: over the limit and not the value stored (only a stored value over a limit is written back)", input.Names(fields, kept))
+		}
 	}
 	u.EmailVerified = c.storedPtr(u.EmailVerified)
 	if c.f.ClockColumns() {

@@ -115,3 +115,37 @@ func Lower(op, name, email string, max int) (string, error) {
 	}
 	return lower, nil
 }
+
+// CheckKept checks fields as Check does, except that a value longer than
+// its Max bytes is not refused: kept[i] reports that fields[i] is over its
+// limit, and the caller writes it only where it equals the value already
+// stored (an update that writes back what the other side stored must
+// work; a new value over a limit must not be written). Every other check,
+// MaxChars included, still refuses.
+func CheckKept(op string, fields ...Field) (kept []bool, err error) {
+	kept = make([]bool, len(fields))
+	for i, f := range fields {
+		if len(f.Value) > f.Max {
+			kept[i], f.Max = true, len(f.Value)
+		}
+		if err := Check(op, f); err != nil {
+			return nil, err
+		}
+	}
+	return kept, nil
+}
+
+// Names joins the names of the fields that CheckKept marked kept, as
+// "name", "name and image" or "name, email and image".
+func Names(fields []Field, kept []bool) string {
+	var names []string
+	for i, f := range fields {
+		if i < len(kept) && kept[i] {
+			names = append(names, f.Name)
+		}
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

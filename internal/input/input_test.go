@@ -135,3 +135,27 @@ func FuzzLower(f *testing.F) {
 		}
 	})
 }
+
+// CheckKept lets only the byte limit pass, and marks the fields over it.
+func TestCheckKept(t *testing.T) {
+	fields := []input.Field{
+		{Name: "name", Value: "abcd", Max: 3},
+		{Name: "email", Value: "ab", Max: 3},
+		{Name: "image", Value: "abcdef", Max: 3},
+	}
+	kept, err := input.CheckKept("op", fields...)
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, false, true}, kept)
+	assert.Equal(t, "name and image", input.Names(fields, kept))
+	assert.Equal(t, "name, email and image", input.Names(fields, []bool{true, true, true}))
+	assert.Equal(t, "email", input.Names(fields, []bool{false, true, false}))
+	for _, f := range []input.Field{
+		{Name: "nul", Value: "ab\x00cd", Max: 3},
+		{Name: "utf8", Value: "ab\xffcd", Max: 3},
+		{Name: "chars", Value: "abcdef", Max: 3, MaxChars: 5},
+		{Name: "empty", Value: "", Max: 3},
+	} {
+		_, err := input.CheckKept("op", f)
+		assert.ErrorIs(t, err, fail.ErrInvalidInput, f.Name)
+	}
+}
