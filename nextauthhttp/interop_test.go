@@ -152,27 +152,29 @@ func customTokenJSToGo(t *testing.T, s *jsSide) {
 	assert.True(t, strings.HasPrefix(resent[0], name+"="+value+";"), "Go sends the cookie again as Auth.js does: %q", resent[0])
 }
 
-// customTokenGoToJS: Go opens sessions whose tokens a custom generator
-// made and sets their cookies; Auth.js's session endpoint, given each
-// cookie as the browser sends it, answers its user and sends the cookie
-// again with the same value.
+// customTokenGoToJS: Go opens sessions with the application's custom
+// generator (adapter.Options.GenerateSessionToken) and sets their cookies;
+// Auth.js's session endpoint, given each cookie as the browser sends it,
+// answers its user and sends the cookie again with the same value.
 func customTokenGoToJS(t *testing.T, s *jsSide) {
 	ctx := context.Background()
 	name := s.f.CookieName(false)
-	_, _, sessions, _ := s.f.Tables()
-	cookie := nextauthhttp.CookieOf(s.repo, nextauthhttp.Options{})
+	generated := []string{goToken, oddGoToken}
+	var next int
+	repo := adapter.New(testdb.OpenURL(t, s.dsn), s.f, adapter.Options{Secret: []string{nodeSecret},
+		GenerateSessionToken: func() (string, error) { next++; return generated[next-1], nil }})
+	cookie := nextauthhttp.CookieOf(repo, nextauthhttp.Options{})
 	var ops []authjsnode.Op
 	var values []string
-	for i, token := range []string{goToken, oddGoToken} {
+	for i, token := range generated {
 		u := &authjs.User{Email: ptr([]string{"bob@example.com", "carol@example.com"}[i])}
-		require.NoError(t, s.repo.Users.Create(ctx, u))
-		sess, err := s.repo.Sessions.Create(ctx, u.ID)
+		require.NoError(t, repo.Users.Create(ctx, u))
+		sess, err := repo.Sessions.Create(ctx, u.ID)
 		require.NoError(t, err)
-		testdb.Exec(t, testdb.OpenURL(t, s.dsn), `UPDATE "`+sessions+`" SET "sessionToken" = '`+strings.ReplaceAll(token, "'", "''")+
-			`' WHERE "sessionToken" = '`+sess.SessionToken+`'`)
+		require.Equal(t, token, sess.SessionToken, "the session has the generator's token")
 
 		w := httptest.NewRecorder()
-		cookie.Set(w, httptest.NewRequest(http.MethodGet, nodeSite+"/signin", nil), token, sess.Expires)
+		cookie.Set(w, httptest.NewRequest(http.MethodGet, nodeSite+"/signin", nil), sess.SessionToken, sess.Expires)
 		lines := w.Header().Values("Set-Cookie")
 		require.Len(t, lines, 1)
 		pair, _, _ := strings.Cut(lines[0], ";")

@@ -99,6 +99,16 @@ type Options struct {
 	// NormalizeIdentifier for the others. It returns an error for an
 	// address it refuses.
 	NormalizeIdentifier func(email string) (string, error)
+	// GenerateSessionToken makes the token of every session the repository
+	// opens (Sessions.Create and the sign-in flows), as Auth.js's
+	// session.generateSessionToken option does: give it the generator of
+	// the Next.js application beside it. Default NewSessionToken, a random
+	// UUID like Auth.js's default crypto.randomUUID(). A token it returns
+	// is checked as every session token is (not empty, at most MaxTokenLen
+	// bytes, no NUL byte, valid UTF-8, at most 255 characters in the pg
+	// flavour), and a bad one is ErrInvalidInput; an error it returns is
+	// returned wrapped. Either way the operation sends nothing.
+	GenerateSessionToken func() (string, error)
 	// StrictRevocation makes session lookups read from the primary only
 	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver),
 	// as repository.Options.StrictRevocation does.
@@ -120,6 +130,9 @@ func (o Options) withDefaults(f *authjs.Flavour) (Options, error) {
 		if f.V4() {
 			o.NormalizeIdentifier = NormalizeIdentifierV4
 		}
+	}
+	if o.GenerateSessionToken == nil {
+		o.GenerateSessionToken = NewSessionToken
 	}
 	if o.MaxAge < 0 || o.UpdateAge < 0 || o.UpdateAge >= o.MaxAge {
 		return o, fmt.Errorf("gormauth: adapter options: MaxAge (%s) and UpdateAge (%s) must be positive with UpdateAge < MaxAge", o.MaxAge, o.UpdateAge)

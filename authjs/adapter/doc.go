@@ -20,9 +20,9 @@
 //
 // # Auth.js's rules
 //
-//   - Sessions: a new session's token is a random UUID (NewSessionToken);
-//     any token is looked up, so the 64 hexadecimal characters of older
-//     applications work too. A session is valid while now ≤ expires. It is
+//   - Sessions: a new session's token is a random UUID (NewSessionToken),
+//     or what Options.GenerateSessionToken makes; any token is looked up,
+//     so the 64 hexadecimal characters of older applications work too. A session is valid while now ≤ expires. It is
 //     due for the sliding expiry when expires − MaxAge + UpdateAge ≤ now,
 //     and Refresh then sets expires to now + MaxAge.
 //   - Email sign-in: Verifications.Create normalises the address as the

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -30,13 +31,28 @@ func (c *core) checkToken(op, name, token string) error {
 
 // NewSessionToken returns a new session token as Auth.js makes them
 // (crypto.randomUUID): a random version 4 UUID in lowercase, from
-// crypto/rand.
+// crypto/rand. It is the default of Options.GenerateSessionToken.
 func NewSessionToken() (string, error) { return ids.UUID() }
 
+// sessionToken returns the token of a session op is about to open, from
+// Options.GenerateSessionToken, checked as every session token is. Every
+// operation that opens a session calls it before it sends anything.
+func (c *core) sessionToken(op string) (string, error) {
+	token, err := c.opts.GenerateSessionToken()
+	if err != nil {
+		return "", fmt.Errorf("gormauth: %s: Options.GenerateSessionToken: %w", op, err)
+	}
+	if err := c.checkToken(op, "the session token from Options.GenerateSessionToken", token); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
 // Create opens a session for the user (Auth.js's createSession, as its
-// sign-in flows call it): a new token (NewSessionToken) expiring MaxAge from
-// now, and an id where the table has one. One statement; it returns
-// ErrNotFound, and writes nothing, if the user does not exist.
+// sign-in flows call it): a new token (Options.GenerateSessionToken)
+// expiring MaxAge from now, and an id where the table has one. One
+// statement; it returns ErrNotFound, and writes nothing, if the user does
+// not exist.
 func (s *Sessions) Create(ctx context.Context, userID string) (*authjs.Session, error) {
 	const op = "Sessions.Create"
 	if err := fail.Ctx(op, ctx); err != nil {
@@ -48,7 +64,11 @@ func (s *Sessions) Create(ctx context.Context, userID string) (*authjs.Session, 
 	if _, err := s.c.clock(op, s.c.opts.MaxAge); err != nil {
 		return nil, err
 	}
-	sess, err := s.c.openSession(ctx, s.c.x.On(sqlexec.Primary), userID)
+	token, err := s.c.sessionToken(op)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := s.c.openSession(ctx, s.c.x.On(sqlexec.Primary), userID, token)
 	if errors.Is(err, ErrNotFound) {
 		return nil, fail.NotFound(op + ": user")
 	}
@@ -58,13 +78,9 @@ func (s *Sessions) Create(ctx context.Context, userID string) (*authjs.Session, 
 	return sess, nil
 }
 
-// newSession returns the session openSession inserts: a new token and id,
-// and times as they read back.
-func (c *core) newSession(userID string) (*authjs.Session, error) {
-	token, err := NewSessionToken()
-	if err != nil {
-		return nil, err
-	}
+// newSession returns the session openSession inserts: token (from
+// sessionToken), a new id, and times as they read back.
+func (c *core) newSession(userID, token string) (*authjs.Session, error) {
 	_, _, sessions := c.f.IDs()
 	id, err := c.newID(sessions)
 	if err != nil {
@@ -89,12 +105,12 @@ func (c *core) sessionArgs(sess *authjs.Session) map[string]any {
 		"expires": c.bind(sess.Expires), "now": c.bind(now)}
 }
 
-// openSession inserts a new session for the user, if the user exists
-// (holding a KEY SHARE lock on the user's row until the statement ends, so
-// that a concurrent deletion of the user waits and deletes it too), and
-// returns it; ErrNotFound if there is no such user.
-func (c *core) openSession(ctx context.Context, q sqlexec.Querier, userID string) (*authjs.Session, error) {
-	sess, err := c.newSession(userID)
+// openSession inserts a new session with token for the user, if the user
+// exists (holding a KEY SHARE lock on the user's row until the statement
+// ends, so that a concurrent deletion of the user waits and deletes it
+// too), and returns it; ErrNotFound if there is no such user.
+func (c *core) openSession(ctx context.Context, q sqlexec.Querier, userID, token string) (*authjs.Session, error) {
+	sess, err := c.newSession(userID, token)
 	if err != nil {
 		return nil, err
 	}

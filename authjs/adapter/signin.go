@@ -114,9 +114,16 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	if _, err := c.clock(op, c.opts.MaxAge); err != nil {
 		return nil, err
 	}
+	// Only a flow that is not signed in opens a session: only it makes a
+	// token, as Auth.js calls generateSessionToken only to create one.
+	var token string
 	if p.SignedIn == nil {
+		var err error
+		if token, err = c.sessionToken(op); err != nil {
+			return nil, err
+		}
 		// A returning user: one statement, no transaction needed.
-		res, err := c.signInLinked(ctx, AccountKey{a.Provider, a.ProviderAccountID})
+		res, err := c.signInLinked(ctx, AccountKey{a.Provider, a.ProviderAccountID}, token)
 		if err != nil {
 			return nil, fail.DB(op, err)
 		}
@@ -126,7 +133,7 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	}
 	var res *SignInResult
 	err := c.retryIfUserGone(ctx, func(tx *sqlexec.Tx) (err error) {
-		res, err = c.signInOAuth(ctx, tx, a, profile, p.SignedIn)
+		res, err = c.signInOAuth(ctx, tx, a, profile, p.SignedIn, token)
 		return err
 	})
 	switch {
@@ -143,11 +150,12 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 }
 
 // signInLinked opens a session for the user linked to the provider account
-// key in one statement, which finds the user and inserts the session
-// (holding a KEY SHARE lock on the user, as openSession does). It returns
-// nil and no error when no user is linked, or the linked user is gone.
-func (c *core) signInLinked(ctx context.Context, key AccountKey) (*SignInResult, error) {
-	sess, err := c.newSession("")
+// key in one statement, which finds the user and inserts the session with
+// token (holding a KEY SHARE lock on the user, as openSession does). It
+// returns nil and no error when no user is linked, or the linked user is
+// gone.
+func (c *core) signInLinked(ctx context.Context, key AccountKey, token string) (*SignInResult, error) {
+	sess, err := c.newSession("", token)
 	if err != nil {
 		return nil, err
 	}
@@ -164,8 +172,9 @@ func (c *core) signInLinked(ctx context.Context, key AccountKey) (*SignInResult,
 }
 
 // signInOAuth is SignInOAuth's transaction, for a provider account that
-// was not linked when signInLinked looked, or a request signed in.
-func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account, profile *authjs.User, signedIn *authjs.Session) (*SignInResult, error) {
+// was not linked when signInLinked looked, or a request signed in. The
+// session it opens, if the request is not signed in, has token.
+func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account, profile *authjs.User, signedIn *authjs.Session, token string) (*SignInResult, error) {
 	key := AccountKey{a.Provider, a.ProviderAccountID}
 	// The account's lock, then the email's: every flow takes them in this
 	// order (SignInEmail takes only the email's).
@@ -194,7 +203,7 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account
 	case linked != nil:
 		// A concurrent sign-in of the same identity linked it since
 		// signInLinked looked.
-		sess, err := c.openSession(ctx, tx, linked.ID)
+		sess, err := c.openSession(ctx, tx, linked.ID, token)
 		if errors.Is(err, ErrNotFound) {
 			return nil, errUserGone
 		}
@@ -244,7 +253,7 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account
 		return nil, err
 	}
 	res.Account = &a
-	sess, err := c.openSession(ctx, tx, res.User.ID)
+	sess, err := c.openSession(ctx, tx, res.User.ID, token)
 	if err != nil {
 		return nil, err
 	}
@@ -313,9 +322,13 @@ func (r *Repository) SignInEmail(ctx context.Context, in EmailSignIn) (*SignInRe
 	if _, err := c.clock(op, c.opts.MaxAge); err != nil {
 		return nil, err
 	}
+	token, err := c.sessionToken(op)
+	if err != nil {
+		return nil, err
+	}
 	var res *SignInResult
 	err = c.retryIfUserGone(ctx, func(tx *sqlexec.Tx) (err error) {
-		res, err = c.signInEmail(ctx, tx, identifier, hash, in.SignedIn)
+		res, err = c.signInEmail(ctx, tx, identifier, hash, in.SignedIn, token)
 		return err
 	})
 	switch {
@@ -333,8 +346,8 @@ func (r *Repository) SignInEmail(ctx context.Context, in EmailSignIn) (*SignInRe
 
 // signInEmail is SignInEmail's transaction. It returns a nil result, and
 // no error, for a token that is not valid: the transaction commits the
-// deletion of an expired one.
-func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash string, signedIn *authjs.Session) (*SignInResult, error) {
+// deletion of an expired one. The session it opens has sessionToken.
+func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash string, signedIn *authjs.Session, sessionToken string) (*SignInResult, error) {
 	if _, err := tx.Exec(ctx, c.q.lock, emailLock(identifier)); err != nil {
 		return nil, err
 	}
@@ -371,7 +384,7 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 		}
 		res.IsNewUser = true
 	}
-	if res.Session, err = c.openSession(ctx, tx, res.User.ID); err != nil {
+	if res.Session, err = c.openSession(ctx, tx, res.User.ID, sessionToken); err != nil {
 		return nil, err
 	}
 	return res, nil
