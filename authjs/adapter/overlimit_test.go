@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/internal/authjsnode"
 )
 
 // TestUpdateKeepsOverLimitValues: a user the JavaScript side stored with
@@ -91,6 +93,54 @@ func TestUpdateKeepsOverLimitValues(t *testing.T) {
 		assert.Len(t, e.tracer.Statements(), 1, "one statement")
 		assert.Equal(t, "https://example.com/a.png", *e.column(t, e.users, `"image"`, `"id"::text = ?`, u.ID))
 	})
+}
+
+// The same with a user the real Auth.js adapter wrote with an image over
+// MaxImageLen (and, where the columns are text, a name over MaxNameLen):
+// Go updates its email, and Auth.js reads back its name and image as it
+// wrote them and the new email; a new image over the limit is refused.
+func TestUpdateKeepsOverLimitValuesAuthJS(t *testing.T) {
+	t.Parallel()
+	installNode(t)
+	ctx := context.Background()
+	image := "data:image/jpeg;base64," + strings.Repeat("QUJD", adapter.MaxImageLen/4+1)
+	for _, f := range authjs.Flavours() {
+		t.Run(f.Name(), func(t *testing.T) {
+			t.Parallel()
+			s := newSide(t, f, false)
+			name := "Ada Entra"
+			if f.MaxLen() == 0 {
+				name = strings.Repeat("N", adapter.MaxNameLen+1)
+			}
+			user := obj{"name": name, "email": "ada@contoso.com", "image": image}
+			if !f.V4() {
+				user["id"] = "2b5f5d7e-4f3c-4c55-9a7e-9d1b2c3d4e5f"
+			}
+			out := s.node(t, authjsnode.OpsInput{Ops: []authjsnode.Op{{"op": "createUser", "user": user}}})
+			require.Empty(t, out.Results[0].Error)
+			id := jsID(result(t, out, 0)["id"])
+
+			u, err := s.repo.Users.ByID(ctx, id)
+			require.NoError(t, err)
+			u.Email = ptr("ada@example.com")
+			require.NoError(t, s.repo.Users.Update(ctx, u), "a row Auth.js wrote over the limits stays updatable")
+			u.Image = ptr(image + "B")
+			assert.ErrorIs(t, s.repo.Users.Update(ctx, u), adapter.ErrInvalidInput, "a new image over the limit")
+
+			nodeID := any(id)
+			if f.SerialIDs() {
+				n, err := strconv.Atoi(id)
+				require.NoError(t, err)
+				nodeID = n
+			}
+			out = s.node(t, authjsnode.OpsInput{Ops: []authjsnode.Op{{"op": "getUser", "id": nodeID}}})
+			require.Empty(t, out.Results[0].Error)
+			got := result(t, out, 0)
+			assert.Equal(t, "ada@example.com", got["email"])
+			assert.Equal(t, name, got["name"])
+			assert.Equal(t, image, got["image"])
+		})
+	}
 }
 
 // rowHash returns the md5 of the user's row as text, to show that nothing
