@@ -51,7 +51,9 @@ var (
 // "Limits" says why each is where it is); anything longer is rejected with
 // ErrInvalidInput. In the pg flavour the columns of type character
 // varying(255) also limit their values to 255 characters. Only the values
-// an operation is given are checked, never what it reads.
+// an operation is given are checked, never what it reads; Users.Update
+// also takes a value over its limit that equals the one stored, so that a
+// row the JavaScript side wrote stays updatable.
 const (
 	MaxTokenLen         = input.MaxTokenLen         // 2 KiB: session tokens, sign-in tokens
 	MaxSecretLen        = input.MaxSecretLen        // 4 KiB: the secret, joined
