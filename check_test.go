@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 )
 
 func TestCheckSchema(t *testing.T) {

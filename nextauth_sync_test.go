@@ -8,13 +8,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth/internal/nextauthjs"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/nextauthjs"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 )
 
 // These tests run NextAuth.js 2.0.0-beta.73's own TypeORM adapter (from
-// npm, with TypeORM 0.2.25: see internal/nextauthjs) with
+// npm, with TypeORM 0.2.25: see internal/harness/nextauthjs) with
 // synchronize=true, so they need Node.js and npm, and npm ci needs the npm
 // registry. Without node or npm they fail, saying how to install them.
 

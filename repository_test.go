@@ -16,7 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )

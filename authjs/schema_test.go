@@ -17,7 +17,7 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/cleanup"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )

@@ -3,7 +3,7 @@ package gothauth
 import (
 	"testing"
 
-	"github.com/gormauth/gormauth/internal/redact/redacttest"
+	"github.com/gormauth/gormauth/internal/harness/redacttest"
 )
 
 // Options print and log without the secret, whatever the verb or handler.

@@ -15,16 +15,16 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/authjsnode"
-	"github.com/gormauth/gormauth/internal/nextauthjs"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/authjsnode"
+	"github.com/gormauth/gormauth/internal/harness/nextauthjs"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
 )
 
 // The judge of how a cookie's value is written and read is the JavaScript
-// side itself: internal/authjsnode runs the real Auth.js handler of each
+// side itself: internal/harness/authjsnode runs the real Auth.js handler of each
 // flavour (and the cookie code @auth/core and next-auth 4 use).
 
 var nodeInstall struct {
@@ -38,7 +38,7 @@ func installNode(t *testing.T) {
 	require.NoError(t, nodeInstall.err)
 }
 
-// nodeFlavour is the name internal/authjsnode gives f.
+// nodeFlavour is the name internal/harness/authjsnode gives f.
 var nodeFlavour = map[*authjs.Flavour]string{
 	authjs.Prisma:      authjsnode.Prisma,
 	authjs.PrismaV4:    authjsnode.PrismaV4,

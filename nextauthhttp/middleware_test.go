@@ -20,7 +20,7 @@ import (
 	"gorm.io/plugin/dbresolver"
 
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"

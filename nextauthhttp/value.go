@@ -7,7 +7,7 @@ import (
 
 // How the JavaScript side writes and reads a cookie's value, measured with
 // the packages themselves (the cookie tests compare these functions with
-// them through internal/authjsnode):
+// them through internal/harness/authjsnode):
 //
 //   - Setting, @auth/core 0.41.3 (lib/vendored/cookie.js serialize),
 //     next-auth 4.24.15 (cookie 0.7.2 serialize) and next-auth

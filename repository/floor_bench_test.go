@@ -15,8 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth/internal/benchvs"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/benchvs"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gormauth/gormauth/internal/redact/redacttest"
+	"github.com/gormauth/gormauth/internal/harness/redacttest"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )

@@ -10,7 +10,7 @@
 #   - a C compiler (gcc), which go test -race needs (the race detector
 #     uses cgo); only in test mode.
 #   - Node.js and npm, with which tests run NextAuth.js's own adapter and
-#     request handler (internal/nextauthjs; its npm ci needs the npm
+#     request handler (internal/harness/nextauthjs; its npm ci needs the npm
 #     registry) and compare lower-casing and local time with JavaScript's;
 #     only in test mode.
 #   - Chromium, which the browser test of examples/signin drives headless

@@ -18,9 +18,9 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/benchvs"
+	"github.com/gormauth/gormauth/internal/harness/benchvs"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/internal/ids"
-	"github.com/gormauth/gormauth/internal/testdb"
 )
 
 // BenchmarkVersusPgx measures the request path of each flavour against its

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/authjsnode"
+	"github.com/gormauth/gormauth/internal/harness/authjsnode"
 	"github.com/gormauth/gormauth/internal/jsstring"
 )
 

@@ -17,12 +17,12 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/authjsnode"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/authjsnode"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/nextauthhttp"
 )
 
-// The judge of agreement is the real Auth.js: internal/authjsnode runs each
+// The judge of agreement is the real Auth.js: internal/harness/authjsnode runs each
 // flavour's adapter and request handler from npm against the test's
 // database. The tests below write with one side and read with the other,
 // both ways, through the 14 adapter methods and through the handler's
@@ -46,7 +46,7 @@ func installNode(t *testing.T) {
 	require.NoError(t, nodeInstall.err)
 }
 
-// nodeFlavour is the name internal/authjsnode gives f.
+// nodeFlavour is the name internal/harness/authjsnode gives f.
 var nodeFlavour = map[*authjs.Flavour]string{
 	authjs.Prisma:      authjsnode.Prisma,
 	authjs.PrismaV4:    authjsnode.PrismaV4,

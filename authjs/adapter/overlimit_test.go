@@ -14,7 +14,7 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/authjsnode"
+	"github.com/gormauth/gormauth/internal/harness/authjsnode"
 )
 
 // TestUpdateKeepsOverLimitValues: a user the JavaScript side stored with

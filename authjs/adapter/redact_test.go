@@ -6,7 +6,7 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/redact/redacttest"
+	"github.com/gormauth/gormauth/internal/harness/redacttest"
 )
 
 // Every type that holds a secret prints and logs without it, whatever the

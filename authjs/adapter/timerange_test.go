@@ -13,7 +13,7 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/authjsnode"
+	"github.com/gormauth/gormauth/internal/harness/authjsnode"
 	"github.com/gormauth/gormauth/internal/wallclock"
 )
 

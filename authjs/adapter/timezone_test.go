@@ -10,7 +10,7 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/testdb"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 )
 
 // Every timestamp is stored in UTC, as Auth.js stores it, whatever the Go

@@ -40,7 +40,7 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
-	"github.com/gormauth/gormauth/internal/exampledb"
+	"github.com/gormauth/gormauth/internal/harness/exampledb"
 	"github.com/gormauth/gormauth/repository"
 )
 

@@ -15,8 +15,8 @@ import (
 	"gorm.io/gorm/logger"
 	"gorm.io/plugin/dbresolver"
 
+	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/internal/sqlexec"
-	"github.com/gormauth/gormauth/internal/testdb"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }

@@ -32,7 +32,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
-	"github.com/gormauth/gormauth/internal/pgserver"
+	"github.com/gormauth/gormauth/internal/harness/pgserver"
 )
 
 // EnvURL names the environment variable that points the tests at an existing

@@ -1,6 +1,6 @@
 // Package npm installs the npm dependencies of a test harness folder (one
-// with package.json and package-lock.json, such as internal/nextauthjs or
-// internal/authjsnode), once per package-lock.json, for tests that run the
+// with package.json and package-lock.json, such as internal/harness/nextauthjs or
+// internal/harness/authjsnode), once per package-lock.json, for tests that run the
 // real Node.js packages.
 package npm
 

@@ -23,7 +23,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/gormauth/gormauth/internal/npm"
+	"github.com/gormauth/gormauth/internal/harness/npm"
 )
 
 // InstallHint says how to get Node.js and npm.
@@ -34,7 +34,7 @@ const InstallHint = npm.InstallHint
 func Dir() string {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
-		return "internal/nextauthjs"
+		return "internal/harness/nextauthjs"
 	}
 	return filepath.Dir(file)
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth/internal/pgserver"
+	"github.com/gormauth/gormauth/internal/harness/pgserver"
 )
 
 // ReplicaDelay is how long after the primary commits a transaction the

@@ -1,6 +1,6 @@
 // Package exampledb gives the programs in examples/ a database: the one
 // named by DATABASE_URL when it is set, otherwise a throwaway PostgreSQL
-// server started from the machine's own binaries (see internal/pgserver) and
+// server started from the machine's own binaries (see internal/harness/pgserver) and
 // removed again when the program exits, also on Ctrl-C.
 //
 // An example's main is usually just
@@ -19,7 +19,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/gormauth/gormauth/internal/pgserver"
+	"github.com/gormauth/gormauth/internal/harness/pgserver"
 )
 
 // EnvURL names the environment variable that points the examples at an

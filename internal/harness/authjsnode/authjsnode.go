@@ -40,7 +40,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/gormauth/gormauth/internal/npm"
+	"github.com/gormauth/gormauth/internal/harness/npm"
 )
 
 // InstallHint says how to get Node.js and npm.
@@ -63,7 +63,7 @@ var Flavours = []string{Prisma, Drizzle, DrizzleBuiltin, PG, PrismaV4}
 func Dir() string {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
-		return "internal/authjsnode"
+		return "internal/harness/authjsnode"
 	}
 	return filepath.Dir(file)
 }
@@ -71,7 +71,7 @@ func Dir() string {
 // SchemaFile returns the path of the SQL file (in the repository's testdata)
 // that creates flavour's documented schema in an empty database.
 func SchemaFile(flavour string) (string, error) {
-	root := filepath.Join(Dir(), "..", "..", "testdata")
+	root := filepath.Join(Dir(), "..", "..", "..", "testdata")
 	switch flavour {
 	case Prisma:
 		return filepath.Join(root, "authjs", "prisma-schema.sql"), nil
