@@ -83,7 +83,8 @@ func (o Options) withDefaults() (Options, error) {
 // Repository runs the queries of an authentication system on the four
 // NextAuth.js tables. Its methods are grouped by table; the sign-in flows
 // that span tables are methods of Repository itself. It is safe for
-// concurrent use.
+// concurrent use. Make one with New or NewChecked: the zero value (and a
+// zero Users, Accounts, Sessions or Verifications) is not usable.
 type Repository struct {
 	// Users reads and writes the users table.
 	Users *Users
@@ -156,7 +157,8 @@ func newRepository(c *core) *Repository {
 // PostgreSQL aborts a transaction at its first failed statement, so after
 // any error from a method (ErrAlreadyExists included) roll back rather than
 // go on: "create, and on ErrAlreadyExists look it up" does not work inside a
-// transaction. The sign-in flows use savepoints and need no such care.
+// transaction. The sign-in flows use savepoints and need no such care. For
+// a nil tx, every operation returns ErrInvalidInput and sends nothing.
 func (r *Repository) WithTx(tx *gorm.DB) *Repository {
 	return newRepository(newCore(tx, r.core.opts))
 }

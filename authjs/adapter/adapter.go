@@ -145,7 +145,8 @@ func (o Options) withDefaults(f *authjs.Flavour) (Options, error) {
 // Repository runs the queries of Auth.js's Adapter on the tables of one
 // flavour, with Auth.js's rules. Its methods are grouped by table; the
 // sign-in flows that span tables are methods of Repository itself. It is
-// safe for concurrent use.
+// safe for concurrent use. Make one with New or NewChecked: the zero value
+// (and a zero Users, Accounts, Sessions or Verifications) is not usable.
 type Repository struct {
 	// Users reads and writes the users table.
 	Users *Users
@@ -206,7 +207,8 @@ func newRepository(c *core) *Repository {
 
 // WithTx returns a Repository whose statements run in tx, a transaction the
 // caller began on the same database. After an error from any method, roll
-// the transaction back (see repository.Repository.WithTx).
+// the transaction back (see repository.Repository.WithTx). For a nil tx,
+// every operation returns ErrInvalidInput and sends nothing.
 func (r *Repository) WithTx(tx *gorm.DB) *Repository {
 	c := *r.core
 	c.x = sqlexec.New(tx)

@@ -22,6 +22,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 	"gorm.io/plugin/dbresolver"
+
+	"github.com/gormauth/gormauth/internal/fail"
 )
 
 // Route says which server a statement may run on when the *gorm.DB routes
@@ -70,10 +73,18 @@ type DB struct {
 	db *gorm.DB
 }
 
+// errNoDB is what every statement of a DB made of a nil *gorm.DB returns
+// (a repository's WithTx(nil)): an ErrInvalidInput, and nothing is sent.
+var errNoDB = fmt.Errorf("%w: nil *gorm.DB (WithTx was given nil)", fail.ErrInvalidInput)
+
 // New returns a DB that runs statements on db's pool (or db's transaction),
 // routed by db's resolver, logged by db's logger with the bound parameters
-// dropped: logged SQL shows $1, $2, …, never a token or a secret.
+// dropped: logged SQL shows $1, $2, …, never a token or a secret. For a nil
+// db, every statement returns an ErrInvalidInput and nothing is sent.
 func New(db *gorm.DB) *DB {
+	if db == nil {
+		return &DB{}
+	}
 	return &DB{db: db.Session(&gorm.Session{
 		SkipDefaultTransaction: true,
 		Logger:                 redactingLogger{db.Logger},
@@ -115,6 +126,9 @@ type Scanner interface {
 // have yet) is run again on the primary: an answer from the primary is
 // never wrong, only later.
 func (d *DB) QueryRow(ctx context.Context, route Route, query string, args []any, dest ...any) (found bool, err error) {
+	if d.db == nil {
+		return false, errNoDB
+	}
 	pool := d.pool(ctx, route, query)
 	found, err = d.queryRow(ctx, pool, query, args, dest)
 	if route == Primary || (err == nil && (found || route != ReplicaOrPrimary)) || (err != nil && !unavailable(ctx, err)) {
@@ -183,6 +197,9 @@ func queryRowOnDB(ctx context.Context, db *sql.DB, query string, args, dest []an
 // error. Like QueryRow, it reads again on the primary when the replica is
 // unavailable before the first row.
 func (d *DB) Query(ctx context.Context, route Route, query string, args []any, each func(Scanner) error) error {
+	if d.db == nil {
+		return errNoDB
+	}
 	pool := d.pool(ctx, route, query)
 	var rows int64
 	read := func(pool gorm.ConnPool) error {
@@ -230,6 +247,9 @@ func unavailable(ctx context.Context, err error) bool {
 // Exec runs a statement that returns no rows on the primary and returns
 // the number of rows it affected.
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (n int64, err error) {
+	if d.db == nil {
+		return 0, errNoDB
+	}
 	err = d.run(ctx, d.pool(ctx, Primary, query), query, func(q querier) (int64, error) {
 		n, err = q.exec(ctx, query, args)
 		return n, err
@@ -262,6 +282,9 @@ func (d *DB) ExecBatches(ctx context.Context, query string, cutoff any, batch in
 // within a savepoint of it instead, so that the caller's transaction
 // survives a failure of fn.
 func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	if d.db == nil {
+		return errNoDB
+	}
 	return withQuerier(ctx, d.pool(ctx, Primary, "BEGIN"), func(q querier) error {
 		return q.transaction(ctx, func(tq querier) error {
 			return fn(&Tx{db: d, q: tq})
@@ -273,6 +296,9 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 // own, bound to ctx: no condition set on the *gorm.DB that New was given
 // carries over. It commits if fn returns nil and rolls back otherwise.
 func (d *DB) GormTransaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if d.db == nil {
+		return errNoDB
+	}
 	return d.db.Session(&gorm.Session{NewDB: true, Context: ctx}).Transaction(fn)
 }
 

@@ -1,0 +1,42 @@
+package adapter_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+// TestWithTxNil: a Repository bound to a nil transaction answers every
+// operation with ErrInvalidInput and sends nothing (it panicked on first
+// use).
+func TestWithTxNil(t *testing.T) {
+	eachFlavour(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u := e.mustUser(t, "nil-tx@example.com")
+		before := e.snapshot(t)
+		e.tracer.Reset()
+		r := e.repo.WithTx(nil)
+		calls := map[string]func() error{
+			"Users.ByID":             func() error { _, err := r.Users.ByID(ctx, u.ID); return err },
+			"Users.Delete":           func() error { return r.Users.Delete(ctx, u.ID) },
+			"Sessions.Create":        func() error { _, err := r.Sessions.Create(ctx, u.ID); return err },
+			"Sessions.DeleteExpired": func() error { _, err := r.Sessions.DeleteExpired(ctx, 0); return err },
+			"SignInOAuth": func() error {
+				_, err := r.SignInOAuth(ctx, adapter.OAuthSignIn{Account: authjs.Account{Provider: "github", ProviderAccountID: "nil-tx"}, Email: ptr("new@example.com")})
+				return err
+			},
+			"Transaction": func() error {
+				return r.Transaction(ctx, func(*adapter.Repository) error { return nil })
+			},
+		}
+		for name, call := range calls {
+			require.ErrorIs(t, call(), adapter.ErrInvalidInput, name)
+		}
+		require.Empty(t, e.tracer.Statements())
+		require.Equal(t, before, e.snapshot(t))
+	})
+}
