@@ -256,11 +256,11 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request) (goth.User, e
 		if codeRefused(err) {
 			kind = ErrInvalidCode
 		}
-		return goth.User{}, fmt.Errorf("gothauth: %w: %s: exchanging the code: %w", kind, p.Name(), err)
+		return goth.User{}, fmt.Errorf("gothauth: %w: %s: exchanging the code: %w", kind, p.Name(), withoutQuery(err))
 	}
 	u, err := p.FetchUser(sess)
 	if err != nil {
-		return goth.User{}, fmt.Errorf("gothauth: %w: %s: fetching the profile: %w", ErrProvider, p.Name(), err)
+		return goth.User{}, fmt.Errorf("gothauth: %w: %s: fetching the profile: %w", ErrProvider, p.Name(), withoutQuery(err))
 	}
 	if u.UserID == "" {
 		return goth.User{}, fmt.Errorf("gothauth: %w: %s: the profile has no user id", ErrProvider, p.Name())
@@ -268,6 +268,35 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request) (goth.User, e
 	u.Provider = p.Name()
 	return u, nil
 }
+
+// withoutQuery returns err with the query of the URL a request failed on
+// left out of its text: goth's Facebook, Google, Instagram and VK providers
+// send the access token in the query of the profile URL, and net/http's
+// *url.Error names the URL. The error returned unwraps to what the request
+// failed with, not to the *url.Error.
+func withoutQuery(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	bare := *ue
+	bare.URL = "(an unreadable URL)"
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		u.User, u.RawQuery, u.Fragment, u.RawFragment = nil, "", "", ""
+		bare.URL = u.String()
+	}
+	msg := strings.ReplaceAll(err.Error(), ue.Error(), bare.Error())
+	return &queryless{msg: strings.ReplaceAll(msg, ue.URL, bare.URL), err: ue.Err}
+}
+
+// queryless is an error whose text withoutQuery cleaned.
+type queryless struct {
+	msg string
+	err error
+}
+
+func (e *queryless) Error() string { return e.msg }
+func (e *queryless) Unwrap() error { return e.err }
 
 // codeRefused reports whether err, from exchanging the code, is the
 // provider's answer that it does not honour the code: RFC 6749's
