@@ -83,6 +83,10 @@ func signerOf[R nextauthhttp.Repository](repo R) (signer, error) {
 	return nil, errors.New("gothauth: nil repository")
 }
 
+// errForeignSession: the request is signed in (Load ran before Callback)
+// with a session of another repository than the Handler's.
+var errForeignSession = errors.New("gothauth: the request's session is not of the Handler's repository: give Load and New the same one")
+
 type beta73 struct{ repo *repository.Repository }
 
 func (b beta73) signIn(ctx context.Context, u goth.User) (string, time.Time, error) {
@@ -94,7 +98,10 @@ func (b beta73) signIn(ctx context.Context, u goth.User) (string, time.Time, err
 }
 
 func (b beta73) link(ctx context.Context, u goth.User) error {
-	current, _ := nextauthhttp.SessionFrom(ctx)
+	current, ok := nextauthhttp.SessionFrom(ctx)
+	if !ok {
+		return errForeignSession
+	}
 	in := SignIn(u)
 	err := b.repo.Accounts.Link(ctx, &models.Account{UserID: current.UserID, ProviderType: in.ProviderType,
 		ProviderID: u.Provider, ProviderAccountID: u.UserID, AccessToken: in.AccessToken, RefreshToken: in.RefreshToken,
@@ -124,7 +131,10 @@ func (a authJS) signIn(ctx context.Context, u goth.User) (string, time.Time, err
 
 func (a authJS) link(ctx context.Context, u goth.User) error {
 	in := AuthJSSignIn(u)
-	in.SignedIn, _ = nextauthhttp.AuthJSSessionFrom(ctx)
+	var ok bool
+	if in.SignedIn, ok = nextauthhttp.AuthJSSessionFrom(ctx); !ok {
+		return errForeignSession
+	}
 	_, err := a.repo.SignInOAuth(ctx, in)
 	if errors.Is(err, adapter.ErrAccountNotLinked) {
 		return fmt.Errorf("gothauth: %w", ErrLinkedToOther) // linked to another user

@@ -43,7 +43,9 @@ var (
 	ErrInvalidCode = errors.New("no authorization code, or one the provider does not honour")
 	// ErrProvider: exchanging the code or fetching the profile failed
 	// otherwise: the provider is down, answers what is not OAuth, or
-	// refuses the site itself (such as invalid_client for a wrong secret).
+	// refuses the site itself (such as invalid_client for a wrong secret),
+	// or sends a profile the repository refuses (ErrInvalidInput: a NUL
+	// byte, a value over a limit).
 	ErrProvider = errors.New("the provider failed")
 	// ErrAccountNotLinked: the provider account is linked to no user, and
 	// its email belongs to a user, who must sign in as before and link it
@@ -209,6 +211,10 @@ func (h *Handler) Callback(w http.ResponseWriter, r *http.Request) {
 			h.cookie.Set(w, r, token, expires)
 		}
 	}
+	if errors.Is(err, repository.ErrInvalidInput) {
+		// A profile no row can hold (a NUL byte, a value over a limit).
+		err = fmt.Errorf("gothauth: %w: %s: the profile cannot be stored: %w", ErrProvider, u.Provider, err)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -367,7 +373,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // Status returns the HTTP status for a failed callback: 404 for an
 // unknown provider, 400 for a bad state or ErrInvalidCode, 403 for a
 // sign-in the provider refused, 409 for ErrAccountNotLinked and
-// ErrLinkedToOther, 502 for the provider's failures and 500 for the rest.
+// ErrLinkedToOther, 502 for the provider's failures (a profile the
+// repository refuses included) and 500 for the rest.
 func Status(err error) int {
 	switch {
 	case errors.Is(err, ErrUnknownProvider):
