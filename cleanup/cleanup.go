@@ -56,11 +56,18 @@ type Result struct {
 	Err error
 }
 
+// errNilRepository is what Run and Once report for a nil repository.
+var errNilRepository = errors.New("cleanup: nil repository")
+
 // Once runs one pass: it deletes the expired sessions, then the expired
 // sign-in tokens, batchSize rows a statement (repository.DefaultBatchSize
-// if ≤ 0).
+// if ≤ 0). A nil repo is an Err, and nothing runs.
 func Once(ctx context.Context, repo *repository.Repository, batchSize int) Result {
 	res := Result{Start: time.Now()}
+	if repo == nil {
+		res.Err = errNilRepository
+		return res
+	}
 	var errs [2]error
 	res.Sessions, errs[0] = repo.Sessions.DeleteExpired(ctx, batchSize)
 	res.Verifications, errs[1] = repo.Verifications.DeleteExpired(ctx, batchSize)
@@ -81,7 +88,7 @@ func Once(ctx context.Context, repo *repository.Repository, batchSize int) Resul
 // negative options.
 func Run(ctx context.Context, repo *repository.Repository, opts Options) error {
 	if repo == nil {
-		return errors.New("cleanup: nil repository")
+		return errNilRepository
 	}
 	if opts.Interval < 0 || opts.BatchSize < 0 {
 		return fmt.Errorf("cleanup: negative interval (%s) or batch size (%d)", opts.Interval, opts.BatchSize)
