@@ -5,34 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/internal/harness/testdb"
 )
 
-// exampleDatabase returns the DSN of a fresh, empty database for an example
-// and a function that drops it.
-func exampleDatabase() (dsn string, drop func()) {
-	dsn, dropDB, err := testdb.NewDatabase()
-	if err != nil {
-		log.Fatal(err)
-	}
-	return dsn, func() {
-		if err := dropDB(); err != nil {
-			log.Print(err)
-		}
-	}
-}
-
 func ExampleAutoMigrate() {
-	dsn, drop := exampleDatabase() // an empty PostgreSQL database
-	defer drop()
-
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	// DATABASE_URL names a PostgreSQL database, such as
+	// postgres://user:pass@localhost:5432/app.
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -53,9 +38,7 @@ func ExampleAutoMigrate() {
 }
 
 func ExampleCheckSchema() {
-	dsn, drop := exampleDatabase()
-	defer drop()
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -79,7 +62,16 @@ func ExampleCheckSchema() {
 	var se *gormauth.SchemaError
 	err = gormauth.AutoMigrate(db)
 	fmt.Println(errors.As(err, &se), len(se.Differences))
+
+	// Renaming it back makes the schema NextAuth.js's again.
+	err = db.Exec(`ALTER TABLE users RENAME CONSTRAINT uni_users_email TO "UQ_97672ac88f789774dd47f7c8be3"`).Error
+	if err != nil {
+		log.Fatal(err)
+	}
+	diffs, err = gormauth.CheckSchema(context.Background(), db)
+	fmt.Println(len(diffs), err)
 	// Output:
 	// true users.email ("UQ_97672ac88f789774dd47f7c8be3"): constraint under another name: found CONSTRAINT "uni_users_email" UNIQUE (email), expected CONSTRAINT "UQ_97672ac88f789774dd47f7c8be3" UNIQUE (email)
 	// true 1
+	// 0 <nil>
 }

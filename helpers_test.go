@@ -15,7 +15,9 @@ import (
 	"github.com/gormauth/gormauth/internal/harness/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+// TestMain gives each test its own database (testdb) and the Examples
+// theirs in DATABASE_URL.
+func TestMain(m *testing.M) { testdb.MainWithDatabase(m, "DATABASE_URL") }
 
 // readTestdata returns the content of testdata/name.
 func readTestdata(tb testing.TB, name string) string {

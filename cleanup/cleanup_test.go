@@ -20,7 +20,9 @@ import (
 	"github.com/gormauth/gormauth/repository"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+// TestMain gives each test its own database (testdb) and the Examples
+// theirs in DATABASE_URL.
+func TestMain(m *testing.M) { testdb.MainWithDatabase(m, "DATABASE_URL") }
 
 // start is the instant the test clocks begin at.
 var start = testdb.Start

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -12,18 +13,14 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/cleanup"
-	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
 
 func ExampleRun() {
-	dsn, drop, err := testdb.NewDatabase() // an empty PostgreSQL database
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer drop()
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	// DATABASE_URL names a PostgreSQL database, such as
+	// postgres://user:pass@localhost:5432/app.
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -55,6 +52,10 @@ func ExampleRun() {
 		},
 	})
 	fmt.Println("Run returned", err)
+
+	if err := repo.Users.Delete(context.Background(), user.ID); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// deleted 1 sessions and 0 sign-in tokens, error: <nil>
 	// Run returned <nil>

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 
 	"gorm.io/driver/postgres"
@@ -14,19 +15,15 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
 )
 
 func ExampleMiddleware() {
-	dsn, drop, err := testdb.NewDatabase() // an empty PostgreSQL database
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer drop()
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	// DATABASE_URL names a PostgreSQL database, such as
+	// postgres://user:pass@localhost:5432/app.
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,6 +68,11 @@ func ExampleMiddleware() {
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
 		fmt.Println(res.StatusCode, strings.TrimSpace(string(body)))
+	}
+
+	// Deleting the user deletes its sessions too.
+	if err := repo.Users.Delete(ctx, user.ID); err != nil {
+		log.Fatal(err)
 	}
 	// Output:
 	// 401 {"error":"unauthorized"}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -12,38 +13,20 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
 
-// exampleDB returns a *gorm.DB on a fresh database whose tables AutoMigrate
-// made, and a function that closes and drops it.
-func exampleDB() (*gorm.DB, func()) {
-	dsn, drop, err := testdb.NewDatabase()
-	if err != nil {
-		log.Fatal(err)
-	}
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := gormauth.AutoMigrate(db); err != nil {
-		log.Fatal(err)
-	}
-	return db, func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
-		if err := drop(); err != nil {
-			log.Print(err)
-		}
-	}
-}
-
 func ExampleNew() {
-	db, done := exampleDB() // a *gorm.DB on a database with the four tables
-	defer done()
+	// DATABASE_URL names a PostgreSQL database, such as
+	// postgres://user:pass@localhost:5432/app.
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil { // NextAuth.js's four tables
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	repo := repository.New(db, repository.Options{}) // NextAuth.js's defaults
@@ -59,14 +42,24 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	fmt.Println("cookie value:", len(sess.SessionToken), "hex characters")
+
+	// Deleting the user deletes its sessions and accounts too.
+	if err := repo.Users.Delete(ctx, u.ID); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// sessions last 720h0m0s and are extended at most every 24h0m0s
 	// cookie value: 64 hex characters
 }
 
 func ExampleSessions_WithUser() {
-	db, done := exampleDB()
-	defer done()
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	repo := repository.New(db, repository.Options{})
 	email := "alice@example.com"
@@ -89,14 +82,24 @@ func ExampleSessions_WithUser() {
 
 	_, err = repo.Sessions.WithUser(ctx, "a cookie from an expired or deleted session")
 	fmt.Println("not signed in:", errors.Is(err, repository.ErrNotFound))
+
+	// Deleting the user deletes its sessions and accounts too.
+	if err := repo.Users.Delete(ctx, u.ID); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// signed in: alice@example.com
 	// not signed in: true
 }
 
 func ExampleSessions_Refresh() {
-	db, done := exampleDB()
-	defer done()
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC) // the clock of this example
 	repo := repository.New(db, repository.Options{Now: func() time.Time { return now }})
@@ -127,6 +130,10 @@ func ExampleSessions_Refresh() {
 		log.Fatal(err)
 	}
 	fmt.Println("wrote:", wrote, "expires", sess.Expires.Format(time.DateTime))
+
+	if err := repo.Users.Delete(ctx, u.ID); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// expires 2030-01-31 12:00:00
 	// wrote: false expires 2030-01-31 12:00:00
@@ -134,8 +141,13 @@ func ExampleSessions_Refresh() {
 }
 
 func ExampleRepository_SignInOAuth() {
-	db, done := exampleDB()
-	defer done()
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	repo := repository.New(db, repository.Options{})
 
@@ -166,6 +178,10 @@ func ExampleRepository_SignInOAuth() {
 	}
 	_, err = repo.SignInOAuth(ctx, gitlab)
 	fmt.Println(errors.Is(err, repository.ErrAccountNotLinked))
+
+	if err := repo.Users.Delete(ctx, res.User.ID); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// new user: true octo@example.com
 	// new user: false octo@example.com
@@ -173,8 +189,13 @@ func ExampleRepository_SignInOAuth() {
 }
 
 func ExampleRepository_SignInEmail() {
-	db, done := exampleDB()
-	defer done()
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	repo := repository.New(db, repository.Options{})
 
@@ -199,14 +220,23 @@ func ExampleRepository_SignInEmail() {
 	// Clicked again.
 	_, err = repo.SignInEmail(ctx, link)
 	fmt.Println("used:", errors.Is(err, repository.ErrNotFound))
+
+	if err := repo.Users.Delete(ctx, res.User.ID); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// new user: true alice@example.com verified: true
 	// used: true
 }
 
 func ExampleVerifications_Use() {
-	db, done := exampleDB()
-	defer done()
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := gormauth.AutoMigrate(db); err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	repo := repository.New(db, repository.Options{})
 	link := repository.SignInToken{Identifier: "bob@example.com", Token: "a1b2c3", Secret: "s3cret"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -11,16 +12,12 @@ import (
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/harness/testdb"
 )
 
 func Example() {
-	dsn, drop, err := testdb.NewDatabase() // an empty PostgreSQL database
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer drop()
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	// DATABASE_URL names a PostgreSQL database, such as
+	// postgres://user:pass@localhost:5432/app.
+	db, err := gorm.Open(postgres.Open(os.Getenv("DATABASE_URL")), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -32,10 +29,11 @@ func Example() {
 	repo := adapter.New(db, authjs.Drizzle, adapter.Options{Secret: []string{"the application's AUTH_SECRET"}})
 
 	// Back from GitHub's OAuth callback: a new user, and a session.
+	accessToken, name, email := "gho_…", "Alice", "Alice@Example.com"
 	res, err := repo.SignInOAuth(ctx, adapter.OAuthSignIn{
-		Account: authjs.Account{Provider: "github", ProviderAccountID: "1234", AccessToken: ptr("gho_…")},
-		Name:    ptr("Alice"),
-		Email:   ptr("Alice@Example.com"),
+		Account: authjs.Account{Provider: "github", ProviderAccountID: "1234", AccessToken: &accessToken},
+		Name:    &name,
+		Email:   &email,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -55,6 +53,11 @@ func Example() {
 	}
 	_, err = repo.Sessions.WithUser(ctx, sess.SessionToken)
 	fmt.Println(err)
+
+	// Deleting the user deletes its accounts and sessions too.
+	if err := repo.Users.Delete(ctx, res.User.ID); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// new user: true alice@example.com
 	// signed in: Alice until true

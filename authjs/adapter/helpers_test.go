@@ -17,7 +17,9 @@ import (
 	"github.com/gormauth/gormauth/internal/harness/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+// TestMain gives each test its own database (testdb) and the Examples
+// theirs in DATABASE_URL.
+func TestMain(m *testing.M) { testdb.MainWithDatabase(m, "DATABASE_URL") }
 
 var start = testdb.Start
 

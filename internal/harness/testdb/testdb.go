@@ -54,7 +54,7 @@ func Main(m *testing.M) {
 	os.Exit(run(m))
 }
 
-func run(m *testing.M) int {
+func run(m interface{ Run() int }) int {
 	adminURL = os.Getenv(EnvURL)
 	if adminURL == "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
