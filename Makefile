@@ -32,16 +32,23 @@ test: setup
 fuzz:
 	scripts/fuzz.sh
 
+# WITHPG runs a command with DATABASE_URL set: unless it is set already, to
+# a throwaway PostgreSQL that is removed when the command exits (also on
+# Ctrl-C). The examples themselves only read DATABASE_URL.
+WITHPG = $(GO) run ./internal/harness/withpg
+
 ## run (or quickstart): install what is missing, then run examples/quickstart
+## (against a throwaway PostgreSQL unless DATABASE_URL is set)
 run quickstart:
 	scripts/setup.sh run
-	$(GO) run ./examples/quickstart
+	$(WITHPG) $(GO) run ./examples/quickstart
 
 ## signin: install what is missing, then run examples/signin in demo mode
-## (its own OAuth provider, sign-in links on the console)
+## (its own OAuth provider, sign-in links on the console; a throwaway
+## PostgreSQL unless DATABASE_URL is set)
 signin:
 	scripts/setup.sh run
-	cd examples/signin && $(GO) run . -demo
+	$(WITHPG) sh -c 'cd examples/signin && exec $(GO) run . -demo'
 
 # staticcheck, run at a pinned version from the module proxy.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -1,6 +1,8 @@
 // Package examples_test builds every program in examples/ and runs it
-// against real PostgreSQL, checking what it prints, how it exits, and that
-// a throwaway server it started is removed again.
+// against real PostgreSQL, checking what it prints and how it exits; runs
+// one through internal/harness/withpg (the Makefile's throwaway server),
+// checking that the server is removed again; and checks that no example
+// imports gormauth's internal packages, so that a reader can copy it.
 package examples_test
 
 import (
@@ -74,21 +76,46 @@ func TestExamples(t *testing.T) {
 		})
 	})
 
-	t.Run("quickstart/ThrowawayServer", func(t *testing.T) {
+	t.Run("quickstart/NoDatabaseURL", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "quickstart", "")
+		assert.Equal(t, 2, p.Wait(t), p)
+		assert.Contains(t, p.Stderr(), "quickstart: DATABASE_URL is not set.")
+		assert.Contains(t, p.Stderr(), "docker run", "the message says where to get a database")
+		assert.Empty(t, p.Stdout())
+	})
+
+	t.Run("withpg/ThrowawayServer", func(t *testing.T) {
+		// make run: withpg starts a server, runs the example with
+		// DATABASE_URL set, and removes the server when it exits.
 		t.Parallel()
 		needBinaries(t)
-		p := start(t, bin, "quickstart", "")
+		p := start(t, bin, "withpg", "", filepath.Join(bin, "quickstart"))
 		require.Equal(t, 0, p.Wait(t), p)
-		p.AssertLines(t, `^6\. Sessions\.Delete: signed out`)
+		p.AssertLines(t, `^1\. gormauth\.AutoMigrate`, `^6\. Sessions\.Delete: signed out`)
 		assertServerRemoved(t, p)
 	})
 
-	t.Run("quickstart/ClosedStdout", func(t *testing.T) {
-		// go run ./examples/quickstart | head -1: the throwaway server is
-		// still removed.
+	t.Run("withpg/DatabaseURLSet", func(t *testing.T) {
+		// With DATABASE_URL set, withpg only runs the command, and passes
+		// its exit status on.
+		t.Parallel()
+		dsn := testdb.New(t)
+		p := start(t, bin, "withpg", dsn, filepath.Join(bin, "quickstart"))
+		require.Equal(t, 0, p.Wait(t), p)
+		p.AssertLines(t, `^2\. Users\.Create: users row id=1 `)
+		assert.NotContains(t, p.Stderr(), "throwaway")
+
+		p = start(t, bin, "withpg", dsn, "sh", "-c", `test "$DATABASE_URL" = "$1" && exit 3`, "sh", dsn)
+		assert.Equal(t, 3, p.Wait(t), p)
+	})
+
+	t.Run("withpg/ClosedStdout", func(t *testing.T) {
+		// make run | head -1: the example dies of SIGPIPE or finishes;
+		// either way the throwaway server is removed.
 		t.Parallel()
 		needBinaries(t)
-		cmd := exec.Command(filepath.Join(bin, "quickstart"))
+		cmd := exec.Command(filepath.Join(bin, "withpg"), filepath.Join(bin, "quickstart"))
 		cmd.Env = environ("")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
@@ -99,9 +126,17 @@ func TestExamples(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, line, "1. gormauth.AutoMigrate")
 		require.NoError(t, stdout.Close())
-		require.NoError(t, cmd.Wait(), stderr.String())
+		err = cmd.Wait()
+		assert.Contains(t, []int{0, 128 + int(syscall.SIGPIPE)}, cmd.ProcessState.ExitCode(), "%v\n%s", err, stderr.String())
 		p := &process{cmd: cmd, stderr: stderr}
 		assertServerRemoved(t, p)
+	})
+
+	t.Run("withpg/NoCommand", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "withpg", "")
+		assert.Equal(t, 2, p.Wait(t), p)
+		assert.Contains(t, p.Stderr(), "usage: withpg command")
 	})
 
 	t.Run("magiclink", func(t *testing.T) {
@@ -201,10 +236,12 @@ func TestExamples(t *testing.T) {
 		assert.True(t, os.IsNotExist(err), "the temporary cookie jar is removed on exit")
 	})
 
-	t.Run("httpauth/ThrowawayServerInterrupted", func(t *testing.T) {
+	t.Run("withpg/Interrupted", func(t *testing.T) {
+		// Ctrl-C on make run: withpg passes the signal on once, the
+		// example stops cleanly, and the server is removed.
 		t.Parallel()
 		needBinaries(t)
-		p := start(t, bin, "httpauth", "", "-addr", "127.0.0.1:0")
+		p := start(t, bin, "withpg", "", filepath.Join(bin, "httpauth"), "-addr", "127.0.0.1:0")
 		p.WaitLine(t, `^listening on `)
 		require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
 		require.Equal(t, 0, p.Wait(t), p)
@@ -266,7 +303,7 @@ func build(t *testing.T) string {
 	if race {
 		args = append(args, "-race")
 	}
-	args = append(args, "-o", dir+string(filepath.Separator), "./quickstart", "./magiclink", "./httpauth", "./cleanup")
+	args = append(args, "-o", dir+string(filepath.Separator), "./quickstart", "./magiclink", "./httpauth", "./cleanup", "../internal/harness/withpg")
 	cmd := exec.Command("go", args...)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "go %s\n%s", strings.Join(args, " "), out)
@@ -442,7 +479,7 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	return l.w.Write(b)
 }
 
-// assertServerRemoved checks that the program said it started a throwaway
+// assertServerRemoved checks that withpg said it started a throwaway
 // server and that the server's folder is gone.
 func assertServerRemoved(t *testing.T, p *process) {
 	t.Helper()

@@ -6,7 +6,7 @@
 //
 // Run it with
 //
-//	go run ./examples/cleanup -demo -interval 5s
+//	DATABASE_URL=postgres://… go run ./examples/cleanup -demo -interval 5s
 //	DATABASE_URL=postgres://… go run ./examples/cleanup -interval 1h
 //	DATABASE_URL=postgres://… go run ./examples/cleanup -once   # from cron
 //
@@ -14,7 +14,6 @@
 // expired (and one of each that has not), so the first pass has work to do;
 // it leaves their users (cleanup-demo-…@example.com) behind, so use it on a
 // throwaway database.
-// Without DATABASE_URL a throwaway PostgreSQL is started and removed on exit.
 package main
 
 import (
@@ -24,6 +23,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -32,7 +33,6 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/cleanup"
-	"github.com/gormauth/gormauth/internal/harness/exampledb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -44,9 +44,28 @@ var (
 	demo      = flag.Bool("demo", false, "seed expired sessions and sign-in tokens first")
 )
 
+// noDatabase is printed when DATABASE_URL is not set.
+const noDatabase = `cleanup: DATABASE_URL is not set. Point it at a PostgreSQL database, for example
+  DATABASE_URL=postgres://user:pass@localhost:5432/app go run ./examples/cleanup -demo -interval 5s
+A database to try this on: docker run --rm -e POSTGRES_PASSWORD=pass -p 5432:5432 postgres
+(then DATABASE_URL=postgres://postgres:pass@localhost:5432/postgres), or "make run" in gormauth's
+repository, which starts a throwaway PostgreSQL.`
+
 func main() {
 	flag.Parse()
-	exampledb.Main(run)
+	dsn := os.Getenv("DATABASE_URL")
+	if dsn == "" {
+		fmt.Fprintln(os.Stderr, noDatabase)
+		os.Exit(2)
+	}
+	// Ctrl-C (or SIGTERM) cancels ctx, which stops the example cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, dsn)
+	stop()
+	if err != nil && !(ctx.Err() != nil && errors.Is(err, context.Canceled)) {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
 }
 
 func run(ctx context.Context, dsn string) error {

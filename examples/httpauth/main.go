@@ -8,12 +8,11 @@
 //
 // Run it with
 //
-//	go run ./examples/httpauth -demo
+//	DATABASE_URL=postgres://user:pass@localhost:5432/app go run ./examples/httpauth -demo
 //
 // -demo seeds the user demo@example.com with a session and writes its cookie
 // into a curl cookie jar (a file only you can read: the token is never
-// printed), then prints the curl commands to try. Without DATABASE_URL a
-// throwaway PostgreSQL is started; Ctrl-C stops the service and removes it.
+// printed), then prints the curl commands to try; Ctrl-C stops the service.
 // Beside a NextAuth.js application, point DATABASE_URL at its database and
 // serve this on the same site, so the browser sends the cookie here too.
 package main
@@ -29,7 +28,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -37,7 +38,6 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/internal/harness/exampledb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
@@ -50,9 +50,28 @@ var (
 	trustProxy = flag.Bool("trust-proxy", false, "count X-Forwarded-Proto: https as HTTPS (only behind a proxy that sets it)")
 )
 
+// noDatabase is printed when DATABASE_URL is not set.
+const noDatabase = `httpauth: DATABASE_URL is not set. Point it at a PostgreSQL database, for example
+  DATABASE_URL=postgres://user:pass@localhost:5432/app go run ./examples/httpauth -demo
+A database to try this on: docker run --rm -e POSTGRES_PASSWORD=pass -p 5432:5432 postgres
+(then DATABASE_URL=postgres://postgres:pass@localhost:5432/postgres), or "make run" in gormauth's
+repository, which starts a throwaway PostgreSQL.`
+
 func main() {
 	flag.Parse()
-	exampledb.Main(run)
+	dsn := os.Getenv("DATABASE_URL")
+	if dsn == "" {
+		fmt.Fprintln(os.Stderr, noDatabase)
+		os.Exit(2)
+	}
+	// Ctrl-C (or SIGTERM) cancels ctx, which stops the example cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, dsn)
+	stop()
+	if err != nil && !(ctx.Err() != nil && errors.Is(err, context.Canceled)) {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
 }
 
 func run(ctx context.Context, dsn string) error {

@@ -7,14 +7,13 @@
 //
 // Run it with
 //
-//	go run ./examples/magiclink
-//	go run ./examples/magiclink -email carol@example.com -secret "$NEXTAUTH_SECRET"
+//	DATABASE_URL=postgres://user:pass@localhost:5432/app go run ./examples/magiclink
+//	DATABASE_URL=… go run ./examples/magiclink -email carol@example.com -secret "$NEXTAUTH_SECRET"
 //
 // With DATABASE_URL pointing at a NextAuth.js application's database, and
 // -secret its NEXTAUTH_SECRET, the stored token is one that application
 // accepts too; -full-link prints the link with the whole token (it signs in
-// whoever opens it, so keep it to yourself). Without DATABASE_URL a
-// throwaway PostgreSQL is started and removed afterwards.
+// whoever opens it, so keep it to yourself).
 package main
 
 import (
@@ -25,6 +24,8 @@ import (
 	"log"
 	"net/url"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -32,7 +33,6 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/internal/harness/exampledb"
 	"github.com/gormauth/gormauth/repository"
 )
 
@@ -43,9 +43,28 @@ var (
 	fullLink = flag.Bool("full-link", false, "print the link with the whole token instead of its first 8 characters")
 )
 
+// noDatabase is printed when DATABASE_URL is not set.
+const noDatabase = `magiclink: DATABASE_URL is not set. Point it at a PostgreSQL database, for example
+  DATABASE_URL=postgres://user:pass@localhost:5432/app go run ./examples/magiclink
+A database to try this on: docker run --rm -e POSTGRES_PASSWORD=pass -p 5432:5432 postgres
+(then DATABASE_URL=postgres://postgres:pass@localhost:5432/postgres), or "make run" in gormauth's
+repository, which starts a throwaway PostgreSQL.`
+
 func main() {
 	flag.Parse()
-	exampledb.Main(run)
+	dsn := os.Getenv("DATABASE_URL")
+	if dsn == "" {
+		fmt.Fprintln(os.Stderr, noDatabase)
+		os.Exit(2)
+	}
+	// Ctrl-C (or SIGTERM) cancels ctx, which stops the example cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, dsn)
+	stop()
+	if err != nil && !(ctx.Err() != nil && errors.Is(err, context.Canceled)) {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
 }
 
 func run(ctx context.Context, dsn string) error {

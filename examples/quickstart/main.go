@@ -5,16 +5,14 @@
 // request does), and signs out. It prints each step and the rows it wrote;
 // tokens are shortened to their first 8 characters.
 //
-// Run it with
-//
-//	go run ./examples/quickstart
-//
-// which starts a throwaway PostgreSQL from the machine's own binaries and
-// removes it afterwards, or against a database of yours (it creates the
-// tables if they are missing, and removes the user alice@example.com of a
-// previous run first):
+// Run it against a PostgreSQL database of yours (it creates the tables if
+// they are missing, and removes the user alice@example.com of a previous run
+// first):
 //
 //	DATABASE_URL=postgres://user:pass@localhost:5432/app go run ./examples/quickstart
+//
+// or, in gormauth's repository, with `make run`, which runs it against a
+// throwaway PostgreSQL and removes that afterwards.
 package main
 
 import (
@@ -23,6 +21,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -30,12 +30,32 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/internal/harness/exampledb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
 
-func main() { exampledb.Main(run) }
+// noDatabase is printed when DATABASE_URL is not set.
+const noDatabase = `quickstart: DATABASE_URL is not set. Point it at a PostgreSQL database, for example
+  DATABASE_URL=postgres://user:pass@localhost:5432/app go run ./examples/quickstart
+A database to try this on: docker run --rm -e POSTGRES_PASSWORD=pass -p 5432:5432 postgres
+(then DATABASE_URL=postgres://postgres:pass@localhost:5432/postgres), or "make run" in gormauth's
+repository, which starts a throwaway PostgreSQL.`
+
+func main() {
+	dsn := os.Getenv("DATABASE_URL")
+	if dsn == "" {
+		fmt.Fprintln(os.Stderr, noDatabase)
+		os.Exit(2)
+	}
+	// Ctrl-C (or SIGTERM) cancels ctx: the example stops where it is.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, dsn)
+	stop()
+	if err != nil && !(ctx.Err() != nil && errors.Is(err, context.Canceled)) {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+}
 
 func run(ctx context.Context, dsn string) error {
 	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{

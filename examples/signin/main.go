@@ -4,7 +4,7 @@
 // linked accounts and where the user is signed in, signing out of one
 // device, of all the others, or here, and linking another provider.
 //
-//	go run . -demo
+//	DATABASE_URL=postgres://user:pass@localhost:5432/app go run . -demo
 //
 // -demo needs no internet and no accounts anywhere: the app serves its own
 // OAuth provider (gothauth/oauthdemo, under /demo-provider/, offered as
@@ -14,9 +14,10 @@
 // callback URL is http://<addr>/auth/github/callback; sign-in links are
 // still printed (plug in your mailer in mail below).
 //
-// Without DATABASE_URL a throwaway PostgreSQL is started and removed on
-// exit. Set SECRET (32 characters or more) to keep sign-in links and
-// pending OAuth sign-ins valid across restarts.
+// `make signin` in gormauth's repository runs it against a throwaway
+// PostgreSQL, removed on exit. Set SECRET (32 characters or more) to keep
+// sign-in links and pending OAuth sign-ins valid across restarts; Ctrl-C
+// stops the server.
 package main
 
 import (
@@ -31,6 +32,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/markbates/goth/providers/github"
@@ -40,7 +43,6 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
-	"github.com/gormauth/gormauth/internal/harness/exampledb"
 	"github.com/gormauth/gormauth/repository"
 )
 
@@ -49,9 +51,28 @@ var (
 	demo = flag.Bool("demo", false, "serve a local demo OAuth provider and print sign-in links, for a machine without internet")
 )
 
+// noDatabase is printed when DATABASE_URL is not set.
+const noDatabase = `signin: DATABASE_URL is not set. Point it at a PostgreSQL database, for example
+  DATABASE_URL=postgres://user:pass@localhost:5432/app go run . -demo
+A database to try this on: docker run --rm -e POSTGRES_PASSWORD=pass -p 5432:5432 postgres
+(then DATABASE_URL=postgres://postgres:pass@localhost:5432/postgres), or "make signin" in
+gormauth's repository, which starts a throwaway PostgreSQL.`
+
 func main() {
 	flag.Parse()
-	exampledb.Main(run)
+	dsn := os.Getenv("DATABASE_URL")
+	if dsn == "" {
+		fmt.Fprintln(os.Stderr, noDatabase)
+		os.Exit(2)
+	}
+	// Ctrl-C (or SIGTERM) cancels ctx, which shuts the server down.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, dsn)
+	stop()
+	if err != nil && !(ctx.Err() != nil && errors.Is(err, context.Canceled)) {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
 }
 
 // demoPeople are who can sign in at the demo provider.
