@@ -16,7 +16,7 @@
 #   - Chromium, which the browser test of examples/signin drives headless
 #     (chromedp); only in test mode.
 #   - PostgreSQL's server binaries (initdb, pg_ctl, postgres), from which the
-#     tests and examples start a throwaway server of their own; and, when
+#     tests, and make run and make signin, start a throwaway server; and, when
 #     running as root, the "postgres" OS user the server then runs as.
 #     Skipped when the run uses a server of yours: GORMAUTH_TEST_DATABASE_URL
 #     for the tests, DATABASE_URL for the examples.
