@@ -40,7 +40,7 @@ var (
 	email    = flag.String("email", "bob@example.com", "the address to sign in")
 	secret   = flag.String("secret", "example-secret", "the application secret (NextAuth.js's secret option)")
 	baseURL  = flag.String("url", "http://localhost:3000", "the NextAuth.js application's URL (NEXTAUTH_URL)")
-	fullLink = flag.Bool("full-link", false, "print the link with the whole token instead of its first 8 characters")
+	fullLink = flag.Bool("full-link", false, "print the link with the whole token (a secret: it signs in) instead of [redacted]")
 )
 
 // noDatabase is printed when DATABASE_URL is not set.
@@ -98,7 +98,7 @@ func run(ctx context.Context, dsn string) error {
 		row.ID, row.Identifier, short(row.Token), row.Expires.Format(time.RFC3339))
 
 	// 2. The link NextAuth.js mails: its callback redeems the token.
-	shown := short(token)
+	shown := redacted(token)
 	if *fullLink {
 		shown = token
 	}
@@ -116,7 +116,7 @@ func run(ctx context.Context, dsn string) error {
 	}
 	fmt.Printf("3. SignInEmail: user id=%d email=%q new=%t email_verified=%s; session id=%d expires=%s session_token=%s\n",
 		res.User.ID, *res.User.Email, res.IsNewUser, verified,
-		res.Session.ID, res.Session.Expires.Format(time.RFC3339), short(res.Session.SessionToken))
+		res.Session.ID, res.Session.Expires.Format(time.RFC3339), redacted(res.Session.SessionToken))
 
 	// 4. The link works once.
 	_, err = repo.SignInEmail(ctx, signIn)
@@ -127,8 +127,10 @@ func run(ctx context.Context, dsn string) error {
 	return nil
 }
 
-// short returns the first 8 characters of a token or hash and an ellipsis,
-// so that no secret is printed in full.
+// redacted stands in for a secret (a token) in what the example prints.
+func redacted(s string) string { return fmt.Sprintf("[redacted, %d bytes]", len(s)) }
+
+// short returns the first 8 characters of a hash and an ellipsis.
 func short(s string) string {
 	if len(s) <= 8 {
 		return s

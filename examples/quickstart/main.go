@@ -3,7 +3,7 @@
 // user, links a GitHub account to it, opens a session, looks the session and
 // its user up by the session token in one query (what every authenticated
 // request does), and signs out. It prints each step and the rows it wrote;
-// tokens are shortened to their first 8 characters.
+// tokens are never printed, hashes are shortened to their first 8 characters.
 //
 // Run it against a PostgreSQL database of yours (it creates the tables if
 // they are missing, and removes the user alice@example.com of a previous run
@@ -110,7 +110,7 @@ func run(ctx context.Context, dsn string) error {
 	}
 	fmt.Printf("3. Accounts.Link: accounts row id=%d user_id=%d provider=%s/%s compound_id=%s access_token=%s\n",
 		account.ID, account.UserID, account.ProviderID, account.ProviderAccountID,
-		short(account.CompoundID), short(*account.AccessToken))
+		short(account.CompoundID), redacted(*account.AccessToken))
 
 	// 4. Open a session: its session token goes in the browser's cookie.
 	sess, err := repo.Sessions.Create(ctx, user.ID)
@@ -118,7 +118,7 @@ func run(ctx context.Context, dsn string) error {
 		return fmt.Errorf("opening a session: %w", err)
 	}
 	fmt.Printf("4. Sessions.Create: sessions row id=%d user_id=%d expires=%s session_token=%s access_token=%s\n",
-		sess.ID, sess.UserID, sess.Expires.Format(time.RFC3339), short(sess.SessionToken), short(sess.AccessToken))
+		sess.ID, sess.UserID, sess.Expires.Format(time.RFC3339), redacted(sess.SessionToken), redacted(sess.AccessToken))
 
 	// 5. What every request does: the session and its user, in one query.
 	found, err := repo.Sessions.WithUser(ctx, sess.SessionToken)
@@ -178,8 +178,10 @@ func removePreviousRun(ctx context.Context, repo *repository.Repository) error {
 	return nil
 }
 
-// short returns the first 8 characters of a token or hash and an ellipsis,
-// so that no secret is printed in full.
+// redacted stands in for a secret (a token) in what the example prints.
+func redacted(s string) string { return fmt.Sprintf("[redacted, %d bytes]", len(s)) }
+
+// short returns the first 8 characters of a hash and an ellipsis.
 func short(s string) string {
 	if len(s) <= 8 {
 		return s
