@@ -170,13 +170,13 @@ func (s *Accounts) Unlink(ctx context.Context, key AccountKey) error {
 // Tokens are a provider's OAuth tokens after a refresh.
 type Tokens struct {
 	// AccessToken is the new access token. Required.
-	AccessToken string
+	AccessToken string `json:"-"`
 	// AccessTokenExpires is when it expires; nil stores NULL (unknown). It
 	// is stored at microsecond precision.
 	AccessTokenExpires *time.Time
 	// RefreshToken is the new refresh token; nil keeps the stored one, since
 	// providers often issue none on a refresh.
-	RefreshToken *string
+	RefreshToken *string `json:"-"`
 }
 
 // UpdateTokens stores the provider tokens of the account key after a

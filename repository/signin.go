@@ -28,8 +28,8 @@ type OAuthSignIn struct {
 	ProviderType string
 	// AccessToken, RefreshToken and AccessTokenExpires are the provider's
 	// tokens, stored when the account is linked. Optional.
-	AccessToken        *string
-	RefreshToken       *string
+	AccessToken        *string `json:"-"`
+	RefreshToken       *string `json:"-"`
 	AccessTokenExpires *time.Time
 	// Name, Email and Image are the provider's profile, used when the flow
 	// creates the user. Optional. Email is lower-cased (LowerEmail) before

@@ -18,10 +18,10 @@ type SignInToken struct {
 	Identifier string
 	// Token is the plain token sent in the link. It is never stored: the
 	// row holds models.HashToken(Token, Secret).
-	Token string
+	Token string `json:"-"`
 	// Secret is the application's secret (NextAuth.js's `secret` option).
 	// It may be empty, as NextAuth.js allows, but should not be.
-	Secret string
+	Secret string `json:"-"`
 }
 
 // key checks t and returns what its row is found by: the lower-cased

@@ -242,13 +242,13 @@ func (s *Accounts) Unlink(ctx context.Context, key AccountKey) error {
 // Tokens are a provider's OAuth tokens after a refresh.
 type Tokens struct {
 	// AccessToken is the new access token. Required.
-	AccessToken string
+	AccessToken string `json:"-"`
 	// ExpiresAt is when it expires, in seconds since the Unix epoch; nil
 	// stores NULL (unknown).
 	ExpiresAt *int64
 	// RefreshToken and IDToken, when not nil, replace the stored ones;
 	// providers often issue no new refresh token on a refresh.
-	RefreshToken, IDToken *string
+	RefreshToken, IDToken *string `json:"-"`
 }
 
 // UpdateTokens stores the provider tokens of the account key after a

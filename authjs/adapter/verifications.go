@@ -92,7 +92,7 @@ type SignInToken struct {
 	Identifier string
 	// Token is the plain token sent in the link (NewSignInToken). It is
 	// never stored: the row holds HashToken(Token, Options.Secret).
-	Token string
+	Token string `json:"-"`
 }
 
 // key checks t and returns what its row is found by: the identifier and

@@ -5,6 +5,7 @@ package redacttest
 import (
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -51,6 +52,32 @@ func Check(t *testing.T, v any, secrets, shown []string) {
 		for _, s := range shown {
 			if !strings.Contains(out, s) {
 				t.Errorf("%T: the log %q lacks %q", v, out, s)
+			}
+		}
+	}
+}
+
+// CheckJSON encodes v with encoding/json, as it is and as a field of a
+// struct, and logs that struct with slog's JSON handler (which encodes a
+// value that is no slog.LogValuer, or holds one in a field, with
+// encoding/json), and fails t if any output holds one of the secrets (as
+// it is, or in hex). A value encoding/json cannot encode (a type with a
+// func field) passes: nothing of it is written.
+func CheckJSON(t *testing.T, v any, secrets []string) {
+	t.Helper()
+	var outs []string
+	for _, j := range []any{v, struct{ V any }{v}} {
+		if b, err := json.Marshal(j); err == nil {
+			outs = append(outs, string(b))
+		}
+	}
+	var b bytes.Buffer
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("value", "in", struct{ V any }{v})
+	outs = append(outs, b.String())
+	for _, out := range outs {
+		for _, s := range secrets {
+			if strings.Contains(out, s) || strings.Contains(strings.ToLower(out), hex.EncodeToString([]byte(s))) {
+				t.Errorf("%T: the secret %q is in the JSON %q", v, s, out)
 			}
 		}
 	}

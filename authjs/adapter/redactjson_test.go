@@ -1,0 +1,33 @@
+package adapter_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+	"github.com/gormauth/gormauth/internal/harness/redacttest"
+)
+
+// Every type that holds a secret encodes to JSON without it, as it is and
+// as a field of a struct that slog's JSON handler encodes (SignInToken,
+// EmailSignIn and Tokens put their tokens in the JSON before).
+func TestRedactionJSON(t *testing.T) {
+	t.Parallel()
+	const token, access, refresh, idToken, sessionToken = "plain-sign-in-token-1", "gho_access-3", "ghr_refresh-4", "eyJ.id-token-5", "95347991-b3d5-4f4c-9091-ab3dbd527cba"
+	tok := adapter.SignInToken{Identifier: "alice@example.com", Token: token}
+	session := authjs.Session{ID: "s1", SessionToken: sessionToken, UserID: "u1", Expires: time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)}
+	account := authjs.Account{UserID: "u1", Type: "oauth", Provider: "github", ProviderAccountID: "1001",
+		AccessToken: ptr(access), RefreshToken: ptr(refresh), IDToken: ptr(idToken)}
+	all := []string{token, access, refresh, idToken, sessionToken}
+	for _, v := range []any{
+		tok, &tok,
+		adapter.EmailSignIn{SignInToken: tok, SignedIn: &session},
+		adapter.Tokens{AccessToken: access, RefreshToken: ptr(refresh), IDToken: ptr(idToken)},
+		account, session,
+		adapter.OAuthSignIn{Account: account, SignedIn: &session},
+		adapter.SignInResult{User: &authjs.User{ID: "u1"}, Session: &session, Account: &account},
+	} {
+		redacttest.CheckJSON(t, v, all)
+	}
+}
