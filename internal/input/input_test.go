@@ -73,8 +73,9 @@ var checkSeeds = []string{
 	strings.Repeat("İ", 7), strings.Repeat("\u212a", 7), "\xf4\x90\x80\x80", "\xed\xa0\x80",
 }
 
-// FuzzCheck: Check never panics, accepts only what obeys every rule of the
-// field, and refuses only with ErrInvalidInput.
+// FuzzCheck: Check never panics, accepts exactly what obeys every rule of
+// the field (refusing more would make Go stricter than the JavaScript
+// side), and refuses only with ErrInvalidInput.
 func FuzzCheck(f *testing.F) {
 	for _, s := range checkSeeds {
 		f.Add(s, 8, 0, false)
@@ -83,6 +84,11 @@ func FuzzCheck(f *testing.F) {
 	f.Fuzz(func(t *testing.T, value string, max, maxChars int, optional bool) {
 		field := input.Field{Name: "value", Value: value, Max: max, MaxChars: maxChars, Optional: optional}
 		err := input.Check("Fuzz", field)
+		valid := (value != "" || optional) && len(value) <= max && strings.IndexByte(value, 0) < 0 &&
+			utf8.ValidString(value) && (maxChars <= 0 || utf8.RuneCountInString(value) <= maxChars)
+		if err != nil && valid {
+			t.Fatalf("Check(%+q, max %d, chars %d, optional %v) refused a valid value: %v", value, max, maxChars, optional, err)
+		}
 		if err != nil {
 			if !errors.Is(err, fail.ErrInvalidInput) {
 				t.Fatalf("Check(%+q): %v is not ErrInvalidInput", value, err)
@@ -108,8 +114,9 @@ func FuzzCheck(f *testing.F) {
 }
 
 // FuzzLower: Lower never panics; it returns JavaScript's toLowerCase of
-// the address, within the limit, or ErrInvalidInput; lower-casing again
-// changes nothing.
+// the address, within the limit, or ErrInvalidInput, and refuses only an
+// address that is empty, holds a NUL byte, is invalid UTF-8 or is over
+// the limit lower-cased; lower-casing again changes nothing.
 func FuzzLower(f *testing.F) {
 	for _, s := range checkSeeds {
 		f.Add(s, 16)
@@ -117,6 +124,9 @@ func FuzzLower(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, email string, max int) {
 		got, err := input.Lower("Fuzz", "email", email, max)
+		if err != nil && email != "" && strings.IndexByte(email, 0) < 0 && utf8.ValidString(email) && len(jsstring.Lower(email)) <= max {
+			t.Fatalf("Lower(%+q, %d) refused an address within the limit: %v", email, max, err)
+		}
 		if err != nil {
 			if !errors.Is(err, fail.ErrInvalidInput) {
 				t.Fatalf("Lower(%+q): %v is not ErrInvalidInput", email, err)
