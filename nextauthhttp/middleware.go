@@ -82,7 +82,7 @@ func (o Options) cookie(def Cookie) Cookie {
 // CookieOf returns the session cookie that Load and Middleware read for
 // repo with opts: use it to set the cookie after a sign-in made in Go and
 // to clear it on signing out, with the same names and attributes as the
-// application's JavaScript side.
+// application's JavaScript side. It panics if repo is nil, as Load does.
 func CookieOf[R Repository](repo R, opts Options) Cookie {
 	return opts.cookie(storeOf(repo).cookie())
 }
