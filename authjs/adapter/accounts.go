@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/gormauth/gormauth/authjs"
@@ -110,8 +111,11 @@ func (s *Accounts) Link(ctx context.Context, a *authjs.Account) error {
 	if !linked {
 		// Either the user is gone, or (without a key) the account is
 		// linked already: tell which.
-		if _, err := c.user(ctx, op, sqlexec.Primary, c.q.userByID, a.UserID); err != nil {
+		switch _, err := c.user(ctx, op, sqlexec.Primary, c.q.userByID, a.UserID); {
+		case errors.Is(err, ErrNotFound):
 			return fail.NotFound(op + ": user")
+		case err != nil:
+			return err
 		}
 		return fail.DB(op, fail.ErrAlreadyExists)
 	}
