@@ -6,9 +6,11 @@
 //	defer stop()
 //	err := cleanup.Run(ctx, repo, cleanup.Options{Interval: time.Hour})
 //
-// Several replicas may run it at once: each batch locks only rows no other
-// batch holds (FOR UPDATE SKIP LOCKED). "Expired" is judged by the
-// repository's clock (repository.Options.Now).
+// repo is NextAuth.js 2.0.0-beta.73's repository (package repository) or an
+// Auth.js flavour's (package authjs/adapter). Several replicas may run it at
+// once: each batch locks only rows no other batch holds (FOR UPDATE SKIP
+// LOCKED). "Expired" is judged by the repository's clock (its Options.Now)
+// and rules: beta.73's and Auth.js's own.
 package cleanup
 
 import (
@@ -18,8 +20,37 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/repository"
 )
+
+// Repository is a repository whose expired rows a pass deletes: NextAuth.js
+// 2.0.0-beta.73's or an Auth.js flavour's.
+type Repository interface {
+	*repository.Repository | *adapter.Repository
+}
+
+// deleter is what a pass needs of a repository: its sessions' and sign-in
+// tokens' DeleteExpired.
+type deleter interface {
+	DeleteExpired(ctx context.Context, batchSize int) (int64, error)
+}
+
+// tables returns repo's sessions and sign-in tokens, or false for a nil
+// repository.
+func tables[R Repository](repo R) (sessions, verifications deleter, ok bool) {
+	switch r := any(repo).(type) {
+	case *repository.Repository:
+		if r != nil {
+			return r.Sessions, r.Verifications, true
+		}
+	case *adapter.Repository:
+		if r != nil {
+			return r.Sessions, r.Verifications, true
+		}
+	}
+	return nil, nil, false
+}
 
 // DefaultInterval is the time between two passes when Options.Interval is 0.
 const DefaultInterval = 10 * time.Minute
@@ -31,7 +62,7 @@ type Options struct {
 	// Default DefaultInterval (10 minutes). The first pass runs at once.
 	Interval time.Duration
 	// BatchSize is how many rows one DELETE statement removes at most.
-	// Default repository.DefaultBatchSize (1000).
+	// Default 1000 (the repositories' DefaultBatchSize).
 	BatchSize int
 	// OnResult, if set, is called after every pass, from Run's goroutine.
 	// Default: a failed pass is logged with slog.Default(); a successful
@@ -60,17 +91,18 @@ type Result struct {
 var errNilRepository = errors.New("cleanup: nil repository")
 
 // Once runs one pass: it deletes the expired sessions, then the expired
-// sign-in tokens, batchSize rows a statement (repository.DefaultBatchSize
-// if ≤ 0). A nil repo is an Err, and nothing runs.
-func Once(ctx context.Context, repo *repository.Repository, batchSize int) Result {
+// sign-in tokens, batchSize rows a statement (the repository's
+// DefaultBatchSize if ≤ 0). A nil repo is an Err, and nothing runs.
+func Once[R Repository](ctx context.Context, repo R, batchSize int) Result {
 	res := Result{Start: time.Now()}
-	if repo == nil {
+	sessions, verifications, ok := tables(repo)
+	if !ok {
 		res.Err = errNilRepository
 		return res
 	}
 	var errs [2]error
-	res.Sessions, errs[0] = repo.Sessions.DeleteExpired(ctx, batchSize)
-	res.Verifications, errs[1] = repo.Verifications.DeleteExpired(ctx, batchSize)
+	res.Sessions, errs[0] = sessions.DeleteExpired(ctx, batchSize)
+	res.Verifications, errs[1] = verifications.DeleteExpired(ctx, batchSize)
 	for _, err := range errs {
 		if err != nil {
 			res.Err = fmt.Errorf("cleanup: %w", err)
@@ -86,8 +118,8 @@ func Once(ctx context.Context, repo *repository.Repository, batchSize int) Resul
 // the next one runs as planned: a database that is down for a while does not
 // stop the clean-up. Run returns an error only for a nil repository or
 // negative options.
-func Run(ctx context.Context, repo *repository.Repository, opts Options) error {
-	if repo == nil {
+func Run[R Repository](ctx context.Context, repo R, opts Options) error {
+	if _, _, ok := tables(repo); !ok {
 		return errNilRepository
 	}
 	if opts.Interval < 0 || opts.BatchSize < 0 {

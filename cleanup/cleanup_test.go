@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/cleanup"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
@@ -238,7 +239,8 @@ func TestRunStopsAtOnce(t *testing.T) {
 func TestRunInvalidOptions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	assert.ErrorContains(t, cleanup.Run(ctx, nil, cleanup.Options{}), "nil repository")
+	assert.ErrorContains(t, cleanup.Run(ctx, (*repository.Repository)(nil), cleanup.Options{}), "nil repository")
+	assert.ErrorContains(t, cleanup.Run(ctx, (*adapter.Repository)(nil), cleanup.Options{}), "nil repository")
 	e := newEnv(t)
 	assert.ErrorContains(t, cleanup.Run(ctx, e.repo, cleanup.Options{Interval: -time.Second}), "negative")
 	assert.ErrorContains(t, cleanup.Run(ctx, e.repo, cleanup.Options{BatchSize: -1}), "negative")

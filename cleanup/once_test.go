@@ -6,13 +6,19 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/cleanup"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // TestOnceNilRepository: Once with a nil repository reports it in the
 // Result, as Run returns it (it panicked).
 func TestOnceNilRepository(t *testing.T) {
-	res := cleanup.Once(context.Background(), nil, 0)
-	require.ErrorContains(t, res.Err, "nil repository")
-	require.Zero(t, res.Sessions+res.Verifications)
+	for _, res := range []cleanup.Result{
+		cleanup.Once(context.Background(), (*repository.Repository)(nil), 0),
+		cleanup.Once(context.Background(), (*adapter.Repository)(nil), 0),
+	} {
+		require.ErrorContains(t, res.Err, "nil repository")
+		require.Zero(t, res.Sessions+res.Verifications)
+	}
 }
