@@ -63,21 +63,22 @@ func (s *Sessions) find(ctx context.Context, op, name, column, token string) (*m
 	if err := checkToken(op, name, token); err != nil {
 		return nil, err
 	}
-	if _, err := s.c.clock(op); err != nil {
+	now, err := s.c.clock(op)
+	if err != nil {
 		return nil, err
 	}
-	return s.c.session(ctx, op, s.c.sessionRoute(), `SELECT `+sessionColumns+` FROM sessions WHERE `+column+` = $1`, token)
+	return s.c.session(ctx, op, s.c.sessionRoute(), now, `SELECT `+sessionColumns+` FROM sessions WHERE `+column+` = $1`, token)
 }
 
 // session reads the session query returns; ErrNotFound if there is none
-// or it has expired.
-func (c *core) session(ctx context.Context, op string, route sqlexec.Route, query string, args ...any) (*models.Session, error) {
+// or it has expired at now.
+func (c *core) session(ctx context.Context, op string, route sqlexec.Route, now time.Time, query string, args ...any) (*models.Session, error) {
 	var sess models.Session
 	found, err := c.x.QueryRow(ctx, route, query, args, sessionFields(&sess)...)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if !found || expired(c.readSession(&sess).Expires, c.now()) {
+	if !found || expired(c.readSession(&sess).Expires, now) {
 		return nil, notFound(op)
 	}
 	return &sess, nil
@@ -96,7 +97,8 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session,
 		return nil, err
 	}
 	c := s.c
-	if _, err := c.clock(op); err != nil {
+	now, err := c.clock(op)
+	if err != nil {
 		return nil, err
 	}
 	sess := &models.Session{User: &models.User{}}
@@ -107,7 +109,7 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session,
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if !found || expired(c.readSession(sess).Expires, c.now()) {
+	if !found || expired(c.readSession(sess).Expires, now) {
 		return nil, notFound(op)
 	}
 	return sess, nil
@@ -214,7 +216,7 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, 
 		// Nothing written: a concurrent refresh got there first, or the
 		// session is gone, or (forced) it already expires later. Tell which,
 		// from the primary, which has the other refresh's write.
-		cur, err := s.c.session(ctx, op, sqlexec.Primary, `SELECT `+sessionColumns+` FROM sessions WHERE session_token = $1`, sess.SessionToken)
+		cur, err := s.c.session(ctx, op, sqlexec.Primary, now, `SELECT `+sessionColumns+` FROM sessions WHERE session_token = $1`, sess.SessionToken)
 		if err != nil {
 			return false, err
 		}

@@ -137,21 +137,22 @@ func (s *Sessions) ByToken(ctx context.Context, token string) (*authjs.Session, 
 	if err := s.c.checkToken(op, "session token", token); err != nil {
 		return nil, err
 	}
-	if _, err := s.c.clock(op); err != nil {
+	now, err := s.c.clock(op)
+	if err != nil {
 		return nil, err
 	}
-	return s.c.session(ctx, op, s.c.sessionRoute(), token)
+	return s.c.session(ctx, op, s.c.sessionRoute(), token, now)
 }
 
 // session reads the session whose token is token; ErrNotFound if there is
-// none or it has expired.
-func (c *core) session(ctx context.Context, op string, route sqlexec.Route, token string) (*authjs.Session, error) {
+// none or it has expired at now.
+func (c *core) session(ctx context.Context, op string, route sqlexec.Route, token string, now time.Time) (*authjs.Session, error) {
 	var sess authjs.Session
 	found, err := c.x.QueryRow(ctx, route, c.q.sessionByToken, []any{token}, sessionFields(&sess)...)
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	if !found || expired(readSession(&sess).Expires, c.now()) {
+	if !found || expired(readSession(&sess).Expires, now) {
 		return nil, fail.NotFound(op)
 	}
 	return &sess, nil
@@ -172,7 +173,8 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*authjs.Session,
 	if err := c.checkToken(op, "session token", token); err != nil {
 		return nil, err
 	}
-	if _, err := c.clock(op); err != nil {
+	now, err := c.clock(op)
+	if err != nil {
 		return nil, err
 	}
 	sess := &authjs.Session{User: &authjs.User{}}
@@ -181,7 +183,7 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*authjs.Session,
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	if !found || expired(readSession(sess).Expires, c.now()) {
+	if !found || expired(readSession(sess).Expires, now) {
 		return nil, fail.NotFound(op)
 	}
 	return sess, nil
@@ -276,7 +278,7 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *authjs.Session, 
 		// Nothing written: a concurrent refresh got there first, or the
 		// session is gone, or (forced) it already expires later. Tell which,
 		// from the primary, which has the other refresh's write.
-		cur, err := c.session(ctx, op, sqlexec.Primary, sess.SessionToken)
+		cur, err := c.session(ctx, op, sqlexec.Primary, sess.SessionToken, now)
 		if err != nil {
 			return false, err
 		}
