@@ -95,7 +95,8 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*models.Verifi
 	if err != nil {
 		return nil, err
 	}
-	if _, err := v.c.clock(op); err != nil {
+	now, err := v.c.clock(op)
+	if err != nil {
 		return nil, err
 	}
 	var row models.VerificationRequest
@@ -104,7 +105,7 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*models.Verifi
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if !found || expired(v.c.readVerification(&row).Expires, v.c.now()) {
+	if !found || expired(v.c.readVerification(&row).Expires, now) {
 		return nil, notFound(op)
 	}
 	return &row, nil

@@ -198,7 +198,8 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*authjs.Verifi
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.clock(op); err != nil {
+	now, err := c.clock(op)
+	if err != nil {
 		return nil, err
 	}
 	var row authjs.VerificationToken
@@ -206,7 +207,7 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*authjs.Verifi
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	if !found || expired(readToken(&row).Expires, c.now()) {
+	if !found || expired(readToken(&row).Expires, now) {
 		return nil, fail.NotFound(op)
 	}
 	return &row, nil
