@@ -1,6 +1,7 @@
 package nextauthhttp
 
 import (
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -68,77 +69,15 @@ func DecodeValue(v string) string {
 	if strings.IndexByte(v, '%') < 0 || !utf8.ValidString(v) {
 		return v
 	}
-	out := make([]byte, 0, len(v))
-	for i := 0; i < len(v); {
-		if v[i] != '%' {
-			out = append(out, v[i])
-			i++
-			continue
-		}
-		// A %XX escape: one byte, or the first of a UTF-8 sequence whose
-		// other bytes must be escapes too, as decodeURIComponent requires.
-		first, ok := escapedByte(v, i)
-		if !ok {
-			return v
-		}
-		n := sequenceLen(first)
-		if n == 0 {
-			return v
-		}
-		start := len(out)
-		out = append(out, first)
-		for k := 1; k < n; k++ {
-			c, ok := escapedByte(v, i+3*k)
-			if !ok {
-				return v
-			}
-			out = append(out, c)
-		}
-		if n > 1 && !utf8.Valid(out[start:]) {
-			return v
-		}
-		i += 3 * n
+	// PathUnescape fails where decodeURIComponent throws on an escape, and
+	// leaves '+' as it is, as decodeURIComponent does; an escaped sequence
+	// that is not UTF-8 (overlong, a surrogate, cut short) makes the result
+	// invalid UTF-8, where decodeURIComponent throws too.
+	d, err := url.PathUnescape(v)
+	if err != nil || !utf8.ValidString(d) {
+		return v
 	}
-	return string(out)
-}
-
-// escapedByte returns the byte of the escape %XX at v[i:], and whether
-// there is one.
-func escapedByte(v string, i int) (byte, bool) {
-	if i+2 >= len(v) || v[i] != '%' {
-		return 0, false
-	}
-	hi, ok1 := hexValue(v[i+1])
-	lo, ok2 := hexValue(v[i+2])
-	return hi<<4 | lo, ok1 && ok2
-}
-
-// sequenceLen is the length of the UTF-8 sequence that starts with the
-// byte c, or 0 if no sequence starts with it.
-func sequenceLen(c byte) int {
-	switch {
-	case c < 0x80:
-		return 1
-	case c&0xE0 == 0xC0:
-		return 2
-	case c&0xF0 == 0xE0:
-		return 3
-	case c&0xF8 == 0xF0:
-		return 4
-	}
-	return 0
-}
-
-func hexValue(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
+	return d
 }
 
 // unreserved reports whether encodeURIComponent leaves the byte c as it is.
