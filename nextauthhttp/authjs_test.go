@@ -162,3 +162,58 @@ func TestLoadAndRequire(t *testing.T) {
 	assert.Equal(t, nextauthhttp.Cookie{Name: "sid", SecureName: "__Secure-authjs.session-token", TrustProxyHeaders: true},
 		nextauthhttp.CookieOf(repo, nextauthhttp.Options{CookieName: "sid", TrustProxyHeaders: true}))
 }
+
+// TestCookieDowngradeBehindProxy: behind a proxy that ends TLS, with
+// TrustProxyHeaders off (a supported set-up), the browser sends the
+// __Secure- cookie over what reaches Go as plain HTTP. The middleware must
+// send it back under the name it came with, Secure, not under the plain
+// name without Secure (which a man in the middle could then read and
+// overwrite); and when both names are present the __Secure- one wins, so
+// that a plain cookie planted over HTTP or by a sibling subdomain cannot
+// replace the person's session with the attacker's.
+func TestCookieDowngradeBehindProxy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newAuthJSEnv(t, authjs.Prisma, nextauthhttp.Options{})
+	session := func(email string) (*authjs.User, string) {
+		u := &authjs.User{Email: ptr(email)}
+		require.NoError(t, e.repo.Users.Create(ctx, u))
+		s, err := e.repo.Sessions.Create(ctx, u.ID)
+		require.NoError(t, err)
+		return u, s.SessionToken
+	}
+	victim, victimToken := session("victim@example.com")
+	_, attackerToken := session("attacker@example.com")
+	secureC := &http.Cookie{Name: nextauthhttp.AuthJSSecureCookieName, Value: victimToken}
+	planted := &http.Cookie{Name: nextauthhttp.AuthJSCookieName, Value: attackerToken}
+
+	t.Run("ResentUnderItsOwnName", func(t *testing.T) {
+		w := e.get(secureC)
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		c := w.Result().Cookies()
+		require.Len(t, c, 1)
+		assert.Equal(t, nextauthhttp.AuthJSSecureCookieName, c[0].Name)
+		assert.True(t, c[0].Secure, "a __Secure- token is never sent back without Secure")
+		assert.True(t, c[0].HttpOnly)
+	})
+	t.Run("SecureNameWins", func(t *testing.T) {
+		for _, order := range [][]*http.Cookie{{planted, secureC}, {secureC, planted}} {
+			w := e.get(order...)
+			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+			var got map[string]string
+			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &got))
+			assert.Equal(t, victim.ID, got["id"], "the planted plain cookie must not replace the __Secure- one")
+			c := w.Result().Cookies()
+			require.Len(t, c, 1)
+			assert.Equal(t, nextauthhttp.AuthJSSecureCookieName, c[0].Name)
+		}
+	})
+	t.Run("PlainAlone", func(t *testing.T) {
+		w := e.get(planted)
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		c := w.Result().Cookies()
+		require.Len(t, c, 1)
+		assert.Equal(t, nextauthhttp.AuthJSCookieName, c[0].Name)
+		assert.False(t, c[0].Secure)
+	})
+}

@@ -49,45 +49,52 @@ func AuthJSCookie(f *authjs.Flavour) Cookie {
 	return Cookie{Name: f.CookieName(false), SecureName: f.CookieName(true)}
 }
 
-// NameFor returns the cookie's name for r: SecureName over HTTPS, Name
-// otherwise.
+// NameFor returns the cookie's name for r: SecureName over HTTPS, and over
+// plain HTTP when r carries the SecureName cookie (a browser sends one only
+// over HTTPS, so TLS ended at a proxy in front of this service); Name
+// otherwise. Set, and the middleware when it sends the cookie again, use
+// this name, so that a token that came as a __Secure- cookie goes back as
+// one, with Secure, never under the plain name.
 func (c Cookie) NameFor(r *http.Request) string {
 	if IsHTTPS(r, c.TrustProxyHeaders) {
+		return c.SecureName
+	}
+	if _, err := r.Cookie(c.SecureName); err == nil {
 		return c.SecureName
 	}
 	return c.Name
 }
 
 // Read returns the session token r carries, and whether it carries one:
-//   - over HTTPS only the SecureName cookie counts. A browser accepts a
-//     __Secure- cookie only from a secure origin, so a man in the middle
-//     cannot plant one; reading the plain name there would let him fix a
-//     victim's session (a plain cookie can be set over HTTP);
-//   - over plain HTTP the Name cookie, falling back to SecureName: a
-//     browser sends that one only over HTTPS, so its presence means TLS
-//     ended at a proxy in front of this service.
+// the SecureName cookie when r has it, and only that one over HTTPS.
+//   - A browser accepts a __Secure- cookie only from a secure origin, so a
+//     man in the middle cannot plant one, while a plain cookie can be set
+//     over HTTP (or by a sibling subdomain): over HTTPS the plain name is
+//     never read, and over plain HTTP (TLS ended at a proxy) it is read only
+//     when no SecureName cookie is there, so that a planted plain cookie
+//     cannot replace the person's session with another.
+//   - Over plain HTTP without a SecureName cookie, the Name cookie.
 //
 // The value is decoded as the JavaScript side decodes it (see DecodeValue),
 // so that a token with characters Auth.js percent-encodes, such as one of
 // base64's / + =, reads back as the token stored. It is not otherwise
 // checked; see WellFormed.
 func (c Cookie) Read(r *http.Request) (string, bool) {
+	if v, err := r.Cookie(c.SecureName); err == nil {
+		return DecodeValue(v.Value), true
+	}
 	if IsHTTPS(r, c.TrustProxyHeaders) {
-		if v, err := r.Cookie(c.SecureName); err == nil {
-			return DecodeValue(v.Value), true
-		}
 		return "", false
 	}
-	for _, name := range []string{c.Name, c.SecureName} {
-		if v, err := r.Cookie(name); err == nil {
-			return DecodeValue(v.Value), true
-		}
+	if v, err := r.Cookie(c.Name); err == nil {
+		return DecodeValue(v.Value), true
 	}
 	return "", false
 }
 
-// New returns the cookie that holds token until expires, for r's scheme,
-// its value encoded as the JavaScript side encodes it (EncodeValue).
+// New returns the cookie that holds token until expires, named for r
+// (NameFor), its value encoded as the JavaScript side encodes it
+// (EncodeValue).
 func (c Cookie) New(r *http.Request, token string, expires time.Time) *http.Cookie {
 	name := c.NameFor(r)
 	return &http.Cookie{
@@ -108,9 +115,9 @@ func (c Cookie) Set(w http.ResponseWriter, r *http.Request, token string, expire
 	http.SetCookie(w, c.New(r, token, expires))
 }
 
-// Clear sends the cookie for r's scheme empty with Max-Age=0, as
+// Clear sends the cookie named for r (NameFor) empty with Max-Age=0, as
 // NextAuth.js and Auth.js clear it on signing out, so that the browser
-// drops it. Over HTTPS it clears the plain name too.
+// drops it. Where that is SecureName it clears the plain name too.
 func (c Cookie) Clear(w http.ResponseWriter, r *http.Request) {
 	names := []string{c.NameFor(r)}
 	if names[0] != c.Name {

@@ -68,6 +68,9 @@ func TestCookieSetAndClear(t *testing.T) {
 	assert.Equal(t, "authjs.session-token", c.NameFor(r), "the header counts only when trusted")
 	c.TrustProxyHeaders = true
 	assert.Equal(t, "__Secure-authjs.session-token", c.NameFor(r))
+	c.TrustProxyHeaders = false
+	r.AddCookie(&http.Cookie{Name: "__Secure-authjs.session-token", Value: "tok"})
+	assert.Equal(t, "__Secure-authjs.session-token", c.NameFor(r), "the browser sent the __Secure- cookie: it speaks HTTPS")
 	got := setCookie(func(w http.ResponseWriter) { c.Set(w, r, "tok", expires) })
 	require.Len(t, got, 1)
 	assert.Contains(t, got[0], "; Secure")
@@ -91,7 +94,9 @@ func TestCookieRead(t *testing.T) {
 	v, _ = read(true, plainC, secureC)
 	assert.Equal(t, "secure", v)
 	v, _ = read(false, plainC, secureC)
-	assert.Equal(t, "plain", v, "over HTTP the plain name first")
+	assert.Equal(t, "secure", v, "over HTTP too the __Secure- name first: a plain cookie can be planted")
+	v, _ = read(false, plainC)
+	assert.Equal(t, "plain", v)
 	v, _ = read(false, secureC)
 	assert.Equal(t, "secure", v, "and the __Secure- one behind a TLS proxy")
 	_, ok = read(false, &http.Cookie{Name: "next-auth.session-token", Value: "x"})

@@ -66,12 +66,14 @@
 // token percent-encoded as NextAuth.js and Auth.js encode it
 // (encodeURIComponent, see EncodeValue), and Read decodes it as they do
 // (DecodeValue), so that a token with characters such as base64's / + =
-// reads back the same on both sides. Over HTTPS only the
-// __Secure- cookie is read: a browser accepts it only from a secure origin,
-// so a man in the middle cannot plant one. Over plain HTTP the plain name is
-// read, falling back to the __Secure- one, which a browser sends only over
-// HTTPS, so that its presence means TLS ended at a proxy in front of this
-// service (Options.TrustProxyHeaders makes X-Forwarded-Proto count). The
+// reads back the same on both sides. The __Secure- cookie wins whenever
+// the request carries it: a browser accepts it only from a secure origin,
+// while a plain cookie can be planted over HTTP or by a sibling subdomain.
+// Over HTTPS only the __Secure- cookie is read; over plain HTTP, the plain
+// name when no __Secure- cookie is there. A __Secure- cookie reaching Go
+// over plain HTTP means TLS ended at a proxy in front of this service
+// (Options.TrustProxyHeaders makes X-Forwarded-Proto count): Set, Clear
+// and the middleware then write that name, with Secure. The
 // names can be changed in Options, for applications that configure their
 // own.
 //

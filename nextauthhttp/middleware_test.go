@@ -155,9 +155,11 @@ func TestMiddleware(t *testing.T) {
 		u, s := e.mustSession(t, "proxied@example.com")
 		assert.Equal(t, u.ID, decodeMe(t, e.get(secure(s.SessionToken))).User.ID)
 	})
-	t.Run("PlainCookieFirstOverPlainHTTP", func(t *testing.T) {
-		u, s := e.mustSession(t, "both@example.com")
-		_, other := e.mustSession(t, "other@example.com")
+	t.Run("SecureCookieFirstOverPlainHTTP", func(t *testing.T) {
+		// A plain cookie can be planted; a __Secure- one only from a
+		// secure origin.
+		_, s := e.mustSession(t, "both@example.com")
+		u, other := e.mustSession(t, "other@example.com")
 		w := e.get(plain(s.SessionToken) + "; " + secure(other.SessionToken))
 		assert.Equal(t, u.ID, decodeMe(t, w).User.ID)
 	})
