@@ -18,6 +18,19 @@
 // transaction and safe against concurrent sign-ins. Every method takes a
 // context.Context first.
 //
+// # Sign-in by email
+//
+// SignInEmail differs from NextAuth.js on purpose where an address is
+// proven for the first time: if the user of the address was created by an
+// OAuth sign-in (EmailVerified nil) and has linked provider accounts, it
+// deletes those accounts and the user's sessions before it opens the new
+// session, and lists the providers in SignInResult.Unlinked. NextAuth.js
+// keeps them, so that whoever signed up first through a provider that does
+// not verify addresses keeps signing in as the owner of the address
+// (pre-account takeover). The accounts are dropped rather than the sign-in
+// refused or the person asked: the link proves the address, nothing proves
+// the accounts.
+//
 // # Errors
 //
 // Errors name the operation and wrap one of ErrNotFound, ErrAlreadyExists

@@ -18,6 +18,10 @@ type SignInResult struct {
 	Session *models.Session
 	// IsNewUser reports whether the flow created User.
 	IsNewUser bool
+	// Unlinked holds the provider (provider_id) of each account that
+	// SignInEmail removed from User, sorted, so that the application can
+	// tell the person; nil when it removed none. See SignInEmail.
+	Unlinked []string
 }
 
 // OAuthSignIn is what an OAuth provider reports about the person signing in.
@@ -220,12 +224,22 @@ func signInLinked(ctx context.Context, c *core, compound string) (*SignInResult,
 	return &SignInResult{User: c.readUser(u), Session: sess}, nil
 }
 
+// userVerified locks the user whose email is $1, if there is one, and
+// says whether its address is still unverified.
+const userVerified = `SELECT email_verified IS NULL FROM users WHERE email = $1 FOR UPDATE`
+
 // verifiedUser finds or creates the user whose email is $1 and sets its
 // email_verified to $2, and says whether it created it.
 const verifiedUser = `INSERT INTO users (email, email_verified, created, updated)
 	VALUES ($1, $2::timestamp, $2::timestamp, $2::timestamp)
 	ON CONFLICT (email) DO UPDATE SET email_verified = EXCLUDED.email_verified, updated = EXCLUDED.updated
 	RETURNING ` + userColumns + `, (xmax = 0)`
+
+// dropLinks deletes the accounts of the user $1 and, if it had any, all its
+// sessions, and returns the accounts' provider_id, sorted.
+const dropLinks = `WITH a AS (DELETE FROM accounts WHERE user_id = $1 RETURNING provider_id),
+		s AS (DELETE FROM sessions WHERE user_id = $1 AND EXISTS (SELECT 1 FROM a))
+	SELECT provider_id FROM a ORDER BY provider_id`
 
 // SignInEmail signs a person in with an email sign-in link, as NextAuth.js
 // does, in one transaction: it redeems the token (once: see
@@ -234,10 +248,21 @@ const verifiedUser = `INSERT INTO users (email, email_verified, created, updated
 // a session. It returns ErrNotFound if the token is unknown, used or expired
 // (an expired token is deleted, and nothing else is written).
 //
-// Setting EmailVerified is the one deliberate difference from NextAuth.js
-// 2.0.0-beta.73, whose adapter's updateUser writes nothing, so that it
-// never records a verified address; later NextAuth.js releases set it at
-// email sign-in, as this does.
+// It differs from NextAuth.js 2.0.0-beta.73 on purpose in two ways. It sets
+// EmailVerified, which beta.73's adapter never records (later NextAuth.js
+// releases set it at email sign-in, as this does). And when it verifies an
+// address for the first time (the user's EmailVerified was nil) and that
+// user has linked provider accounts, it deletes those accounts and all the
+// user's sessions before it opens the new one, and reports their providers
+// in SignInResult.Unlinked; NextAuth.js and Auth.js keep them. Such a user
+// was created by an OAuth sign-in whose provider vouched for an address
+// nobody had proven: possibly an attacker's, who would otherwise sign in
+// again through his provider account as the person who now owns the
+// address (pre-account takeover). The accounts are dropped rather than the
+// sign-in refused, so that the owner of the address always gets in, and
+// without asking, since a link in a mail cannot tell the owner from the
+// attacker's provider account; the owner links their provider accounts
+// again (Accounts.Link) while signed in.
 func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInResult, error) {
 	const op = "SignInEmail"
 	if err := ctxError(op, ctx); err != nil {
@@ -252,11 +277,41 @@ func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInRes
 		return nil, err
 	}
 	var res *SignInResult
-	err = c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		if res, err = r.signInEmail(ctx, identifier, hash); !errors.Is(err, errLostRace) {
+			break
+		}
+	}
+	if errors.Is(err, errLostRace) {
+		return nil, fmt.Errorf("gormauth: %s: %w: gave up after %d attempts lost to concurrent sign-ins: %w",
+			op, ErrAlreadyExists, maxAttempts, err)
+	}
+	if err != nil {
+		return nil, dbError(op, err)
+	}
+	if res == nil {
+		return nil, notFound(op + ": sign-in token")
+	}
+	return res, nil
+}
+
+// signInEmail is SignInEmail's transaction. It returns a nil result, and
+// no error, for a token that is not valid, and commits the deletion of an
+// expired one; errLostRace when a concurrent sign-in created the
+// address's user while it looked, to start again.
+func (r *Repository) signInEmail(ctx context.Context, identifier, hash string) (*SignInResult, error) {
+	c := r.core
+	var res *SignInResult
+	err := c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
 		now := c.now()
 		row, err := useToken(ctx, c, tx, identifier, hash, now)
 		if err != nil || row == nil {
 			return err // nil commits the deletion of an expired token
+		}
+		var unverified bool
+		found, err := tx.QueryRow(ctx, userVerified, []any{row.Identifier}, &unverified)
+		if err != nil {
+			return err
 		}
 		// Find or create in one statement; ON CONFLICT also settles two
 		// concurrent first sign-ins of one address on one user.
@@ -266,18 +321,31 @@ func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInRes
 			append(userFields(u), &inserted)...); err != nil {
 			return err
 		}
+		if !found && !inserted {
+			// Created since userVerified looked: whether it was verified
+			// is unknown.
+			return errLostRace
+		}
+		var unlinked []string
+		if found && unverified {
+			err := tx.Query(ctx, dropLinks, []any{u.ID}, func(r sqlexec.Scanner) error {
+				var provider string
+				if err := r.Scan(&provider); err != nil {
+					return err
+				}
+				unlinked = append(unlinked, provider)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
 		sess, err := openSession(ctx, c, tx, u.ID, now)
 		if err != nil {
 			return err
 		}
-		res = &SignInResult{User: c.readUser(u), Session: sess, IsNewUser: inserted}
+		res = &SignInResult{User: c.readUser(u), Session: sess, IsNewUser: inserted, Unlinked: unlinked}
 		return nil
 	})
-	if err != nil {
-		return nil, dbError(op, err)
-	}
-	if res == nil {
-		return nil, notFound(op + ": sign-in token")
-	}
-	return res, nil
+	return res, err
 }

@@ -30,7 +30,15 @@
 //     or Options.NormalizeIdentifier) and stores
 //     sha256(token + secrets joined with ",") (HashToken); Use and
 //     SignInEmail take the identifier exactly as the link carries it and
-//     redeem a token once.
+//     redeem a token once. Deliberately unlike Auth.js, SignInEmail that
+//     proves an address for the first time (EmailVerified nil) on a user
+//     with linked provider accounts deletes those accounts and the user's
+//     sessions, and lists the providers in SignInResult.Unlinked: Auth.js
+//     keeps them, so that whoever signed up first through a provider that
+//     does not verify addresses keeps signing in as the owner of the
+//     address (pre-account takeover). They are dropped rather than the
+//     sign-in refused or the person asked: the link proves the address,
+//     nothing proves the accounts.
 //   - OAuth sign-in: the profile's email is lower-cased with JavaScript's
 //     toLowerCase (LowerEmail); an unknown provider account whose email
 //     belongs to a user is ErrAccountNotLinked unless

@@ -23,6 +23,10 @@ type SignInResult struct {
 	Account *authjs.Account
 	// IsNewUser reports whether the flow created User.
 	IsNewUser bool
+	// Unlinked holds the provider of each account that SignInEmail removed
+	// from User, sorted, so that the application can tell the person; nil
+	// when it removed none. See SignInEmail.
+	Unlinked []string
 }
 
 // OAuthSignIn is what an OAuth provider's callback reports about the person
@@ -304,6 +308,19 @@ func (c *core) retryIfUserGone(ctx context.Context, f func(tx *sqlexec.Tx) error
 // If the address's user is deleted while the flow signs them in, the flow
 // starts again, finds no user and creates one, as Auth.js would had it
 // started after the deletion.
+//
+// Unlike Auth.js, when it verifies an address for the first time (the
+// user's EmailVerified was nil) and that user has linked provider accounts,
+// it deletes those accounts and all the user's sessions before it opens the
+// new one, and reports their providers in SignInResult.Unlinked; Auth.js
+// keeps them. Such a user was created by an OAuth sign-in whose provider
+// vouched for an address nobody had proven: possibly an attacker's, who
+// would otherwise sign in again through his provider account as the person
+// who now owns the address (pre-account takeover). The accounts are
+// dropped rather than the sign-in refused, so that the owner of the address
+// always gets in, and without asking, since a link in a mail cannot tell
+// the owner from the attacker's provider account; the owner links their
+// provider accounts again while signed in.
 func (r *Repository) SignInEmail(ctx context.Context, in EmailSignIn) (*SignInResult, error) {
 	const op = "SignInEmail"
 	if err := fail.Ctx(op, ctx); err != nil {
@@ -357,7 +374,7 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 	}
 	now := c.now()
 	res := &SignInResult{}
-	owner, err := userOn(ctx, tx, c.q.userByEmail, identifier)
+	owner, err := userOn(ctx, tx, c.q.lockUserByEmail, identifier)
 	if err != nil {
 		return nil, err
 	}
@@ -373,9 +390,14 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 			return nil, err
 		}
 		if res.User == nil {
-			// Deleted since userByEmail read it: the update waited for
-			// the deletion and found no row.
+			// A guard: lockUserByEmail holds the row, so no deletion
+			// can come between.
 			return nil, errUserGone
+		}
+		if owner.EmailVerified == nil {
+			if res.Unlinked, err = c.dropLinks(ctx, tx, owner.ID); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		res.User, err = c.createUser(ctx, tx, nil, &identifier, &now, nil)
@@ -388,4 +410,19 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 		return nil, err
 	}
 	return res, nil
+}
+
+// dropLinks deletes the accounts of the user and, if it had any, all its
+// sessions, in tx, and returns the accounts' providers, sorted.
+func (c *core) dropLinks(ctx context.Context, tx *sqlexec.Tx, userID string) ([]string, error) {
+	var providers []string
+	err := tx.Query(ctx, c.q.dropLinks, []any{userID}, func(r sqlexec.Scanner) error {
+		var provider string
+		if err := r.Scan(&provider); err != nil {
+			return err
+		}
+		providers = append(providers, provider)
+		return nil
+	})
+	return providers, err
 }

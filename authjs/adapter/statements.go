@@ -22,9 +22,11 @@ type statements struct {
 	// users
 	userByID, userByEmail, userByAccount, lockUser                 string
 	createUser, updateUser, updateUserKept, verifyUser, deleteUser stmt
+	lockUserByEmail                                                string
 	// accounts
 	accountByKey, accountsByUser, unlinkAccount, deleteOrphanAccounts string
 	linkAccount, updateTokens                                         stmt
+	dropLinks                                                         string
 	// sessions
 	sessionByToken, sessionWithUser, deleteSession, sessionsByUser, deleteSessionsByUser, deleteExpiredSessions string
 	deleteSessionByHandle, deleteOtherSessions                                                                  string
@@ -103,6 +105,7 @@ func newStatements(f *authjs.Flavour) statements {
 	q.userByEmail = `SELECT ` + w.userCols("u") + ` FROM ` + w.users + ` u WHERE u."email" = $1 LIMIT 1`
 	q.userByAccount = `SELECT ` + w.userCols("u") + ` FROM ` + w.users + ` u
 		WHERE u."id" = (SELECT a."userId" FROM ` + w.accounts + ` a WHERE a."provider" = $1 AND a."providerAccountId" = $2 LIMIT 1)`
+	q.lockUserByEmail = q.userByEmail + ` FOR UPDATE`
 	q.lockUser = `SELECT "id"::text FROM ` + w.users + ` WHERE "id" = ` + w.uid("$1") + ` FOR UPDATE`
 	q.createUser = named(fmt.Sprintf(`INSERT INTO %s (%s"name", "email", "emailVerified", "image"%s)
 		VALUES (%s@name, @email, @verified::%s, @image%s) RETURNING "id"::text`,
@@ -132,6 +135,11 @@ func newStatements(f *authjs.Flavour) statements {
 		WHERE a."userId" = ` + w.uid("$1") + ` ORDER BY a."provider", a."providerAccountId"`
 	q.deleteOrphanAccounts = `DELETE FROM ` + w.accounts + ` a WHERE a."provider" = $1 AND a."providerAccountId" = $2
 		AND NOT EXISTS (SELECT 1 FROM ` + w.users + ` u WHERE u."id" = a."userId")`
+	// dropLinks deletes the accounts of the user $1 and, if it had any, all
+	// its sessions, and returns the accounts' providers, sorted.
+	q.dropLinks = `WITH a AS (DELETE FROM ` + w.accounts + ` WHERE "userId" = ` + w.uid("$1") + ` RETURNING "provider"),
+			s AS (DELETE FROM ` + w.sessions + ` WHERE "userId" = ` + w.uid("$1") + ` AND EXISTS (SELECT 1 FROM a))
+		SELECT "provider" FROM a ORDER BY "provider"`
 	q.unlinkAccount = `DELETE FROM ` + w.accounts + ` WHERE "provider" = $1 AND "providerAccountId" = $2`
 	q.linkAccount = named(fmt.Sprintf(`INSERT INTO %s (%s"userId", "type", "provider", "providerAccountId", "refresh_token",
 			"access_token", "expires_at", "id_token", "scope", "session_state", "token_type"%s)

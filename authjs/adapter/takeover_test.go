@@ -1,0 +1,84 @@
+package adapter_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+// Pre-account takeover: an attacker signs in first with a provider that
+// does not verify addresses, claiming the victim's; the victim's first
+// email sign-in must not leave the attacker's account linked or his
+// sessions open.
+func TestSignInEmailDropsAccountsOfUnverifiedUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		attacker, err := e.repo.SignInOAuth(ctx, githubSignIn("mallory", ptr("Victim@Example.com")))
+		require.NoError(t, err)
+		require.Nil(t, attacker.User.EmailVerified)
+		victimID := attacker.User.ID
+		// A second provider and a second session, linked while signed in.
+		require.NoError(t, e.repo.Accounts.Link(ctx, &authjs.Account{UserID: victimID, Type: "oauth",
+			Provider: "google", ProviderAccountID: "mallory-g"}))
+		second := e.mustSession(t, attacker.User)
+
+		// The victim's link; the request carries the attacker's session,
+		// as a shared browser would.
+		res, err := e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: e.mustToken(t, "victim@example.com"), SignedIn: second})
+		require.NoError(t, err)
+		assert.Equal(t, victimID, res.User.ID)
+		assert.False(t, res.IsNewUser)
+		require.NotNil(t, res.User.EmailVerified)
+		assert.Equal(t, []string{"github", "google"}, res.Unlinked, "the app can tell the person")
+
+		assert.Zero(t, e.count(t, e.accounts, `"userId"::text = ?`, victimID), "the attacker's accounts are gone")
+		assert.Equal(t, int64(1), e.count(t, e.sessions, `"userId"::text = ?`, victimID), "only the victim's new session")
+		for _, s := range []*authjs.Session{attacker.Session, second} {
+			_, err = e.repo.Sessions.WithUser(ctx, s.SessionToken)
+			assert.ErrorIs(t, err, adapter.ErrNotFound, "the attacker's session is closed")
+		}
+		_, err = e.repo.Sessions.WithUser(ctx, res.Session.SessionToken)
+		assert.NoError(t, err)
+
+		// The attacker signs in again with his provider account: not as
+		// the victim.
+		again, err := e.repo.SignInOAuth(ctx, githubSignIn("mallory", ptr("victim@example.com")))
+		assert.ErrorIs(t, err, adapter.ErrAccountNotLinked)
+		assert.Nil(t, again)
+		assert.Zero(t, e.count(t, e.accounts, `"userId"::text = ?`, victimID))
+		assert.Equal(t, int64(1), e.count(t, e.sessions, `"userId"::text = ?`, victimID))
+	})
+}
+
+// A user whose address was verified before keeps the accounts they linked
+// and their sessions; so does an unverified user with no linked account.
+func TestSignInEmailKeepsAccountsOfVerifiedUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		first, err := e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: e.mustToken(t, "alice@example.com")})
+		require.NoError(t, err)
+		alice := first.User
+		e.mustAccount(t, alice, "alice-gh")
+		res, err := e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: e.mustToken(t, "alice@example.com")})
+		require.NoError(t, err)
+		assert.Empty(t, res.Unlinked)
+		assert.Equal(t, int64(1), e.count(t, e.accounts, `"userId"::text = ?`, alice.ID))
+		_, err = e.repo.Sessions.WithUser(ctx, first.Session.SessionToken)
+		assert.NoError(t, err, "the earlier session stays")
+
+		bob := e.mustUser(t, "bob@example.com") // unverified, no account
+		bobs := e.mustSession(t, bob)
+		res, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: e.mustToken(t, "bob@example.com")})
+		require.NoError(t, err)
+		assert.Empty(t, res.Unlinked)
+		_, err = e.repo.Sessions.WithUser(ctx, bobs.SessionToken)
+		assert.NoError(t, err, "no account, nothing to drop: the session stays")
+	})
+}
