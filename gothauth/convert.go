@@ -16,10 +16,13 @@ import (
 )
 
 // The profile goth reports, as the repositories take it: the name (goth's
-// Name, else the user name), the email and the picture, nil where goth has
-// none; and the token expiry, nil where the provider gave none.
-func profile(u goth.User) (name, email, image *string) {
-	return nonEmpty(u.Name, u.NickName), nonEmpty(u.Email), nonEmpty(u.AvatarURL)
+// Name, else the user name), the email if the provider verified it, and the
+// picture, nil where goth has none.
+func profile(u goth.User, emailVerified bool) (name, email, image *string) {
+	if emailVerified {
+		email = nonEmpty(u.Email)
+	}
+	return nonEmpty(u.Name, u.NickName), email, nonEmpty(u.AvatarURL)
 }
 
 func nonEmpty(ss ...string) *string {
@@ -35,8 +38,12 @@ func nonEmpty(ss ...string) *string {
 // repository for u, whom goth signed in: the provider account (goth's
 // provider name and user id), its access and refresh tokens and their
 // expiry, and the profile (Name, or NickName when the provider gives no
-// name; Email; AvatarURL), each nil where goth has none.
-func SignIn(u goth.User) repository.OAuthSignIn {
+// name; Email; AvatarURL), each nil where goth has none. emailVerified says
+// whether the provider verified u.Email (see VerifiedEmail): an address it
+// did not verify is left out (Email nil).
+//
+//	in := gothauth.SignIn(u, gothauth.VerifiedEmail(provider, u))
+func SignIn(u goth.User, emailVerified bool) repository.OAuthSignIn {
 	in := repository.OAuthSignIn{
 		Account:      repository.AccountKey{ProviderID: u.Provider, ProviderAccountID: u.UserID},
 		ProviderType: "oauth",
@@ -46,15 +53,16 @@ func SignIn(u goth.User) repository.OAuthSignIn {
 	if !u.ExpiresAt.IsZero() {
 		in.AccessTokenExpires = &u.ExpiresAt
 	}
-	in.Name, in.Email, in.Image = profile(u)
+	in.Name, in.Email, in.Image = profile(u, emailVerified)
 	return in
 }
 
 // AuthJSSignIn returns the OAuth sign-in of an Auth.js flavour's
 // repository for u: the provider account with type "oidc" when goth has an
 // ID token and "oauth" otherwise, the access, refresh and ID tokens,
-// expires_at in seconds since the epoch, and the profile as SignIn takes it.
-func AuthJSSignIn(u goth.User) adapter.OAuthSignIn {
+// expires_at in seconds since the epoch, and the profile as SignIn takes it
+// (an email the provider did not verify left out).
+func AuthJSSignIn(u goth.User, emailVerified bool) adapter.OAuthSignIn {
 	a := authjs.Account{Provider: u.Provider, ProviderAccountID: u.UserID, Type: "oauth",
 		AccessToken: nonEmpty(u.AccessToken), RefreshToken: nonEmpty(u.RefreshToken), IDToken: nonEmpty(u.IDToken)}
 	if u.IDToken != "" {
@@ -65,7 +73,7 @@ func AuthJSSignIn(u goth.User) adapter.OAuthSignIn {
 		a.ExpiresAt = &at
 	}
 	in := adapter.OAuthSignIn{Account: a}
-	in.Name, in.Email, in.Image = profile(u)
+	in.Name, in.Email, in.Image = profile(u, emailVerified)
 	return in
 }
 
@@ -89,20 +97,20 @@ var errForeignSession = errors.New("gothauth: the request's session is not of th
 
 type beta73 struct{ repo *repository.Repository }
 
-func (b beta73) signIn(ctx context.Context, u goth.User) (string, time.Time, error) {
-	res, err := b.repo.SignInOAuth(ctx, SignIn(u))
+func (b beta73) signIn(ctx context.Context, u goth.User, verified bool) (string, time.Time, error) {
+	res, err := b.repo.SignInOAuth(ctx, SignIn(u, verified))
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	return res.Session.SessionToken, res.Session.Expires, nil
 }
 
-func (b beta73) link(ctx context.Context, u goth.User) error {
+func (b beta73) link(ctx context.Context, u goth.User, verified bool) error {
 	current, ok := nextauthhttp.SessionFrom(ctx)
 	if !ok {
 		return errForeignSession
 	}
-	in := SignIn(u)
+	in := SignIn(u, verified)
 	err := b.repo.Accounts.Link(ctx, &models.Account{UserID: current.UserID, ProviderType: in.ProviderType,
 		ProviderID: u.Provider, ProviderAccountID: u.UserID, AccessToken: in.AccessToken, RefreshToken: in.RefreshToken,
 		AccessTokenExpires: in.AccessTokenExpires})
@@ -121,16 +129,31 @@ func (b beta73) link(ctx context.Context, u goth.User) error {
 
 type authJS struct{ repo *adapter.Repository }
 
-func (a authJS) signIn(ctx context.Context, u goth.User) (string, time.Time, error) {
-	res, err := a.repo.SignInOAuth(ctx, AuthJSSignIn(u))
+// signIn signs in, never linking: the sign-in carries no SignedIn session,
+// even for a signed-in request. Where the flavour cannot create a user
+// without an email and the provider verified none, only a provider
+// account linked already signs in: a new one is ErrUnverifiedEmail,
+// before anything is written.
+func (a authJS) signIn(ctx context.Context, u goth.User, verified bool) (string, time.Time, error) {
+	in := AuthJSSignIn(u, verified)
+	if in.Email == nil && a.repo.Flavour().EmailRequired() {
+		_, err := a.repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: in.Account.Provider, ProviderAccountID: in.Account.ProviderAccountID})
+		if errors.Is(err, adapter.ErrNotFound) {
+			return "", time.Time{}, fmt.Errorf("gothauth: %w: %s", ErrUnverifiedEmail, u.Provider)
+		}
+		if err != nil {
+			return "", time.Time{}, err
+		}
+	}
+	res, err := a.repo.SignInOAuth(ctx, in)
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	return res.Session.SessionToken, res.Session.Expires, nil
 }
 
-func (a authJS) link(ctx context.Context, u goth.User) error {
-	in := AuthJSSignIn(u)
+func (a authJS) link(ctx context.Context, u goth.User, verified bool) error {
+	in := AuthJSSignIn(u, verified)
 	var ok bool
 	if in.SignedIn, ok = nextauthhttp.AuthJSSessionFrom(ctx); !ok {
 		return errForeignSession

@@ -16,7 +16,7 @@ func TestConversions(t *testing.T) {
 	u := goth.User{Provider: "google", UserID: "1081", Email: "A@Example.com", NickName: "ann",
 		AvatarURL: "https://img/a", AccessToken: "ya29", RefreshToken: "1//r", IDToken: "eyJ.x", ExpiresAt: expires}
 
-	in := gothauth.SignIn(u)
+	in := gothauth.SignIn(u, true)
 	assert.Equal(t, "google", in.Account.ProviderID)
 	assert.Equal(t, "1081", in.Account.ProviderAccountID)
 	assert.Equal(t, "oauth", in.ProviderType)
@@ -27,7 +27,7 @@ func TestConversions(t *testing.T) {
 	assert.Equal(t, "1//r", *in.RefreshToken)
 	assert.Equal(t, expires, *in.AccessTokenExpires)
 
-	a := gothauth.AuthJSSignIn(u)
+	a := gothauth.AuthJSSignIn(u, true)
 	assert.Equal(t, "google", a.Account.Provider)
 	assert.Equal(t, "1081", a.Account.ProviderAccountID)
 	assert.Equal(t, "oidc", a.Account.Type, "an ID token makes it OpenID Connect")
@@ -35,12 +35,21 @@ func TestConversions(t *testing.T) {
 	assert.Equal(t, "eyJ.x", *a.Account.IDToken)
 
 	bare := goth.User{Provider: "github", UserID: "7", Name: "Bo"}
-	in = gothauth.SignIn(bare)
+	in = gothauth.SignIn(bare, true)
 	assert.Nil(t, in.Email)
 	assert.Nil(t, in.AccessTokenExpires)
 	assert.Nil(t, in.RefreshToken)
 	assert.Equal(t, "Bo", *in.Name)
-	a = gothauth.AuthJSSignIn(bare)
+	a = gothauth.AuthJSSignIn(bare, true)
 	assert.Equal(t, "oauth", a.Account.Type)
 	assert.Nil(t, a.Account.ExpiresAt)
+
+	// An address the provider did not verify is left out; the rest stays.
+	in = gothauth.SignIn(u, false)
+	assert.Nil(t, in.Email)
+	assert.Equal(t, "ann", *in.Name)
+	assert.Equal(t, "ya29", *in.AccessToken)
+	a = gothauth.AuthJSSignIn(u, false)
+	assert.Nil(t, a.Email)
+	assert.Equal(t, "https://img/a", *a.Image)
 }

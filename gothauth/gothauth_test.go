@@ -66,6 +66,7 @@ func newApp[R nextauthhttp.Repository](t *testing.T, repo R, provider func(demoU
 	h, err := gothauth.New(repo, opts)
 	require.NoError(t, err)
 	mux.HandleFunc("GET /auth/{provider}", h.Begin)
+	mux.Handle("POST /auth/{provider}/link", http.NewCrossOriginProtection().Handler(http.HandlerFunc(h.Link)))
 	mux.HandleFunc("GET /auth/{provider}/callback", h.Callback)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		if u, ok := nextauthhttp.UserFrom(r.Context()); ok {
@@ -92,14 +93,30 @@ func browser(t *testing.T) *http.Client {
 // button of person (or Cancel for -1); it returns the final page.
 func (a *app) signIn(t *testing.T, c *http.Client, provider string, person int) (int, string) {
 	t.Helper()
-	res, err := c.Get(a.srv.URL + "/auth/" + provider)
+	return a.flow(t, c, http.MethodGet, "/auth/"+provider, person)
+}
+
+// link clicks "Link provider" (a POST to Link) and then, at the demo
+// provider, the button of person; it returns the final page.
+func (a *app) link(t *testing.T, c *http.Client, provider string, person int) (int, string) {
+	t.Helper()
+	return a.flow(t, c, http.MethodPost, "/auth/"+provider+"/link", person)
+}
+
+// flow sends method path, which must lead to the demo provider's page,
+// and there clicks the button of person (or Cancel for -1); it returns the
+// final page.
+func (a *app) flow(t *testing.T, c *http.Client, method, path string, person int) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, a.srv.URL+path, nil)
+	require.NoError(t, err)
+	res, err := c.Do(req)
 	require.NoError(t, err)
 	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", page)
 	require.Contains(t, string(page), "Demo OAuth provider")
-	form := url.Values{"client_id": {oauthdemo.ClientID}, "redirect_uri": {res.Request.URL.Query().Get("redirect_uri")},
-		"state": {res.Request.URL.Query().Get("state")}}
+	form := res.Request.URL.Query() // as the page's form sends them back
 	if person < 0 {
 		form.Set("cancel", "1")
 	} else {
@@ -146,7 +163,7 @@ func TestSignInBeta73(t *testing.T) {
 	sessions, err := repo.Sessions.ListByUser(ctx, acc.UserID)
 	require.NoError(t, err)
 	require.Len(t, sessions, 2)
-	status, linked := a.signIn(t, c, "gitlab", 0)
+	status, linked := a.link(t, c, "gitlab", 0)
 	require.Equal(t, http.StatusOK, status, linked)
 	assert.Equal(t, body, linked)
 	sessions, err = repo.Sessions.ListByUser(ctx, acc.UserID)
@@ -159,7 +176,7 @@ func TestSignInBeta73(t *testing.T) {
 	// Bob signs in with gitlab; Alice cannot link his gitlab account.
 	status, _ = a.signIn(t, browser(t), "gitlab", 1)
 	require.Equal(t, http.StatusOK, status)
-	status, page := a.signIn(t, c, "gitlab", 1)
+	status, page := a.link(t, c, "gitlab", 1)
 	assert.Equal(t, http.StatusConflict, status)
 	assert.Contains(t, page, "already linked to another user")
 }
@@ -184,12 +201,12 @@ func TestSignInAuthJS(t *testing.T) {
 	assert.Equal(t, "oauth", acc.Type)
 
 	// Linking while signed in, and the refusal of another user's account.
-	status, linked := a.signIn(t, c, "gitlab", 1)
+	status, linked := a.link(t, c, "gitlab", 1)
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, body, linked)
 	status, _ = a.signIn(t, browser(t), "gitlab", 0) // Alice signs up with gitlab
 	require.Equal(t, http.StatusOK, status)
-	status, page := a.signIn(t, c, "gitlab", 0) // Bob tries to link Alice's gitlab account
+	status, page := a.link(t, c, "gitlab", 0) // Bob tries to link Alice's gitlab account
 	assert.Equal(t, http.StatusConflict, status)
 	assert.Contains(t, page, "already linked to another user")
 

@@ -35,6 +35,7 @@ func mixedApp[L, H nextauthhttp.Repository](t *testing.T, people oauthdemo.Peopl
 		Providers: []goth.Provider{demo.Provider(a.provider.URL, "github", a.srv.URL+"/auth/github/callback")}})
 	require.NoError(t, err)
 	mux.HandleFunc("GET /auth/{provider}", h.Begin)
+	mux.HandleFunc("POST /auth/{provider}/link", h.Link)
 	mux.HandleFunc("GET /auth/{provider}/callback", h.Callback)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("home")) })
 	return a
@@ -75,9 +76,9 @@ func TestProfileNotStorable(t *testing.T) {
 
 // TestCallbackForeignSession: a Handler whose repository is not the one
 // Load reads sessions with (a site that runs both) must not panic on a
-// signed-in request (beta.73's link dereferenced a nil session) nor sign
-// the person in as someone else without a cookie (the Auth.js flavours'
-// link did): it is a 500 and writes nothing.
+// link's callback (beta.73's link dereferenced a nil session) nor sign the
+// person in as someone else without a cookie (the Auth.js flavours' link
+// did): it is a 500 and writes nothing.
 func TestCallbackForeignSession(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -93,7 +94,7 @@ func TestCallbackForeignSession(t *testing.T) {
 	c := browser(t)
 	su, _ := url.Parse(a.srv.URL)
 	c.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.AuthJSCookie(authjs.Prisma).Name, Value: sess.SessionToken, Path: "/"}})
-	status, page := a.signIn(t, c, "github", 0)
+	status, page := a.link(t, c, "github", 0)
 	assert.Equal(t, http.StatusInternalServerError, status, page)
 	n, err := beta73.Accounts.ListByUser(ctx, 1)
 	require.NoError(t, err)
@@ -108,7 +109,7 @@ func TestCallbackForeignSession(t *testing.T) {
 	c = browser(t)
 	su, _ = url.Parse(a.srv.URL)
 	c.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.CookieName, Value: bs.SessionToken, Path: "/"}})
-	status, page = a.signIn(t, c, "github", 1)
+	status, page = a.link(t, c, "github", 1)
 	assert.Equal(t, http.StatusInternalServerError, status, page)
 	_, err = prisma.Users.ByEmail(ctx, "bob@example.com")
 	assert.ErrorIs(t, err, adapter.ErrNotFound, "no user made behind the signed-in person's back")
