@@ -42,6 +42,10 @@ type OAuthSignIn struct {
 	Name  *string
 	Email *string
 	Image *string
+	// EmailVerified reports that the provider verified Email. A user the
+	// flow creates then has EmailVerified set to the flow's now, and a
+	// later SignInEmail keeps its accounts; otherwise it is nil.
+	EmailVerified bool
 }
 
 // maxAttempts bounds the retries of a sign-in flow that lost a race on a
@@ -61,7 +65,8 @@ var errLostRace = errors.New("lost a race to a concurrent sign-in")
 //     to a user is explicit (Accounts.Link while the user is signed in),
 //     never automatic by email;
 //   - otherwise it creates the user from the profile, with the lower-cased
-//     email, and links the account.
+//     email (verified now if p.EmailVerified, else not), and links the
+//     account.
 //
 // Then it opens a session. All writes happen in one transaction. When a
 // concurrent sign-in of the same provider account wins a race, this one
@@ -162,9 +167,12 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		}
 		now := c.now()
 		u := &models.User{Name: p.Name, Email: p.Email, Image: p.Image, Created: c.stored(now), Updated: c.stored(now)}
-		if _, err := tx.QueryRow(ctx, `INSERT INTO users (name, email, image, created, updated)
-			VALUES ($1, $2, $3, $4::timestamp, $4::timestamp) RETURNING id`,
-			[]any{u.Name, u.Email, u.Image, c.wall(now)}, &u.ID); err != nil {
+		if p.EmailVerified && p.Email != nil {
+			u.EmailVerified = &u.Created
+		}
+		if _, err := tx.QueryRow(ctx, `INSERT INTO users (name, email, email_verified, image, created, updated)
+			VALUES ($1, $2, $3::timestamp, $4, $5::timestamp, $5::timestamp) RETURNING id`,
+			[]any{u.Name, u.Email, c.wallPtr(u.EmailVerified), u.Image, c.wall(now)}, &u.ID); err != nil {
 			return err
 		}
 		a := &models.Account{

@@ -3,6 +3,7 @@ package repository_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -153,4 +154,41 @@ func TestSignInEmailRaceWithOAuthSignUp(t *testing.T) {
 	assert.ErrorIs(t, err, repository.ErrNotFound)
 	_, err = e.repo.SignInOAuth(ctx, githubSignIn("mallory", ptr("victim@example.com")))
 	assert.ErrorIs(t, err, repository.ErrAccountNotLinked)
+}
+
+// A provider that verified the address creates a verified user, whose
+// account a later email sign-in keeps.
+func TestSignInOAuthVerifiedEmail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	e.clock.Advance(time.Minute)
+
+	in := githubSignIn("alice", ptr("Alice@Example.com"))
+	in.EmailVerified = true
+	res, err := e.repo.SignInOAuth(ctx, in)
+	require.NoError(t, err)
+	require.NotNil(t, res.User.EmailVerified)
+	assert.Equal(t, e.clock.Now(), *res.User.EmailVerified, "the flow's now")
+	stored, err := e.repo.Users.ByID(ctx, res.User.ID)
+	require.NoError(t, err)
+	assert.Equal(t, res.User, stored)
+
+	e.clock.Advance(time.Minute)
+	again, err := e.repo.SignInEmail(ctx, e.mustLink(t, "alice@example.com"))
+	require.NoError(t, err)
+	assert.Empty(t, again.Unlinked)
+	assert.EqualValues(t, 1, e.countWhere(t, "accounts", "user_id = ?", res.User.ID), "the account stays")
+	_, err = e.repo.Sessions.WithUser(ctx, res.Session.SessionToken)
+	assert.NoError(t, err, "and so does the session")
+
+	// Not verified, or no email to verify: EmailVerified stays nil.
+	res, err = e.repo.SignInOAuth(ctx, githubSignIn("bob", ptr("bob@example.com")))
+	require.NoError(t, err)
+	assert.Nil(t, res.User.EmailVerified)
+	in = githubSignIn("carol", nil)
+	in.EmailVerified = true
+	res, err = e.repo.SignInOAuth(ctx, in)
+	require.NoError(t, err)
+	assert.Nil(t, res.User.EmailVerified, "no address, nothing verified")
 }

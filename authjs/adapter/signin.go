@@ -43,6 +43,11 @@ type OAuthSignIn struct {
 	// is looked up or stored, as Auth.js does; it must not be empty. The
 	// Prisma flavour (Auth.js v5) cannot create a user without one.
 	Name, Email, Image *string
+	// EmailVerified reports that the provider verified Email. A user the
+	// flow creates then has EmailVerified set to the flow's now, and a
+	// later SignInEmail keeps its accounts; otherwise it is nil, as in
+	// Auth.js.
+	EmailVerified bool
 	// SignedIn is the session the request came with (from
 	// Sessions.WithUser), or nil. A request that is signed in links the
 	// provider account to its user instead of signing in anew.
@@ -71,8 +76,8 @@ type EmailSignIn struct {
 //     email of an existing user: ErrAccountNotLinked, writing nothing, or,
 //     with Options.AllowDangerousEmailAccountLinking, the account is linked
 //     to that user and they sign in;
-//   - otherwise the user is created from the profile (EmailVerified nil),
-//     the account linked and a session opened.
+//   - otherwise the user is created from the profile (EmailVerified now if
+//     p.EmailVerified, else nil), the account linked and a session opened.
 //
 // A returning user signs in with one statement. The other paths run in one
 // transaction that holds advisory locks of the provider account and the
@@ -115,14 +120,17 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 	if err := c.checkProfile(op, profile); err != nil {
 		return nil, err
 	}
-	if _, err := c.clock(op, c.opts.MaxAge); err != nil {
+	now, err := c.clock(op, c.opts.MaxAge)
+	if err != nil {
 		return nil, err
+	}
+	if p.EmailVerified && p.Email != nil {
+		profile.EmailVerified = &now
 	}
 	// Only a flow that is not signed in opens a session: only it makes a
 	// token, as Auth.js calls generateSessionToken only to create one.
 	var token string
 	if p.SignedIn == nil {
-		var err error
 		if token, err = c.sessionToken(op); err != nil {
 			return nil, err
 		}
@@ -136,7 +144,7 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		}
 	}
 	var res *SignInResult
-	err := c.retryIfUserGone(ctx, func(tx *sqlexec.Tx) (err error) {
+	err = c.retryIfUserGone(ctx, func(tx *sqlexec.Tx) (err error) {
 		res, err = c.signInOAuth(ctx, tx, a, profile, p.SignedIn, token)
 		return err
 	})
@@ -244,7 +252,7 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account
 		if profile.Email == nil && c.f.EmailRequired() {
 			return nil, fail.Invalid("SignInOAuth", "the profile has no email, and the flavour's users.email is NOT NULL")
 		}
-		user, err := c.createUser(ctx, tx, profile.Name, profile.Email, nil, profile.Image)
+		user, err := c.createUser(ctx, tx, profile.Name, profile.Email, profile.EmailVerified, profile.Image)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package adapter_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,5 +81,44 @@ func TestSignInEmailKeepsAccountsOfVerifiedUser(t *testing.T) {
 		assert.Empty(t, res.Unlinked)
 		_, err = e.repo.Sessions.WithUser(ctx, bobs.SessionToken)
 		assert.NoError(t, err, "no account, nothing to drop: the session stays")
+	})
+}
+
+// A provider that verified the address creates a verified user, whose
+// account a later email sign-in keeps.
+func TestSignInOAuthVerifiedEmail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		e.clock.Advance(time.Minute)
+		in := githubSignIn("alice", ptr("Alice@Example.com"))
+		in.EmailVerified = true
+		res, err := e.repo.SignInOAuth(ctx, in)
+		require.NoError(t, err)
+		require.NotNil(t, res.User.EmailVerified)
+		assert.Equal(t, e.clock.Now(), *res.User.EmailVerified, "the flow's now")
+		stored, err := e.repo.Users.ByID(ctx, res.User.ID)
+		require.NoError(t, err)
+		assert.Equal(t, res.User, stored)
+
+		e.clock.Advance(time.Minute)
+		again, err := e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: e.mustToken(t, "alice@example.com")})
+		require.NoError(t, err)
+		assert.Empty(t, again.Unlinked)
+		assert.Equal(t, int64(1), e.count(t, e.accounts, `"userId"::text = ?`, res.User.ID), "the account stays")
+		_, err = e.repo.Sessions.WithUser(ctx, res.Session.SessionToken)
+		assert.NoError(t, err, "and so does the session")
+
+		// Not verified: EmailVerified stays nil.
+		res, err = e.repo.SignInOAuth(ctx, githubSignIn("bob", ptr("bob@example.com")))
+		require.NoError(t, err)
+		assert.Nil(t, res.User.EmailVerified)
+		if !e.f.EmailRequired() {
+			in = githubSignIn("carol", nil)
+			in.EmailVerified = true
+			res, err = e.repo.SignInOAuth(ctx, in)
+			require.NoError(t, err)
+			assert.Nil(t, res.User.EmailVerified, "no address, nothing verified")
+		}
 	})
 }
