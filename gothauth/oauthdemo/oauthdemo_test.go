@@ -23,9 +23,11 @@ var people = oauthdemo.People{{ID: 7, Login: "alice", Name: "Alice", Email: "ali
 // and a code it issued, once, an access token.
 func TestToken(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(oauthdemo.New(people))
+	demo := oauthdemo.New(people)
+	srv := httptest.NewServer(demo)
 	t.Cleanup(srv.Close)
 	redirect := "http://app.example/auth/github/callback"
+	demo.Provider(srv.URL, "github", redirect)
 	exchange := func(t *testing.T, id, secret, code string) (int, map[string]any) {
 		t.Helper()
 		res, err := http.PostForm(srv.URL+"/login/oauth/access_token", url.Values{"client_id": {id}, "client_secret": {secret},
@@ -59,10 +61,16 @@ func TestToken(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Equal(t, "invalid_grant", body["error"])
 
+	for _, wrong := range []string{"wrong", "", oauthdemo.ClientSecret[:len(oauthdemo.ClientSecret)-1], oauthdemo.ClientSecret + "x"} {
+		code := issue(t)
+		status, body = exchange(t, oauthdemo.ClientID, wrong, code)
+		assert.Equal(t, http.StatusUnauthorized, status, "secret %q", wrong)
+		assert.Equal(t, map[string]any{"error": "invalid_client"}, body)
+	}
 	code := issue(t)
-	status, body = exchange(t, oauthdemo.ClientID, "wrong", code)
-	assert.Equal(t, http.StatusUnauthorized, status)
-	assert.Equal(t, map[string]any{"error": "invalid_client"}, body)
+	status, body = exchange(t, oauthdemo.ClientID+"x", oauthdemo.ClientSecret, code)
+	assert.Equal(t, http.StatusUnauthorized, status, "a client id with a suffix")
+	assert.Equal(t, "invalid_client", body["error"])
 
 	code = issue(t)
 	status, body = exchange(t, oauthdemo.ClientID, oauthdemo.ClientSecret, code)
