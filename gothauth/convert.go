@@ -40,7 +40,8 @@ func nonEmpty(ss ...string) *string {
 // expiry, and the profile (Name, or NickName when the provider gives no
 // name; Email; AvatarURL), each nil where goth has none. emailVerified says
 // whether the provider verified u.Email (see VerifiedEmail): an address it
-// did not verify is left out (Email nil).
+// did not verify is left out (Email nil), a verified one is passed with
+// EmailVerified, so that a user the sign-in creates is verified.
 //
 //	in := gothauth.SignIn(u, gothauth.VerifiedEmail(provider, u))
 func SignIn(u goth.User, emailVerified bool) repository.OAuthSignIn {
@@ -54,6 +55,7 @@ func SignIn(u goth.User, emailVerified bool) repository.OAuthSignIn {
 		in.AccessTokenExpires = &u.ExpiresAt
 	}
 	in.Name, in.Email, in.Image = profile(u, emailVerified)
+	in.EmailVerified = in.Email != nil
 	return in
 }
 
@@ -61,7 +63,8 @@ func SignIn(u goth.User, emailVerified bool) repository.OAuthSignIn {
 // repository for u: the provider account with type "oidc" when goth has an
 // ID token and "oauth" otherwise, the access, refresh and ID tokens,
 // expires_at in seconds since the epoch, and the profile as SignIn takes it
-// (an email the provider did not verify left out).
+// (an email the provider did not verify left out, a verified one passed
+// with EmailVerified).
 func AuthJSSignIn(u goth.User, emailVerified bool) adapter.OAuthSignIn {
 	a := authjs.Account{Provider: u.Provider, ProviderAccountID: u.UserID, Type: "oauth",
 		AccessToken: nonEmpty(u.AccessToken), RefreshToken: nonEmpty(u.RefreshToken), IDToken: nonEmpty(u.IDToken)}
@@ -74,6 +77,7 @@ func AuthJSSignIn(u goth.User, emailVerified bool) adapter.OAuthSignIn {
 	}
 	in := adapter.OAuthSignIn{Account: a}
 	in.Name, in.Email, in.Image = profile(u, emailVerified)
+	in.EmailVerified = in.Email != nil
 	return in
 }
 

@@ -22,6 +22,7 @@ func TestConversions(t *testing.T) {
 	assert.Equal(t, "oauth", in.ProviderType)
 	assert.Equal(t, "ann", *in.Name, "the nick name where there is no name")
 	assert.Equal(t, "A@Example.com", *in.Email, "as given: the repository lower-cases it")
+	assert.True(t, in.EmailVerified)
 	assert.Equal(t, "https://img/a", *in.Image)
 	assert.Equal(t, "ya29", *in.AccessToken)
 	assert.Equal(t, "1//r", *in.RefreshToken)
@@ -33,10 +34,12 @@ func TestConversions(t *testing.T) {
 	assert.Equal(t, "oidc", a.Account.Type, "an ID token makes it OpenID Connect")
 	assert.Equal(t, expires.Unix(), *a.Account.ExpiresAt)
 	assert.Equal(t, "eyJ.x", *a.Account.IDToken)
+	assert.True(t, a.EmailVerified)
 
 	bare := goth.User{Provider: "github", UserID: "7", Name: "Bo"}
 	in = gothauth.SignIn(bare, true)
 	assert.Nil(t, in.Email)
+	assert.False(t, in.EmailVerified, "no email, nothing verified")
 	assert.Nil(t, in.AccessTokenExpires)
 	assert.Nil(t, in.RefreshToken)
 	assert.Equal(t, "Bo", *in.Name)
@@ -47,9 +50,11 @@ func TestConversions(t *testing.T) {
 	// An address the provider did not verify is left out; the rest stays.
 	in = gothauth.SignIn(u, false)
 	assert.Nil(t, in.Email)
+	assert.False(t, in.EmailVerified)
 	assert.Equal(t, "ann", *in.Name)
 	assert.Equal(t, "ya29", *in.AccessToken)
 	a = gothauth.AuthJSSignIn(u, false)
 	assert.Nil(t, a.Email)
+	assert.False(t, a.EmailVerified)
 	assert.Equal(t, "https://img/a", *a.Image)
 }

@@ -11,17 +11,43 @@
 //		Secret:    stateSecret, // 32 random bytes, the same on every replica
 //	})
 //	load := nextauthhttp.Load(repo, nextauthhttp.Options{})
+//	cop := http.NewCrossOriginProtection()
 //	mux.HandleFunc("GET /auth/{provider}", h.Begin)
+//	mux.Handle("POST /auth/{provider}/link", cop.Handler(load(http.HandlerFunc(h.Link))))
 //	mux.Handle("GET /auth/{provider}/callback", load(http.HandlerFunc(h.Callback)))
 //
-// Begin sends the browser to the provider with a random state, which it also
-// keeps in a signed, HttpOnly cookie that lives 15 minutes; Callback checks
-// that state, exchanges the code, fetches the profile, and then signs the
+// Begin sends the browser to the provider to sign in, Link (a POST from a
+// signed-in page) to link another provider account to the signed-in user.
+// Both keep a random state in a cookie that lives 15 minutes, sealed
+// (encrypted and authenticated with a key derived from the Secret), named
+// __Host-gormauth.oauth-state over HTTPS so that neither a sibling
+// subdomain nor a man in the middle can plant one. The sealed state records
+// what the flow is for (sign in, or link) and a keyed hash of the session
+// cookie of the browser that began it (or none), and, with PKCE, the code
+// verifier.
+//
+// Callback checks that state, and that the browser carries the session
+// cookie the flow began with, so that a state carried to another browser
+// (an attacker's approved sign-in planted in a victim's) is refused with
+// ErrState; it exchanges the code, fetches the profile, and then signs the
 // person in (SignInOAuth: a returning user, or a new one; an email that
 // belongs to another user is refused with ErrAccountNotLinked, shown as a
-// page) or, when Load found the request signed in, links the provider
-// account to that user. No global state: unlike goth's gothic package it
-// keeps no session store and no provider registry of its own.
+// page) or, for a flow Link began, links the provider account to the
+// signed-in user. A sign-in never links, even in a signed-in browser.
+//
+// The profile's email reaches the repository only if the provider verified
+// it (Options.VerifiedEmail, by default VerifiedEmail, which knows goth's
+// github, google, openidConnect, auth0 and discord providers), marked
+// verified; otherwise the user is made without it, so that nobody claims
+// another person's address at a provider that does not check addresses.
+// An Auth.js flavour that cannot make a user without an email (Prisma,
+// Auth.js v5) refuses a new account without a verified one with
+// ErrUnverifiedEmail. PKCE (S256) is used with the providers whose code
+// exchange sends the verifier (Options.PKCE, by default PKCE: goth's
+// openidConnect, zoom and fitbit providers).
+//
+// No global state: unlike goth's gothic package it keeps no session store
+// and no provider registry of its own.
 //
 // SignIn and AuthJSSignIn turn a goth.User into the repositories' sign-in,
 // for applications that run goth themselves.

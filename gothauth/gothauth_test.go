@@ -49,7 +49,30 @@ type app struct {
 // newApp's providers are the demo's, unless provider makes them.
 func newApp[R nextauthhttp.Repository](t *testing.T, repo R, provider func(demoURL, name, callbackURL string) goth.Provider) *app {
 	t.Helper()
-	demo := oauthdemo.New(people)
+	cfg := appConfig{people: people}
+	if provider != nil {
+		cfg.provider = func(_ *oauthdemo.Server, demoURL, name, callbackURL string) goth.Provider {
+			return provider(demoURL, name, callbackURL)
+		}
+	}
+	return newAppWith(t, repo, cfg)
+}
+
+// appConfig is what newAppWith makes an app of.
+type appConfig struct {
+	people oauthdemo.People
+	// provider makes the providers "github" and "gitlab" (nil: the demo's
+	// github-shaped Provider); the demo's Provider registered the callback.
+	provider func(demo *oauthdemo.Server, demoURL, name, callbackURL string) goth.Provider
+	// options changes the Handler's options (nil: as they are).
+	options func(*gothauth.Options)
+}
+
+// newAppWith is newApp with the demo's people, providers and options of
+// cfg.
+func newAppWith[R nextauthhttp.Repository](t *testing.T, repo R, cfg appConfig) *app {
+	t.Helper()
+	demo := oauthdemo.New(cfg.people)
 	a := &app{provider: httptest.NewServer(demo), logs: &logRecorder{}}
 	t.Cleanup(a.provider.Close)
 	mux := http.NewServeMux()
@@ -58,10 +81,13 @@ func newApp[R nextauthhttp.Repository](t *testing.T, repo R, provider func(demoU
 	opts := gothauth.Options{Secret: secret, Logger: slog.New(a.logs)}
 	for _, name := range []string{"github", "gitlab"} {
 		var p goth.Provider = demo.Provider(a.provider.URL, name, a.srv.URL+"/auth/"+name+"/callback")
-		if provider != nil {
-			p = provider(a.provider.URL, name, a.srv.URL+"/auth/"+name+"/callback")
+		if cfg.provider != nil {
+			p = cfg.provider(demo, a.provider.URL, name, a.srv.URL+"/auth/"+name+"/callback")
 		}
 		opts.Providers = append(opts.Providers, p)
+	}
+	if cfg.options != nil {
+		cfg.options(&opts)
 	}
 	h, err := gothauth.New(repo, opts)
 	require.NoError(t, err)
@@ -70,16 +96,24 @@ func newApp[R nextauthhttp.Repository](t *testing.T, repo R, provider func(demoU
 	mux.HandleFunc("GET /auth/{provider}/callback", h.Callback)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		if u, ok := nextauthhttp.UserFrom(r.Context()); ok {
-			fmt.Fprintf(w, "user %d %s", u.ID, *u.Email)
+			fmt.Fprintf(w, "user %d %s", u.ID, orNone(u.Email))
 			return
 		}
 		if u, ok := nextauthhttp.AuthJSUserFrom(r.Context()); ok {
-			fmt.Fprintf(w, "user %s %s", u.ID, *u.Email)
+			fmt.Fprintf(w, "user %s %s", u.ID, orNone(u.Email))
 			return
 		}
 		io.WriteString(w, "nobody")
 	})
 	return a
+}
+
+// orNone is *s, or "(no email)" for nil.
+func orNone(s *string) string {
+	if s == nil {
+		return "(no email)"
+	}
+	return *s
 }
 
 // browser is an HTTP client with a cookie jar, which follows redirects.

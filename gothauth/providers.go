@@ -44,12 +44,20 @@ func packageOf(p goth.Provider) string {
 //
 // An empty u.Email is never verified.
 func VerifiedEmail(p goth.Provider, u goth.User) bool {
-	if u.Email == "" || p == nil {
+	if p == nil {
+		return false
+	}
+	return verifiedBy(packageOf(p), u)
+}
+
+// verifiedBy is VerifiedEmail for a provider of the package pkg.
+func verifiedBy(pkg string, u goth.User) bool {
+	if u.Email == "" {
 		return false
 	}
 	raw := u.RawData
 	email, _ := raw["email"].(string)
-	switch packageOf(p) {
+	switch pkg {
 	case gothProviders + "github":
 		// RawData is GET /user: the public email, or null when goth
 		// took the verified primary one from /user/emails.
