@@ -20,6 +20,11 @@
 //
 // # Sign-in by email
 //
+// One working link an address: Verifications.Replace stores a new sign-in
+// token and deletes the address's others, and SignInEmail, when it redeems
+// a token, deletes the address's other tokens too (NextAuth.js keeps each
+// until it is used or expires). Both hold an advisory lock of the address.
+//
 // SignInEmail differs from NextAuth.js on purpose where an address is
 // proven for the first time: if the user of the address was created by an
 // OAuth sign-in (EmailVerified nil) and has linked provider accounts, it
@@ -29,7 +34,11 @@
 // not verify addresses keeps signing in as the owner of the address
 // (pre-account takeover). The accounts are dropped rather than the sign-in
 // refused or the person asked: the link proves the address, nothing proves
-// the accounts.
+// the accounts. A user SignInOAuth creates with OAuthSignIn.EmailVerified
+// (the provider verified the address) is verified and keeps them. Beside
+// NextAuth.js 2.0.0-beta.73, which never records a verified address, every
+// user it made is unverified: one who signed up through a provider loses
+// that account, and their sessions, at their first email sign-in here.
 //
 // # Errors
 //

@@ -251,10 +251,13 @@ const dropLinks = `WITH a AS (DELETE FROM accounts WHERE user_id = $1 RETURNING 
 
 // SignInEmail signs a person in with an email sign-in link, as NextAuth.js
 // does, in one transaction: it redeems the token (once: see
-// Verifications.Use), finds the user whose email is the lower-cased
-// identifier or creates one, sets the user's EmailVerified to now, and opens
-// a session. It returns ErrNotFound if the token is unknown, used or expired
-// (an expired token is deleted, and nothing else is written).
+// Verifications.Use) and deletes the address's other sign-in tokens, so
+// that no other link sent to it works any more, finds the user whose email
+// is the lower-cased identifier or creates one, sets the user's
+// EmailVerified to now, and opens a session. It returns ErrNotFound if the
+// token is unknown, used or expired (an expired token is deleted, and
+// nothing else is written). The transaction holds the advisory lock of the
+// address that Verifications.Replace takes.
 //
 // It differs from NextAuth.js 2.0.0-beta.73 on purpose in two ways. It sets
 // EmailVerified, which beta.73's adapter never records (later NextAuth.js
@@ -311,10 +314,17 @@ func (r *Repository) signInEmail(ctx context.Context, identifier, hash string) (
 	c := r.core
 	var res *SignInResult
 	err := c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
+		if _, err := tx.Exec(ctx, lockEmail, emailLock(identifier)); err != nil {
+			return err
+		}
 		now := c.now()
 		row, err := useToken(ctx, c, tx, identifier, hash, now)
 		if err != nil || row == nil {
 			return err // nil commits the deletion of an expired token
+		}
+		// The links sent before or after this one stop working.
+		if _, err := tx.Exec(ctx, deleteTokens, identifier); err != nil {
+			return err
 		}
 		var unverified bool
 		found, err := tx.QueryRow(ctx, userVerified, []any{row.Identifier}, &unverified)

@@ -113,6 +113,18 @@ func deleteExpired(ctx context.Context, c *core, op, table string, batch int) (i
 	return n, nil
 }
 
+// lockEmail takes the transaction's advisory lock of the key $1
+// (emailLock), which SignInEmail and Verifications.Replace hold while they
+// change an address's sign-in tokens.
+const lockEmail = `SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 0))`
+
+// emailLock returns the key of the advisory lock of the lower-cased
+// address identifier.
+func emailLock(identifier string) string { return "gormauth:email:" + identifier }
+
+// deleteTokens deletes every sign-in token of the address $1.
+const deleteTokens = `DELETE FROM verification_requests WHERE identifer = $1`
+
 // deleteToken deletes a sign-in token's row and returns it.
 const deleteToken = `DELETE FROM verification_requests WHERE identifer = $1 AND token = $2
 	RETURNING ` + verificationColumns

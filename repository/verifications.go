@@ -55,15 +55,58 @@ const insertToken = `INSERT INTO verification_requests (identifer, token, expire
 // (the same token and secret twice).
 func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.Duration) (*models.VerificationRequest, error) {
 	const op = "Verifications.Create"
-	if err := ctxError(op, ctx); err != nil {
-		return nil, err
-	}
-	identifier, hash, err := t.key(op)
+	row, args, err := v.prepare(ctx, op, t, maxAge)
 	if err != nil {
 		return nil, err
 	}
+	if _, err := v.c.x.QueryRow(ctx, sqlexec.Primary, insertToken, args, &row.ID); err != nil {
+		return nil, dbError(op, err)
+	}
+	return row, nil
+}
+
+// Replace is Create for a link that supersedes those sent before: in one
+// transaction it deletes every sign-in token of the address (the
+// identifier lower-cased, as Create stores it) and stores t's, so that an
+// earlier link stops working and a flood of requests leaves one working
+// link. The transaction holds an advisory lock of the address, which
+// SignInEmail takes too, so that concurrent calls for one address leave
+// exactly one token. It checks t and maxAge as Create does and returns the
+// same errors; on an error nothing is deleted.
+func (v *Verifications) Replace(ctx context.Context, t SignInToken, maxAge time.Duration) (*models.VerificationRequest, error) {
+	const op = "Verifications.Replace"
+	row, args, err := v.prepare(ctx, op, t, maxAge)
+	if err != nil {
+		return nil, err
+	}
+	err = v.c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
+		if _, err := tx.Exec(ctx, lockEmail, emailLock(row.Identifier)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, deleteTokens, row.Identifier); err != nil {
+			return err
+		}
+		_, err := tx.QueryRow(ctx, insertToken, args, &row.ID)
+		return err
+	})
+	if err != nil {
+		return nil, dbError(op, err)
+	}
+	return row, nil
+}
+
+// prepare checks what Create and Replace are given and returns the row to
+// store, without its ID, and insertToken's arguments.
+func (v *Verifications) prepare(ctx context.Context, op string, t SignInToken, maxAge time.Duration) (*models.VerificationRequest, []any, error) {
+	if err := ctxError(op, ctx); err != nil {
+		return nil, nil, err
+	}
+	identifier, hash, err := t.key(op)
+	if err != nil {
+		return nil, nil, err
+	}
 	if maxAge < 0 {
-		return nil, invalid(op, "max age %s is negative", maxAge)
+		return nil, nil, invalid(op, "max age %s is negative", maxAge)
 	}
 	if maxAge == 0 {
 		maxAge = DefaultVerificationMaxAge
@@ -71,17 +114,12 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 	c := v.c
 	now, err := c.clock(op, maxAge)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	expires := now.Add(maxAge)
 	row := &models.VerificationRequest{Identifier: identifier, Token: hash,
 		Expires: c.stored(expires), Created: c.stored(now), Updated: c.stored(now)}
-	_, err = c.x.QueryRow(ctx, sqlexec.Primary, insertToken,
-		[]any{identifier, hash, c.wall(expires), c.wall(now)}, &row.ID)
-	if err != nil {
-		return nil, dbError(op, err)
-	}
-	return row, nil
+	return row, []any{identifier, hash, c.wall(expires), c.wall(now)}, nil
 }
 
 // Find returns the valid sign-in token without using it up, or

@@ -30,7 +30,11 @@
 //     or Options.NormalizeIdentifier) and stores
 //     sha256(token + secrets joined with ",") (HashToken); Use and
 //     SignInEmail take the identifier exactly as the link carries it and
-//     redeem a token once. Deliberately unlike Auth.js, SignInEmail that
+//     redeem a token once. Unlike Auth.js, which keeps every link until it
+//     is used or expires, an address has one working link:
+//     Verifications.Replace stores a token and deletes the address's
+//     others, and SignInEmail deletes them when it redeems one. Deliberately
+//     unlike Auth.js too, SignInEmail that
 //     proves an address for the first time (EmailVerified nil) on a user
 //     with linked provider accounts deletes those accounts and the user's
 //     sessions, and lists the providers in SignInResult.Unlinked: Auth.js
@@ -43,7 +47,9 @@
 //     toLowerCase (LowerEmail); an unknown provider account whose email
 //     belongs to a user is ErrAccountNotLinked unless
 //     Options.AllowDangerousEmailAccountLinking; a request already signed
-//     in links the provider account to its user.
+//     in links the provider account to its user. A user the flow creates is
+//     verified if the provider verified the address
+//     (OAuthSignIn.EmailVerified), so that SignInEmail keeps its accounts.
 //   - Accounts keep the seven token fields Auth.js keeps, expires_at in
 //     seconds since the epoch, refused beyond what the flavour's column
 //     holds (2038-01-19 where it is an integer); Auth.js v5 lower-cases the

@@ -305,7 +305,9 @@ func (c *core) retryIfUserGone(ctx context.Context, f func(tx *sqlexec.Tx) error
 
 // SignInEmail signs a person in with an email sign-in link, with Auth.js's
 // rules, in one transaction: it redeems the token (once: see
-// Verifications.Use; the identifier exactly as stored), finds the user whose
+// Verifications.Use; the identifier exactly as stored) and, unlike Auth.js,
+// deletes the address's other sign-in tokens, so that no other link sent to
+// it works any more, finds the user whose
 // email is the identifier or creates one, sets the user's EmailVerified to
 // now, and opens a session. If the request was signed in as another user,
 // that session is deleted (a new user keeps it, as in Auth.js). It returns
@@ -378,6 +380,10 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 	}
 	token, err := c.useToken(ctx, tx, identifier, hash)
 	if err != nil || token == nil {
+		return nil, err
+	}
+	// The links sent before or after this one stop working.
+	if _, err := tx.Exec(ctx, c.q.deleteTokens, identifier); err != nil {
 		return nil, err
 	}
 	now := c.now()

@@ -33,6 +33,7 @@ type statements struct {
 	createSession, extendSession, signInLinked                                                                  stmt
 	// verification tokens
 	insertToken, findToken, deleteToken, deleteExpiredTokens string
+	deleteTokens                                             string
 	// the advisory lock of the sign-in flows
 	lock string
 }
@@ -199,6 +200,7 @@ func newStatements(f *authjs.Flavour) statements {
 	q.findToken = `SELECT ` + w.tokenCols() + ` FROM ` + w.tokens + ` WHERE "identifier" = $1 AND "token" = $2 LIMIT 1`
 	q.deleteToken = `DELETE FROM ` + w.tokens + ` WHERE "identifier" = $1 AND "token" = $2 RETURNING ` + w.tokenCols()
 	q.deleteExpiredTokens = w.deleteExpired(w.tokens)
+	q.deleteTokens = `DELETE FROM ` + w.tokens + ` WHERE "identifier" = $1`
 
 	q.lock = `SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 0))`
 	return q

@@ -140,38 +140,79 @@ type Verifications struct{ c *core }
 // ErrInvalidInput (and ErrInvalidEmail).
 func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.Duration) (*authjs.VerificationToken, error) {
 	const op = "Verifications.Create"
-	if err := fail.Ctx(op, ctx); err != nil {
+	row, args, err := v.prepare(ctx, op, t, maxAge)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := v.c.x.Exec(ctx, v.c.q.insertToken, args...); err != nil {
+		return nil, fail.DB(op, err)
+	}
+	return row, nil
+}
+
+// Replace is Create for a link that supersedes those sent before: in one
+// transaction it deletes every sign-in token of the address (the
+// identifier normalised, as Create stores it) and stores t's, so that an
+// earlier link stops working and a flood of requests leaves one working
+// link. The transaction holds the advisory lock of the address that
+// SignInEmail takes, so that concurrent calls for one address leave exactly
+// one token. It checks t and maxAge as Create does and returns the same
+// errors; on an error nothing is deleted.
+func (v *Verifications) Replace(ctx context.Context, t SignInToken, maxAge time.Duration) (*authjs.VerificationToken, error) {
+	const op = "Verifications.Replace"
+	row, args, err := v.prepare(ctx, op, t, maxAge)
+	if err != nil {
 		return nil, err
 	}
 	c := v.c
+	err = c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
+		if _, err := tx.Exec(ctx, c.q.lock, emailLock(row.Identifier)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, c.q.deleteTokens, row.Identifier); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, c.q.insertToken, args...)
+		return err
+	})
+	if err != nil {
+		return nil, fail.DB(op, err)
+	}
+	return row, nil
+}
+
+// prepare checks what Create and Replace are given and returns the row to
+// store and insertToken's arguments.
+func (v *Verifications) prepare(ctx context.Context, op string, t SignInToken, maxAge time.Duration) (*authjs.VerificationToken, []any, error) {
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, nil, err
+	}
+	c := v.c
 	if maxAge < 0 {
-		return nil, fail.Invalid(op, "max age %s is negative", maxAge)
+		return nil, nil, fail.Invalid(op, "max age %s is negative", maxAge)
 	}
 	if maxAge == 0 {
 		maxAge = DefaultVerificationMaxAge
 	}
 	if err := input.Check(op, input.Field{Name: "identifier", Value: t.Identifier, Max: 3 * MaxEmailLen}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	identifier, err := c.opts.NormalizeIdentifier(t.Identifier)
 	if err != nil {
-		return nil, fmt.Errorf("gormauth: %s: %w: identifier refused: %w", op, ErrInvalidInput, err)
+		return nil, nil, fmt.Errorf("gormauth: %s: %w: identifier refused: %w", op, ErrInvalidInput, err)
 	}
 	t.Identifier = identifier
 	identifier, hash, err := c.tokenKey(op, t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now, err := c.clock(op, maxAge)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	expires := now.Add(maxAge)
 	row := &authjs.VerificationToken{Identifier: identifier, Token: hash, Expires: c.stored(expires)}
-	if _, err := c.x.Exec(ctx, c.q.insertToken, identifier, hash, c.bind(expires)); err != nil {
-		return nil, fail.DB(op, err)
-	}
-	return row, nil
+	return row, []any{identifier, hash, c.bind(expires)}, nil
 }
 
 // CallbackURL returns the link Auth.js mails for a sign-in token:

@@ -1,0 +1,158 @@
+package adapter_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gormauth/gormauth/authjs/adapter"
+)
+
+// replaceToken stores a sign-in token for the address with Replace and
+// returns what the link carries.
+func (e *env) replaceToken(tb testing.TB, email string, maxAge time.Duration) adapter.SignInToken {
+	tb.Helper()
+	tok, err := adapter.NewSignInToken()
+	require.NoError(tb, err)
+	row, err := e.repo.Verifications.Replace(context.Background(), adapter.SignInToken{Identifier: email, Token: tok}, maxAge)
+	require.NoError(tb, err)
+	return adapter.SignInToken{Identifier: row.Identifier, Token: tok}
+}
+
+// Replace stores a new link and the links sent before for the address (as
+// the normaliser makes it) stop working; other addresses' links are kept.
+func TestVerificationsReplace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		other := e.mustToken(t, "bob@example.com")
+		first := e.replaceToken(t, "alice@example.com", 0)
+		created := e.mustToken(t, "ALICE@example.com")
+
+		second := e.replaceToken(t, " Alice@Example.COM ", 10*time.Minute)
+		assert.Equal(t, "alice@example.com", second.Identifier, "normalised as Create does")
+		row, err := e.repo.Verifications.Find(ctx, second)
+		require.NoError(t, err)
+		assert.Equal(t, start.Add(10*time.Minute), row.Expires)
+		assert.Equal(t, int64(1), e.count(t, e.tokens, `"identifier" = ?`, "alice@example.com"))
+		for _, old := range []adapter.SignInToken{first, created} {
+			_, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: old})
+			assert.ErrorIs(t, err, adapter.ErrNotFound, "a link sent before stops working")
+		}
+		_, err = e.repo.Verifications.Find(ctx, other)
+		assert.NoError(t, err, "another address's link is kept")
+		_, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: second})
+		assert.NoError(t, err)
+	})
+}
+
+// Concurrent Replace calls for one address leave exactly one link.
+func TestVerificationsReplaceConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		const n = 20
+		links := make([]adapter.SignInToken, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			tok, err := adapter.NewSignInToken()
+			require.NoError(t, err)
+			links[i] = adapter.SignInToken{Identifier: "race@example.com", Token: tok}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = e.repo.Verifications.Replace(ctx, links[i], 0)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			require.NoError(t, err)
+		}
+		assert.Equal(t, int64(1), e.count(t, e.tokens, ""))
+		works := 0
+		for _, l := range links {
+			if _, err := e.repo.Verifications.Find(ctx, l); err == nil {
+				works++
+			}
+		}
+		assert.Equal(t, 1, works)
+	})
+}
+
+// Invalid input to Replace is ErrInvalidInput, and nothing is sent.
+func TestVerificationsReplaceInvalidInput(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		valid := adapter.SignInToken{Identifier: "d@example.com", Token: "t"}
+		bad := map[string]string{
+			"empty": "", "NUL": "a\x00b", "invalid UTF8": "a\xffb",
+			"oversized": strings.Repeat("a", 3*adapter.MaxEmailLen+1),
+		}
+		var calls []func() error
+		replace := func(r *adapter.Repository, ctx context.Context, t adapter.SignInToken, maxAge time.Duration) func() error {
+			return func() error { _, err := r.Verifications.Replace(ctx, t, maxAge); return err }
+		}
+		for _, v := range bad {
+			calls = append(calls,
+				replace(e.repo, ctx, adapter.SignInToken{Identifier: v, Token: "t"}, 0),
+				replace(e.repo, ctx, adapter.SignInToken{Identifier: "d@example.com", Token: v}, 0))
+		}
+		noSecret := adapter.New(e.db, e.f, adapter.Options{Now: e.clock.Now, Secret: []string{}})
+		late := adapter.New(e.db, e.f, adapter.Options{Secret: []string{secret},
+			Now: func() time.Time { return time.Date(294276, 12, 31, 23, 0, 0, 0, time.UTC) }})
+		var none context.Context // a nil context is what is tested
+		calls = append(calls,
+			replace(e.repo, ctx, adapter.SignInToken{Identifier: "not an address", Token: "t"}, 0),
+			replace(e.repo, ctx, valid, -time.Second),
+			replace(noSecret, ctx, valid, 0),
+			replace(late, ctx, valid, 2*time.Hour),
+			replace(e.repo, none, valid, 0),
+		)
+		e.tracer.Reset()
+		for i, call := range calls {
+			assert.ErrorIs(t, call(), adapter.ErrInvalidInput, "call %d", i)
+		}
+		assert.Empty(t, e.tracer.Statements(), "nothing sent")
+	})
+}
+
+// Redeeming a link ends the address's other links; a wrong or expired
+// token ends none.
+func TestSignInEmailEndsOtherLinks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		a, b := e.mustToken(t, "alice@example.com"), e.mustToken(t, "alice@example.com")
+		other := e.mustToken(t, "bob@example.com")
+
+		wrong := a
+		wrong.Token = "guessed"
+		_, err := e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: wrong})
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		assert.Equal(t, int64(2), e.count(t, e.tokens, `"identifier" = ?`, "alice@example.com"), "a wrong token ends nothing")
+
+		_, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: a})
+		require.NoError(t, err)
+		_, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: b})
+		assert.ErrorIs(t, err, adapter.ErrNotFound, "the other link stopped working")
+		assert.Zero(t, e.count(t, e.tokens, `"identifier" = ?`, "alice@example.com"))
+		_, err = e.repo.Verifications.Find(ctx, other)
+		assert.NoError(t, err, "another address's link is kept")
+
+		// An expired link is deleted, and the address's other links kept.
+		short := e.replaceToken(t, "carol@example.com", time.Minute)
+		keep := e.mustToken(t, "carol@example.com")
+		e.clock.Advance(time.Minute + time.Second)
+		_, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: short})
+		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		_, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: keep})
+		assert.NoError(t, err)
+	})
+}
