@@ -1,26 +1,33 @@
 package main
 
 import (
+	"context"
 	_ "embed"
 	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/markbates/goth"
 
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/ratelimit"
 	"github.com/gormauth/gormauth/repository"
 )
 
 //go:embed page.html
 var pageHTML string
+
+//go:embed style.css
+var styleCSS []byte
 
 var pages = template.Must(template.New("").Parse(pageHTML))
 
@@ -42,11 +49,28 @@ type config struct {
 	// secret signs the OAuth state cookie and hashes the email tokens.
 	secret string
 	// mail sends a sign-in link.
-	mail func(to, link string) error
+	mail func(ctx context.Context, to, link string) error
+	// perAddress and perClient limit the sign-in links asked for, per
+	// address and per client (nil: in memory, linksPerAddress and
+	// linksPerClient in any linkWindow).
+	perAddress, perClient ratelimit.Limit
+	// proxies is how many reverse proxies of ours are in front of the app,
+	// whose X-Forwarded-For names the client (see ratelimit.ClientIP).
+	proxies int
 	// demo shows the demo notice on the sign-in page.
 	demo   bool
 	logger *slog.Logger
 }
+
+// The default limits on sign-in links: a person whose mail is slow can ask
+// twice more for their address; a client (an IPv4 address, an IPv6 /64)
+// can ask for a household's addresses, not bomb a list of strangers'
+// inboxes. Each app replica counts on its own (see package ratelimit).
+const (
+	linksPerAddress = 3
+	linksPerClient  = 10
+	linkWindow      = 15 * time.Minute
+)
 
 // app is the example's web application: a sign-in page (OAuth providers
 // through goth, and magic links), and an account page with the user's
@@ -56,13 +80,20 @@ type app struct {
 	cookie nextauthhttp.Cookie
 }
 
-// newApp returns the app's handler: every route behind nextauthhttp.Load,
-// the account page behind Require, and the state-changing endpoints behind
-// net/http's cross-origin protection.
+// newApp returns the app's handler: every route behind nextauthhttp.Load
+// and securityHeaders, the account page behind Require, and the
+// state-changing endpoints behind net/http's cross-origin protection.
 func newApp(c config) (http.Handler, error) {
 	var gp []goth.Provider
 	for _, p := range c.providers {
 		gp = append(gp, p.Provider)
+	}
+	var err error
+	if c.perAddress, err = inMemoryUnlessSet(c.perAddress, linksPerAddress); err != nil {
+		return nil, err
+	}
+	if c.perClient, err = inMemoryUnlessSet(c.perClient, linksPerClient); err != nil {
+		return nil, err
 	}
 	a := &app{config: c, cookie: nextauthhttp.CookieOf(c.repo, nextauthhttp.Options{})}
 	oauth, err := gothauth.New(c.repo, gothauth.Options{Providers: gp, Secret: []byte(c.secret), AfterSignIn: "/account",
@@ -79,14 +110,59 @@ func newApp(c config) (http.Handler, error) {
 	mux.HandleFunc("/", a.notFound)
 	mux.HandleFunc("GET /{$}", a.signInPage)
 	mux.HandleFunc("GET /auth/{provider}", oauth.Begin)
+	mux.Handle("POST /auth/{provider}/link", protect(signedIn(http.HandlerFunc(oauth.Link))))
 	mux.HandleFunc("GET /auth/{provider}/callback", oauth.Callback)
 	mux.Handle("POST /magic-link", protect(http.HandlerFunc(a.sendLink)))
-	mux.HandleFunc("GET /magic", a.redeemLink)
+	mux.HandleFunc("GET /magic", a.confirmLink) // and HEAD
+	mux.Handle("POST /magic", protect(http.HandlerFunc(a.redeemLink)))
 	mux.Handle("GET /account", signedIn(http.HandlerFunc(a.account)))
 	mux.Handle("POST /signout", protect(signedIn(http.HandlerFunc(a.signOut))))
 	mux.Handle("POST /sessions/sign-out-others", protect(signedIn(http.HandlerFunc(a.signOutOthers))))
 	mux.Handle("POST /sessions/delete", protect(signedIn(http.HandlerFunc(a.endSession))))
-	return nextauthhttp.Load(c.repo, nextauthhttp.Options{Logger: c.logger})(mux), nil
+
+	root := http.NewServeMux() // the stylesheet needs no session
+	root.HandleFunc("GET /style.css", stylesheet)
+	root.Handle("/", nextauthhttp.Load(c.repo, nextauthhttp.Options{Logger: c.logger})(mux))
+	return securityHeaders(root), nil
+}
+
+// inMemoryUnlessSet returns l, or when it is nil an in-memory limit of n
+// sign-in links in any linkWindow.
+func inMemoryUnlessSet(l ratelimit.Limit, n int) (ratelimit.Limit, error) {
+	if l != nil {
+		return l, nil
+	}
+	limiter, err := ratelimit.New(n, linkWindow, ratelimit.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return limiter, nil
+}
+
+// securityHeaders sets the headers that every answer carries: a
+// Content-Security-Policy that allows the pages nothing but the app's own
+// stylesheet (no script, no image, no frame, no <base>) and no site to
+// frame them, X-Frame-Options for browsers that predate frame-ancestors,
+// nosniff, and a Referrer-Policy that gives other sites the origin alone
+// (confirmLink tightens it). The policy has no form-action: linking a
+// provider posts a form that redirects to the provider's site, and
+// browsers hold a form's redirects to form-action too.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// stylesheet serves style.css, the pages' one stylesheet.
+func stylesheet(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(styleCSS)
 }
 
 // render writes the page with data (Page names its body).
@@ -104,6 +180,15 @@ func (a *app) render(w http.ResponseWriter, status int, data map[string]any) {
 // person; again makes its link "Start again" rather than "Back".
 func (a *app) message(w http.ResponseWriter, status int, title, message string, again bool) {
 	a.render(w, status, map[string]any{"Page": "message", "Title": title, "Message": message, "Again": again})
+}
+
+// tooMany answers 429 to a request a limit refused, saying when to try
+// again.
+func (a *app) tooMany(w http.ResponseWriter, retryAfter time.Duration) {
+	w.Header().Set("Retry-After", ratelimit.RetryAfter(retryAfter))
+	a.message(w, http.StatusTooManyRequests, "Too many sign-in links",
+		"Too many sign-in links were asked for from here or for this address. Use the last one mailed, or try again in "+
+			span(retryAfter)+".", false)
 }
 
 // fail answers 500 for a failure that is not the person's doing, and logs
@@ -143,12 +228,17 @@ func (a *app) signInPage(w http.ResponseWriter, r *http.Request) {
 	a.render(w, http.StatusOK, map[string]any{"Page": "signin", "Title": "Sign in", "Providers": a.providers})
 }
 
-// sendLink mails a one-time sign-in link to the address in the form,
-// once the address passed emailAddress: a refused one writes nothing.
+// sendLink mails a one-time sign-in link to the address in the form, once
+// the address passed emailAddress and neither the client nor the address
+// has asked for too many links lately: a refused request writes and mails
+// nothing. The new link replaces the address's earlier ones.
 func (a *app) sendLink(w http.ResponseWriter, r *http.Request) {
 	email, problem := emailAddress(r.FormValue("email"))
 	if problem != "" {
 		a.message(w, http.StatusBadRequest, "Please check the address", problem, false)
+		return
+	}
+	if !a.allow(w, r, a.perClient, a.client(r)) || !a.allow(w, r, a.perAddress, email) {
 		return
 	}
 	token, err := repository.NewToken()
@@ -157,7 +247,7 @@ func (a *app) sendLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := repository.SignInToken{Identifier: email, Token: token, Secret: a.secret}
-	if _, err := a.repo.Verifications.Create(r.Context(), t, 0); errors.Is(err, repository.ErrInvalidInput) {
+	if _, err := a.repo.Verifications.Replace(r.Context(), t, 0); errors.Is(err, repository.ErrInvalidInput) {
 		// Refused before anything was written.
 		a.message(w, http.StatusBadRequest, "Please check the address", "This address cannot be used to sign in.", false)
 		return
@@ -166,11 +256,37 @@ func (a *app) sendLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	link := a.baseURL + "/magic?" + url.Values{"email": {email}, "token": {token}}.Encode()
-	if err := a.mail(email, link); err != nil {
+	if err := a.mail(r.Context(), email, link); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	a.render(w, http.StatusOK, map[string]any{"Page": "check-email", "Title": "Check your email", "Email": email})
+}
+
+// allow counts the request against limit for key, and reports whether it
+// may go on; when not, it has answered 429. A limit that cannot tell (its
+// store is down) refuses: mailing links is what the limit protects.
+func (a *app) allow(w http.ResponseWriter, r *http.Request, limit ratelimit.Limit, key string) bool {
+	ok, retryAfter, err := limit.Take(r.Context(), key)
+	if err != nil {
+		a.fail(w, r, err)
+		return false
+	}
+	if !ok {
+		a.logger.InfoContext(r.Context(), "sign-in link refused: rate limit", "client", a.client(r))
+		a.tooMany(w, retryAfter)
+	}
+	return ok
+}
+
+// client returns the key of the request's client for the per-client
+// limit: its IP address (an IPv6 one's /64), behind a.proxies proxies.
+func (a *app) client(r *http.Request) string {
+	ip, err := ratelimit.ClientIP(r, a.proxies)
+	if err != nil {
+		return "unknown" // all such requests share one count
+	}
+	return ratelimit.ClientKey(ip)
 }
 
 // emailAddress returns the address to send a sign-in link to, typed as
@@ -179,13 +295,19 @@ func (a *app) sendLink(w http.ResponseWriter, r *http.Request) {
 // successor, NextAuth.js v4's email provider (adapter.NormalizeIdentifierV4:
 // NFKC, lower case, trimmed; one "@" between a name and a domain with a
 // "."; no double quote; the domain cut at a ","), and the repository's
-// length limit.
+// length limit. And as the address goes into a mail's header, it must be
+// one address to net/mail as typed and as normalised, all of it (not a
+// name and an address, not a list), with no control character (a line
+// break would start a header of the sender's choosing).
 func emailAddress(raw string) (email, problem string) {
 	if strings.TrimSpace(raw) == "" {
 		return "", "Please type your email address."
 	}
+	if strings.ContainsFunc(raw, isControl) {
+		return "", "An email address has no line breaks, tabs or other control characters. Please type it again."
+	}
 	email, err := adapter.NormalizeIdentifierV4(raw)
-	if err != nil {
+	if err != nil || !isOneAddress(strings.TrimSpace(raw)) || !isOneAddress(email) {
 		shown := raw
 		if len(shown) > 80 {
 			shown = strings.ToValidUTF8(shown[:80], "") + "…"
@@ -198,20 +320,94 @@ func emailAddress(raw string) (email, problem string) {
 	return email, ""
 }
 
-// redeemLink signs in with a magic link.
-func (a *app) redeemLink(w http.ResponseWriter, r *http.Request) {
+// isControl reports whether r is a control character or a Unicode line or
+// paragraph separator.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+}
+
+// isOneAddress reports whether net/mail reads s as one address without a
+// display name, s itself.
+func isOneAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
+}
+
+// linkToken returns the sign-in token that a link's query or its
+// confirmation form carries.
+func (a *app) linkToken(email, token string) repository.SignInToken {
+	return repository.SignInToken{Identifier: email, Token: token, Secret: a.secret}
+}
+
+// confirmLink answers a GET or HEAD of a sign-in link with a page that
+// asks the person to continue, and redeems nothing: mail scanners and
+// link previews fetch links before the person clicks. Its URL holds the
+// token, so no Referer may carry it anywhere. Under no-referrer, browsers
+// send the form's POST with "Origin: null", and CrossOriginProtection
+// accepts it by its Sec-Fetch-Site, which they send over HTTPS and to
+// localhost only: served over plain HTTP elsewhere, the button is refused.
+func (a *app) confirmLink(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	q := r.URL.Query()
-	res, err := a.repo.SignInEmail(r.Context(), repository.SignInToken{Identifier: q.Get("email"), Token: q.Get("token"), Secret: a.secret})
-	if errors.Is(err, repository.ErrNotFound) || errors.Is(err, repository.ErrInvalidInput) {
-		a.message(w, http.StatusNotFound, "This link does not work", "Sign-in links work once, for 24 hours. Ask for a new one.", true)
+	t := a.linkToken(q.Get("email"), q.Get("token"))
+	if _, err := a.repo.Verifications.Find(r.Context(), t); err != nil {
+		a.linkFailed(w, r, err)
 		return
 	}
+	data := map[string]any{"Page": "confirm", "Title": "Continue as " + t.Identifier + "?", "Email": t.Identifier, "Token": t.Token}
+	if u, ok := nextauthhttp.UserFrom(r.Context()); ok && u.Email != nil && *u.Email != t.Identifier {
+		data["SignedInAs"] = *u.Email
+	}
+	a.render(w, http.StatusOK, data)
+}
+
+// redeemLink signs in with the sign-in link that the confirmation page's
+// form posts, in place of whoever was signed in in this browser. When the
+// repository unlinked provider accounts from the user (the address was
+// verified for the first time), the person is told which.
+func (a *app) redeemLink(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	res, err := a.repo.SignInEmail(ctx, a.linkToken(r.PostFormValue("email"), r.PostFormValue("token")))
 	if err != nil {
-		a.fail(w, r, err)
+		a.linkFailed(w, r, err)
 		return
+	}
+	if before, ok := nextauthhttp.SessionFrom(ctx); ok {
+		if err := a.repo.Sessions.Delete(ctx, before.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
+			a.logger.WarnContext(ctx, "ending the session a sign-in replaced", "error", err)
+		}
 	}
 	a.cookie.Set(w, r, res.Session.SessionToken, res.Session.Expires)
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	if len(res.Unlinked) == 0 {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
+	var labels []string
+	for _, id := range res.Unlinked {
+		labels = append(labels, a.label(id))
+	}
+	a.render(w, http.StatusOK, map[string]any{"Page": "unlinked", "Title": "You are signed in", "Unlinked": labels})
+}
+
+// linkFailed answers a sign-in link that does not work (unknown, used,
+// expired, or not a link at all) with 404, and any other failure with 500.
+func (a *app) linkFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, repository.ErrNotFound) || errors.Is(err, repository.ErrInvalidInput) {
+		a.message(w, http.StatusNotFound, "This link does not work", "Sign-in links work once, for 24 hours, and only the last one asked for. Ask for a new one.", true)
+		return
+	}
+	a.fail(w, r, err)
+}
+
+// label returns the label of the provider named id, as its buttons show
+// it, or id for a provider the app no longer offers.
+func (a *app) label(id string) string {
+	for _, p := range a.providers {
+		if p.Name() == id {
+			return p.Label
+		}
+	}
+	return id
 }
 
 // sessionView is a session as the account page lists it.
@@ -262,10 +458,8 @@ func (a *app) account(w http.ResponseWriter, r *http.Request) {
 			sessions = append(sessions, v)
 		}
 	}
-	labels := map[string]string{}
 	var providers []providerView
 	for _, p := range a.providers {
-		labels[p.Name()] = p.Label
 		v := providerView{provider: p}
 		for _, acc := range accounts {
 			v.Linked = v.Linked || acc.ProviderID == p.Name()
@@ -274,11 +468,7 @@ func (a *app) account(w http.ResponseWriter, r *http.Request) {
 	}
 	var linked []accountView
 	for _, acc := range accounts {
-		label, ok := labels[acc.ProviderID]
-		if !ok {
-			label = acc.ProviderID // a provider the app no longer offers
-		}
-		linked = append(linked, accountView{Label: label})
+		linked = append(linked, accountView{Label: a.label(acc.ProviderID)})
 	}
 	a.render(w, http.StatusOK, map[string]any{"Page": "account", "Title": "Your account", "User": sess.User,
 		"Accounts": linked, "Sessions": sessions, "Providers": providers})

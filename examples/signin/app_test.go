@@ -65,7 +65,7 @@ func read(t *testing.T, res *http.Response) (int, string) {
 func styled(t *testing.T, page string) {
 	t.Helper()
 	assert.Contains(t, page, "· gormauth sign-in example</title>", "the app's layout")
-	assert.Contains(t, page, "<style>", "styled")
+	assert.Contains(t, page, `<link rel="stylesheet" href="/style.css">`, "styled")
 	assert.Contains(t, page, `id="message"`, "a message page")
 }
 

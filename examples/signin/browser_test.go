@@ -75,7 +75,7 @@ func newSite(t *testing.T, tls bool) *site {
 	t.Helper()
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(db))
-	s := &site{db: db, repo: repository.New(db, repository.Options{}), links: make(chan string, 4), logs: &logRecorder{}}
+	s := &site{db: db, repo: repository.New(db, repository.Options{}), links: make(chan string, 64), logs: &logRecorder{}}
 	mux := http.NewServeMux()
 	s.srv = httptest.NewUnstartedServer(mux)
 	if tls {
@@ -87,7 +87,7 @@ func newSite(t *testing.T, tls bool) *site {
 	base := s.srv.URL
 	cfg := config{repo: s.repo, baseURL: base, secret: strings.Repeat("s", 32), demo: true,
 		logger: slog.New(s.logs),
-		mail:   func(_, link string) error { s.links <- link; return nil }}
+		mail:   func(_ context.Context, _, link string) error { s.links <- link; return nil }}
 	client := &http.Client{Transport: reachable{base: http.DefaultTransport, down: &s.demoDown}}
 	if tls {
 		client.Transport = reachable{base: s.srv.Client().Transport, down: &s.demoDown} // trusts the test server's certificate, for the code exchange
@@ -102,9 +102,10 @@ func newSite(t *testing.T, tls bool) *site {
 // TestBrowser clicks through the example in headless Chromium, over plain
 // HTTP and over HTTPS: OAuth sign-in at the demo provider, the account
 // page, a second browser signed in as the same user, "sign out of all
-// other devices" from the first ending the second's session, a magic link,
-// linking another provider, and signing out; and it checks the cookies the
-// browser stored.
+// other devices" from the first ending the second's session, a magic link
+// (fetched by a mail scanner first, then confirmed on its page), linking
+// another provider, and signing out; and it checks the cookies the browser
+// stored.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	for _, tls := range []bool{false, true} {
@@ -194,14 +195,30 @@ func TestBrowser(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("no sign-in link was mailed")
 			}
+			// A mail scanner fetches the link first: it gets the
+			// confirmation page, and the link still works.
+			res, err := s.srv.Client().Get(link)
+			require.NoError(t, err)
+			status, page := read(t, res)
+			require.Equal(t, http.StatusOK, status, page)
+			assert.Empty(t, res.Cookies(), "no session for the scanner")
+			assert.True(t, s.live(t, link), "the scanner used nothing up")
 			require.NoError(t, chromedp.Do(second,
 				chromedp.Navigate(link),
-				chromedp.WaitVisible(chromedp.ID("account")),
+				chromedp.WaitVisible(chromedp.ID("confirm")),
 			))
+			assert.Equal(t, "Continue as alice@example.com?", text(t, second, "#confirm"))
+			assert.True(t, s.live(t, link), "showing the page in the browser redeems nothing")
+			require.NoError(t, chromedp.Do(second,
+				follow(chromedp.ID("continue")),
+				chromedp.WaitVisible(chromedp.ID("account")),
+			), "the confirmation's form is accepted as the site's own (Referrer-Policy: no-referrer sends Origin: null)")
+			assert.False(t, s.live(t, link), "used up")
 			assert.Equal(t, "alice@example.com", text(t, second, "#user-email"), "the same user")
 			assert.Contains(t, text(t, second, "#account"), "Alice", "with the name GitHub gave")
 
-			// The first links GitLab (demo).
+			// The first links GitLab (demo): a form posted to
+			// /auth/gitlab/link, on to the provider.
 			require.NoError(t, chromedp.Do(first,
 				follow(chromedp.ID("link-gitlab")),
 				follow(chromedp.CSS(`button[name="person"][value="0"]`)),

@@ -11,8 +11,18 @@
 // "GitHub (demo)" and "GitLab (demo)"), and prints sign-in links on the
 // console instead of mailing them. Without -demo it signs in with GitHub:
 // set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET of an OAuth app whose
-// callback URL is http://<addr>/auth/github/callback; sign-in links are
-// still printed (plug in your mailer in mail below).
+// callback URL is http://<addr>/auth/github/callback; and it mails sign-in
+// links through SMTP_URL (smtp://user:pass@host:587, STARTTLS when the
+// server offers it, or smtps://…:465) from MAIL_FROM, and refuses to start
+// without them.
+//
+// A sign-in link opens a page that asks the person to continue, and only
+// that page's button signs in, so that a mail scanner fetching the link
+// uses up nothing. Links are limited to 3 per address and 10 per client
+// in any 15 minutes (counted in this process: see package ratelimit); a
+// new link replaces the address's earlier ones. Behind reverse proxies,
+// -proxies tells how many, so that the client is read from
+// X-Forwarded-For.
 //
 // `make signin` in gormauth's repository runs it against a throwaway
 // PostgreSQL, removed on exit. Set SECRET (32 characters or more) to keep
@@ -47,8 +57,9 @@ import (
 )
 
 var (
-	addr = flag.String("addr", "127.0.0.1:8080", "address to listen on")
-	demo = flag.Bool("demo", false, "serve a local demo OAuth provider and print sign-in links, for a machine without internet")
+	addr    = flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	demo    = flag.Bool("demo", false, "serve a local demo OAuth provider and print sign-in links, for a machine without internet")
+	proxies = flag.Int("proxies", 0, "how many reverse proxies of yours are in front of the app, each appending to X-Forwarded-For (0: the header is ignored; more than there are lets clients pick the address they are limited as)")
 )
 
 // noDatabase is printed when DATABASE_URL is not set.
@@ -58,16 +69,34 @@ A database to try this on: docker run --rm -e POSTGRES_PASSWORD=pass -p 5432:543
 (then DATABASE_URL=postgres://postgres:pass@localhost:5432/postgres), or "make signin" in
 gormauth's repository, which starts a throwaway PostgreSQL.`
 
+// settings are what the app is started with: the flags and the
+// environment.
+type settings struct {
+	addr    string
+	demo    bool
+	proxies int
+	// dsn is DATABASE_URL; secret is SECRET.
+	dsn, secret string
+	// smtpURL and mailFrom are SMTP_URL and MAIL_FROM.
+	smtpURL, mailFrom string
+	// githubID and githubSecret are GITHUB_CLIENT_ID and
+	// GITHUB_CLIENT_SECRET.
+	githubID, githubSecret string
+}
+
 func main() {
 	flag.Parse()
-	dsn := os.Getenv("DATABASE_URL")
-	if dsn == "" {
+	s := settings{addr: *addr, demo: *demo, proxies: *proxies,
+		dsn: os.Getenv("DATABASE_URL"), secret: os.Getenv("SECRET"),
+		smtpURL: os.Getenv("SMTP_URL"), mailFrom: os.Getenv("MAIL_FROM"),
+		githubID: os.Getenv("GITHUB_CLIENT_ID"), githubSecret: os.Getenv("GITHUB_CLIENT_SECRET")}
+	if s.dsn == "" {
 		fmt.Fprintln(os.Stderr, noDatabase)
 		os.Exit(2)
 	}
 	// Ctrl-C (or SIGTERM) cancels ctx, which shuts the server down.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, dsn)
+	err := run(ctx, s)
 	stop()
 	if err != nil && !(ctx.Err() != nil && errors.Is(err, context.Canceled)) {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
@@ -81,8 +110,22 @@ var demoPeople = oauthdemo.People{
 	{ID: 1002, Login: "bob", Name: "Bob Builder", Email: "bob@example.com"},
 }
 
-func run(ctx context.Context, dsn string) error {
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags),
+// run serves the app until ctx is done. Without -demo it first checks the
+// mailer's and GitHub's settings, and returns an error naming what is
+// missing before it opens the database.
+func run(ctx context.Context, s settings) error {
+	mail := printLink
+	if !s.demo {
+		m, err := newMailer(s.smtpURL, s.mailFrom)
+		if err != nil {
+			return err
+		}
+		mail = m.send
+		if s.githubID == "" || s.githubSecret == "" {
+			return errors.New("set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or run with -demo")
+		}
+	}
+	db, err := gorm.Open(postgres.Open(s.dsn), &gorm.Config{Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags),
 		logger.Config{SlowThreshold: time.Second, LogLevel: logger.Warn, ParameterizedQueries: true, IgnoreRecordNotFoundError: true})})
 	if err != nil {
 		return fmt.Errorf("opening the database: %w", err)
@@ -90,12 +133,12 @@ func run(ctx context.Context, dsn string) error {
 	if err := gormauth.AutoMigrate(db.WithContext(ctx)); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", s.addr)
 	if err != nil {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	secret := os.Getenv("SECRET")
+	secret := s.secret
 	if len(secret) < 32 {
 		secret = randomSecret()
 	}
@@ -103,29 +146,23 @@ func run(ctx context.Context, dsn string) error {
 		repo:    repository.New(db, repository.Options{}),
 		baseURL: base,
 		secret:  secret,
-		mail: func(to, link string) error {
-			fmt.Printf("\nsign-in link for %s (demo: printed instead of mailed):\n  %s\n\n", to, link)
-			return nil
-		},
-		demo:   *demo,
-		logger: slog.Default(),
+		mail:    mail,
+		proxies: s.proxies,
+		demo:    s.demo,
+		logger:  slog.Default(),
 	}
 	mux := http.NewServeMux()
-	if *demo {
+	if s.demo {
 		cfg.providers = mountDemo(mux, base, nil)
 	} else {
-		id, key := os.Getenv("GITHUB_CLIENT_ID"), os.Getenv("GITHUB_CLIENT_SECRET")
-		if id == "" || key == "" {
-			return errors.New("set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or run with -demo")
-		}
-		cfg.providers = append(cfg.providers, provider{Provider: github.New(id, key, base+"/auth/github/callback", "user:email"), Label: "GitHub"})
+		cfg.providers = append(cfg.providers, provider{Provider: github.New(s.githubID, s.githubSecret, base+"/auth/github/callback", "user:email"), Label: "GitHub"})
 	}
 	h, err := newApp(cfg)
 	if err != nil {
 		return err
 	}
 	mux.Handle("/", h)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(mux)
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -137,6 +174,22 @@ func run(ctx context.Context, dsn string) error {
 		return err
 	}
 	return nil
+}
+
+// printLink prints a sign-in link on the console, in demo mode only: a
+// link is as good as a password until it is used.
+func printLink(_ context.Context, to, link string) error {
+	fmt.Printf("\nsign-in link for %s (demo: printed instead of mailed):\n  %s\n\n", to, link)
+	return nil
+}
+
+// newServer returns the server of h, with timeouts that keep a slow or
+// idle client from holding a connection: 10 seconds to send the headers,
+// 30 for the whole request, 60 to answer (a callback waits for the
+// provider), and 2 minutes idle between requests.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 }
 
 // mountDemo serves the demo OAuth provider under /demo-provider/ on mux,
