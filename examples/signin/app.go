@@ -342,12 +342,13 @@ func (a *app) linkToken(email, token string) repository.SignInToken {
 // confirmLink answers a GET or HEAD of a sign-in link with a page that
 // asks the person to continue, and redeems nothing: mail scanners and
 // link previews fetch links before the person clicks. Its URL holds the
-// token, so no Referer may carry it anywhere. Under no-referrer, browsers
-// send the form's POST with "Origin: null", and CrossOriginProtection
-// accepts it by its Sec-Fetch-Site, which they send over HTTPS and to
-// localhost only: served over plain HTTP elsewhere, the button is refused.
+// token, so no Referer may carry it to another site: Referrer-Policy
+// same-origin. (no-referrer would do that too, but browsers then send the
+// form's POST with "Origin: null", which CrossOriginProtection can tell
+// from a cross-site request only by Sec-Fetch-Site, sent over HTTPS and to
+// localhost alone: over plain HTTP elsewhere the button would be refused.)
 func (a *app) confirmLink(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Referrer-Policy", "same-origin")
 	q := r.URL.Query()
 	t := a.linkToken(q.Get("email"), q.Get("token"))
 	if _, err := a.repo.Verifications.Find(r.Context(), t); err != nil {

@@ -120,7 +120,7 @@ func TestMagicLinkScanner(t *testing.T) {
 		status, page := read(t, res)
 		assert.Equal(t, http.StatusOK, status, "%s: %s", method, page)
 		assert.Empty(t, res.Cookies(), "%s sets no cookie", method)
-		assert.Equal(t, "no-referrer", res.Header.Get("Referrer-Policy"), "%s: the page's URL holds the token", method)
+		assert.Equal(t, "same-origin", res.Header.Get("Referrer-Policy"), "%s: the page's URL holds the token", method)
 		if method == http.MethodGet {
 			assert.Contains(t, page, "Continue as alice@example.com?")
 		}
@@ -354,7 +354,7 @@ func TestUnlinkedNotice(t *testing.T) {
 
 // wantHeaders are the headers every page of the app carries, but for
 // Referrer-Policy, which a page whose URL holds a token sets to
-// no-referrer.
+// same-origin.
 var wantHeaders = map[string]string{
 	"Content-Security-Policy": "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'",
 	"X-Frame-Options":         "DENY",
@@ -396,8 +396,8 @@ func TestSecurityHeaders(t *testing.T) {
 		{"account, signed out", browser(t), getReq("/account"), ""},
 		{"not found", browser(t), getReq("/nope"), ""},
 		{"stylesheet", browser(t), getReq("/style.css"), ""},
-		{"link page", browser(t), getReq(strings.TrimPrefix(link, s.srv.URL)), "no-referrer"},
-		{"spent link page", browser(t), getReq("/magic?email=x%40example.com&token=nope"), "no-referrer"},
+		{"link page", browser(t), getReq(strings.TrimPrefix(link, s.srv.URL)), "same-origin"},
+		{"spent link page", browser(t), getReq("/magic?email=x%40example.com&token=nope"), "same-origin"},
 		{"bad address", browser(t), post("/magic-link", url.Values{"email": {"x"}}, nil), ""},
 		{"check your email", browser(t), post("/magic-link", url.Values{"email": {"carol@example.com"}}, nil), ""},
 		{"cross-origin", browser(t), post("/signout", nil, map[string]string{"Sec-Fetch-Site": "cross-site"}), ""},

@@ -212,7 +212,7 @@ func TestBrowser(t *testing.T) {
 			require.NoError(t, chromedp.Do(second,
 				follow(chromedp.ID("continue")),
 				chromedp.WaitVisible(chromedp.ID("account")),
-			), "the confirmation's form is accepted as the site's own (Referrer-Policy: no-referrer sends Origin: null)")
+			), "the confirmation's form is accepted as the site's own (Referrer-Policy: same-origin keeps its Origin)")
 			assert.False(t, s.live(t, link), "used up")
 			assert.Equal(t, "alice@example.com", text(t, second, "#user-email"), "the same user")
 			assert.Contains(t, text(t, second, "#account"), "Alice", "with the name GitHub gave")
