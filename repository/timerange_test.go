@@ -189,6 +189,10 @@ var (
 			_, err := r.Verifications.Create(ctx, repository.SignInToken{Identifier: "new@example.com", Token: "new-token", Secret: "s"}, 0)
 			return err
 		},
+		"Verifications.Replace": func(ctx context.Context, r *repository.Repository, d *clockData) error {
+			_, err := r.Verifications.Replace(ctx, repository.SignInToken{Identifier: "replaced@example.com", Token: "replace-token", Secret: "s"}, 0)
+			return err
+		},
 		"Verifications.Find": func(ctx context.Context, r *repository.Repository, d *clockData) error {
 			_, err := r.Verifications.Find(ctx, d.token)
 			return err
@@ -288,7 +292,7 @@ func TestClockOutOfRange(t *testing.T) {
 			assert.Equal(t, before, e.counts(t), "nothing written")
 			for _, name := range []string{"Users.Create", "Users.Update", "Accounts.Link", "Accounts.UpdateTokens", "Sessions.Create",
 				"Sessions.ByToken", "Sessions.ByAccessToken", "Sessions.WithUser", "Sessions.Refresh", "Sessions.ForceRefresh",
-				"Sessions.ListByUser", "Sessions.DeleteExpired", "Verifications.Create", "Verifications.Find", "SignInOAuth",
+				"Sessions.ListByUser", "Sessions.DeleteExpired", "Verifications.Create", "Verifications.Replace", "Verifications.Find", "SignInOAuth",
 				"SignInOAuth (returning)", "SignInEmail", "Verifications.Use", "Verifications.DeleteExpired"} {
 				err := clockOps[name](ctx, e.repo, d)
 				if name == "Verifications.Use" {

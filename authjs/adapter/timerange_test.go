@@ -247,6 +247,10 @@ var clockOps = map[string]func(ctx context.Context, r *adapter.Repository, d *cl
 		_, err := r.Verifications.Create(ctx, adapter.SignInToken{Identifier: "new@example.com", Token: "new-token"}, 0)
 		return err
 	},
+	"Verifications.Replace": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
+		_, err := r.Verifications.Replace(ctx, adapter.SignInToken{Identifier: "replaced@example.com", Token: "replace-token"}, 0)
+		return err
+	},
 	"Verifications.Find": func(ctx context.Context, r *adapter.Repository, d *clockData) error {
 		_, err := r.Verifications.Find(ctx, d.token)
 		return err
@@ -352,7 +356,7 @@ func TestClockOutOfRange(t *testing.T) {
 		// succeed.
 		for _, name := range []string{"Users.Create", "Users.Update", "Accounts.Link", "Accounts.UpdateTokens", "Sessions.Create",
 			"Sessions.ByToken", "Sessions.WithUser", "Sessions.Refresh", "Sessions.ForceRefresh", "Sessions.ListByUser",
-			"Sessions.DeleteExpired", "Verifications.Create", "Verifications.Find", "SignInOAuth", "SignInOAuth (returning)",
+			"Sessions.DeleteExpired", "Verifications.Create", "Verifications.Replace", "Verifications.Find", "SignInOAuth", "SignInOAuth (returning)",
 			"SignInEmail", "Verifications.Use", "Verifications.DeleteExpired"} {
 			err := clockOps[name](ctx, e.repo, d)
 			if name == "Verifications.Use" {
