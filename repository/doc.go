@@ -61,7 +61,9 @@
 // those instants, as NextAuth.js decides it in JavaScript: a session or
 // sign-in token is valid while now ≤ expires. A wall clock that Location
 // skips or shows twice is read as JavaScript's Date reads it, so both sides
-// agree to the millisecond. Times outside the range Options.Location
+// agree to the millisecond. With Options.MaxLifetime (off by default, as
+// in NextAuth.js) a session is also valid only while now ≤ created +
+// MaxLifetime, and its expires never goes past that. Times outside the range Options.Location
 // states (what a column holds and NextAuth.js reads back) are refused with
 // ErrInvalidInput.
 //

@@ -50,6 +50,14 @@ type Options struct {
 	// Any other time, given or from Now (Now + MaxAge included), is
 	// ErrInvalidInput, returned before anything is sent.
 	Location *time.Location
+	// MaxLifetime, if not 0, is how long a session may last however often
+	// it is extended: it is valid only while now ≤ Created + MaxLifetime,
+	// in every read (Sessions.ByToken, ByAccessToken, WithUser, ListByUser,
+	// and so the middleware), and neither its opening nor Refresh sets its
+	// expires past Created + MaxLifetime. Default 0: no limit, as in
+	// NextAuth.js, whose sessions beside a limit live on in the NextAuth.js
+	// application until they expire. It must not be negative.
+	MaxLifetime time.Duration
 	// StrictRevocation makes session lookups (Sessions.WithUser, ByToken,
 	// ByAccessToken, and so the middleware) read from the primary only,
 	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver).
@@ -76,6 +84,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.MaxAge < 0 || o.UpdateAge < 0 || o.UpdateAge >= o.MaxAge {
 		return o, fmt.Errorf("gormauth: repository options: MaxAge (%s) and UpdateAge (%s) must be positive with UpdateAge < MaxAge", o.MaxAge, o.UpdateAge)
+	}
+	if o.MaxLifetime < 0 {
+		return o, fmt.Errorf("gormauth: repository options: MaxLifetime (%s) is negative", o.MaxLifetime)
 	}
 	return o, nil
 }

@@ -71,14 +71,14 @@ func (s *Sessions) find(ctx context.Context, op, name, column, token string) (*m
 }
 
 // session reads the session query returns; ErrNotFound if there is none
-// or it has expired at now.
+// or it has ended at now.
 func (c *core) session(ctx context.Context, op string, route sqlexec.Route, now time.Time, query string, args ...any) (*models.Session, error) {
 	var sess models.Session
 	found, err := c.x.QueryRow(ctx, route, query, args, sessionFields(&sess)...)
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if !found || expired(c.readSession(&sess).Expires, now) {
+	if !found || c.ended(c.readSession(&sess), now) {
 		return nil, notFound(op)
 	}
 	return &sess, nil
@@ -109,7 +109,7 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session,
 	if err != nil {
 		return nil, dbError(op, err)
 	}
-	if !found || expired(c.readSession(sess).Expires, now) {
+	if !found || c.ended(c.readSession(sess), now) {
 		return nil, notFound(op)
 	}
 	return sess, nil
@@ -126,17 +126,20 @@ const sessionWithUser = `SELECT s.id, s.user_id, s.expires AT TIME ZONE 'UTC', s
 
 // Due reports whether the sliding expiry should extend sess now: when it was
 // last extended more than UpdateAge ago, i.e. now > expires − MaxAge +
-// UpdateAge. It does not touch the database. A nil session is never due.
+// UpdateAge, and, with MaxLifetime, it expires before created +
+// MaxLifetime. It does not touch the database. A nil session is never due.
 func (s *Sessions) Due(sess *models.Session) bool {
 	if sess == nil {
 		return false
 	}
-	o := s.c.opts
-	return s.c.now().After(sess.Expires.Add(o.UpdateAge - o.MaxAge))
+	c, o := s.c, s.c.opts
+	now := c.now()
+	return now.After(sess.Expires.Add(o.UpdateAge-o.MaxAge)) && sess.Expires.Before(c.stored(c.expiry(sess.Created, now)))
 }
 
 // Refresh applies NextAuth.js's sliding expiry to sess, a session just read:
-// if it is Due, its expires is pushed to now + MaxAge in one statement and
+// if it is Due, its expires is pushed to now + MaxAge (no later than
+// created + MaxLifetime, with that option) in one statement and
 // sess is updated; otherwise nothing is written. It reports whether it
 // wrote. Concurrent refreshes of one session write once and never move
 // expires backwards: the statement writes only if the row still holds the
@@ -151,8 +154,12 @@ func (s *Sessions) Refresh(ctx context.Context, sess *models.Session) (bool, err
 	if sess == nil {
 		return false, invalid(op, "nil session")
 	}
-	if _, err := s.c.clock(op, s.c.opts.MaxAge); err != nil {
+	now, err := s.c.clock(op, s.c.opts.MaxAge)
+	if err != nil {
 		return false, err
+	}
+	if s.c.ended(sess, now) {
+		return false, notFound(op)
 	}
 	if !s.Due(sess) {
 		return false, nil
@@ -160,8 +167,9 @@ func (s *Sessions) Refresh(ctx context.Context, sess *models.Session) (bool, err
 	return s.extend(ctx, op, sess, false)
 }
 
-// ForceRefresh pushes sess's expires to now + MaxAge whether or not it is
-// Due, and updates sess. It never moves expires backwards: if the row
+// ForceRefresh pushes sess's expires to now + MaxAge (no later than
+// created + MaxLifetime, with that option) whether or not it is Due, and
+// updates sess. It never moves expires backwards: if the row
 // already expires later (a refresh by a clock that runs ahead), sess is
 // given that expiry and nothing is written. It returns ErrNotFound if the
 // session is absent or expired.
@@ -195,10 +203,10 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, 
 	if err != nil {
 		return false, err
 	}
-	if expired(sess.Expires, now) {
+	if s.c.ended(sess, now) {
 		return false, notFound(op)
 	}
-	expires := now.Add(s.c.opts.MaxAge)
+	expires := s.c.expiry(sess.Created, now)
 	for attempt := 1; ; attempt++ {
 		if sess.Expires.Before(expires) {
 			var row models.Session
@@ -310,7 +318,7 @@ func (s *Sessions) ListByUser(ctx context.Context, userID int32) ([]SessionInfo,
 		if err := r.Scan(sessionFields(&sess)...); err != nil {
 			return err
 		}
-		if c.readSession(&sess); !expired(sess.Expires, now) {
+		if !c.ended(c.readSession(&sess), now) {
 			list = append(list, SessionInfo{Handle: sess.AccessToken, Created: sess.Created, Updated: sess.Updated, Expires: sess.Expires})
 		}
 		return nil

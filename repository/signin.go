@@ -223,7 +223,7 @@ func signInLinked(ctx context.Context, c *core, compound string) (*SignInResult,
 	}
 	u := &models.User{}
 	found, err := c.x.QueryRow(ctx, sqlexec.Primary, signInLinkedUser,
-		[]any{compound, c.wall(now.Add(c.opts.MaxAge)), sess.SessionToken, sess.AccessToken, c.wall(now)},
+		[]any{compound, c.wall(c.expiry(now, now)), sess.SessionToken, sess.AccessToken, c.wall(now)},
 		append(userFields(u), &sess.ID)...)
 	if err != nil || !found {
 		return nil, err

@@ -44,16 +44,16 @@ const insertSession = `INSERT INTO sessions (user_id, expires, session_token, ac
 	WHERE EXISTS (SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE)
 	RETURNING id`
 
-// openSession inserts a new session for userID, expiring at now+MaxAge,
-// with two fresh random tokens. It returns ErrNotFound (unwrapped) when the
-// user does not exist.
+// openSession inserts a new session for userID, expiring at now+MaxAge
+// (capped by MaxLifetime), with two fresh random tokens. It returns
+// ErrNotFound (unwrapped) when the user does not exist.
 func openSession(ctx context.Context, c *core, q sqlexec.Querier, userID int32, now time.Time) (*models.Session, error) {
 	s, err := newSession(c, userID, now)
 	if err != nil {
 		return nil, err
 	}
 	found, err := q.QueryRow(ctx, insertSession,
-		[]any{userID, c.wall(now.Add(c.opts.MaxAge)), s.SessionToken, s.AccessToken, c.wall(now)},
+		[]any{userID, c.wall(c.expiry(now, now)), s.SessionToken, s.AccessToken, c.wall(now)},
 		&s.ID)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func newSession(c *core, userID int32, now time.Time) (*models.Session, error) {
 	}
 	return &models.Session{
 		UserID:       userID,
-		Expires:      c.stored(now.Add(c.opts.MaxAge)),
+		Expires:      c.stored(c.expiry(now, now)),
 		SessionToken: sessionToken,
 		AccessToken:  accessToken,
 		Created:      c.stored(now),

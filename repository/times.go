@@ -127,6 +127,23 @@ func expired(expires, now time.Time) bool {
 	return now.After(expires)
 }
 
+// ended reports whether sess is no longer valid at now: expired, or past
+// created + MaxLifetime.
+func (c *core) ended(sess *models.Session, now time.Time) bool {
+	return expired(sess.Expires, now) || c.opts.MaxLifetime > 0 && expired(sess.Created.Add(c.opts.MaxLifetime), now)
+}
+
+// expiry returns the expires of a session created at created that is
+// opened or extended at now: now + MaxAge, but not past created +
+// MaxLifetime.
+func (c *core) expiry(created, now time.Time) time.Time {
+	e := now.Add(c.opts.MaxAge)
+	if end := created.Add(c.opts.MaxLifetime); c.opts.MaxLifetime > 0 && end.Before(e) {
+		return end
+	}
+	return e
+}
+
 // checkTime rejects a time that a timestamp column cannot hold as the
 // wall clock of Location (4714 BC to 294276 AD) or that NextAuth.js cannot
 // read back (a JavaScript Date ends at +275760-09-13T00:00:00Z): see

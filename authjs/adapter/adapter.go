@@ -45,6 +45,10 @@ var (
 	// OAuthAccountNotLinked. Options.AllowDangerousEmailAccountLinking links
 	// it instead.
 	ErrAccountNotLinked = fail.ErrAccountNotLinked
+	// ErrMaxLifetimeUnsupported: NewChecked was given Options.MaxLifetime
+	// for a flavour whose sessions table does not record when a session was
+	// created (every flavour but Prisma's for Auth.js v5).
+	ErrMaxLifetimeUnsupported = errors.New("gormauth: adapter: Options.MaxLifetime needs a sessions table that records when a session was created")
 )
 
 // Limits on the length in bytes of values written or looked up (README's
@@ -111,6 +115,17 @@ type Options struct {
 	// flavour), and a bad one is ErrInvalidInput; an error it returns is
 	// returned wrapped. Either way the operation sends nothing.
 	GenerateSessionToken func() (string, error)
+	// MaxLifetime, if not 0, is how long a session may last however often
+	// it is extended: it is valid only while now ≤ CreatedAt + MaxLifetime,
+	// in every read (Sessions.ByToken, WithUser, ListByUser, and so the
+	// middleware), and neither its opening nor Refresh sets its expires past
+	// CreatedAt + MaxLifetime. Default 0: no limit, as in Auth.js, whose
+	// sessions beside a limit live on in the Next.js application until they
+	// expire. Only the flavours whose sessions record their creation
+	// (ClockColumns: Prisma for Auth.js v5) can have it; for the others New
+	// panics and NewChecked returns ErrMaxLifetimeUnsupported. It must not be
+	// negative.
+	MaxLifetime time.Duration
 	// StrictRevocation makes session lookups read from the primary only
 	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver),
 	// as repository.Options.StrictRevocation does.
@@ -138,6 +153,12 @@ func (o Options) withDefaults(f *authjs.Flavour) (Options, error) {
 	}
 	if o.MaxAge < 0 || o.UpdateAge < 0 || o.UpdateAge >= o.MaxAge {
 		return o, fmt.Errorf("gormauth: adapter options: MaxAge (%s) and UpdateAge (%s) must be positive with UpdateAge < MaxAge", o.MaxAge, o.UpdateAge)
+	}
+	if o.MaxLifetime < 0 {
+		return o, fmt.Errorf("gormauth: adapter options: MaxLifetime (%s) is negative", o.MaxLifetime)
+	}
+	if o.MaxLifetime > 0 && !f.ClockColumns() {
+		return o, fmt.Errorf("%w: the %s flavour's sessions table has no createdAt", ErrMaxLifetimeUnsupported, f.Name())
 	}
 	return o, nil
 }
@@ -170,7 +191,8 @@ type core struct {
 }
 
 // New returns a Repository for the tables of flavour f on db. It panics if
-// f is nil or opts are inconsistent; use NewChecked to get an error instead.
+// f is nil or opts are inconsistent or unsupported by f
+// (Options.MaxLifetime); use NewChecked to get an error instead.
 // As package repository does, it runs every statement on db's connections
 // (or db's transaction) without GORM's statement pipeline, routed by db's
 // resolver, logged by db's logger without bound parameters.
@@ -183,7 +205,9 @@ func New(db *gorm.DB, f *authjs.Flavour, opts Options) *Repository {
 }
 
 // NewChecked is New, returning an error for a nil db or flavour or
-// inconsistent options.
+// inconsistent options, and ErrMaxLifetimeUnsupported (wrapped) for
+// Options.MaxLifetime on a flavour whose sessions do not record their
+// creation.
 func NewChecked(db *gorm.DB, f *authjs.Flavour, opts Options) (*Repository, error) {
 	if db == nil || f == nil {
 		return nil, errors.New("gormauth: adapter: nil *gorm.DB or flavour")

@@ -24,7 +24,10 @@
 //     or what Options.GenerateSessionToken makes; any token is looked up,
 //     so the 64 hexadecimal characters of older applications work too. A session is valid while now ≤ expires. It is
 //     due for the sliding expiry when expires − MaxAge + UpdateAge ≤ now,
-//     and Refresh then sets expires to now + MaxAge.
+//     and Refresh then sets expires to now + MaxAge. Options.MaxLifetime
+//     (off by default, as in Auth.js; only for Prisma's Auth.js v5 flavour,
+//     whose sessions record createdAt) also ends a session at createdAt +
+//     MaxLifetime, which its expires never passes.
 //   - Email sign-in: Verifications.Create normalises the address as the
 //     flavour's Auth.js does (NormalizeIdentifier, NormalizeIdentifierV4,
 //     or Options.NormalizeIdentifier) and stores

@@ -53,3 +53,29 @@ func readToken(v *authjs.VerificationToken) *authjs.VerificationToken {
 // at now: Auth.js keeps a session or sign-in token while now ≤ expires
 // (it refuses one when expires < now).
 func expired(expires, now time.Time) bool { return expires.Before(now) }
+
+// ended reports whether sess is no longer valid at now: expired, or past
+// CreatedAt + MaxLifetime (a session without CreatedAt has ended when
+// there is a lifetime).
+func (c *core) ended(sess *authjs.Session, now time.Time) bool {
+	if expired(sess.Expires, now) {
+		return true
+	}
+	if c.opts.MaxLifetime == 0 {
+		return false
+	}
+	return sess.CreatedAt == nil || expired(sess.CreatedAt.Add(c.opts.MaxLifetime), now)
+}
+
+// expiry returns the expires, as stored, of a session created at created
+// (nil: not recorded) that is opened or extended at now: now + MaxAge, but
+// not past created + MaxLifetime.
+func (c *core) expiry(created *time.Time, now time.Time) time.Time {
+	e := now.Add(c.opts.MaxAge)
+	if created != nil && c.opts.MaxLifetime > 0 {
+		if end := created.Add(c.opts.MaxLifetime); end.Before(e) {
+			e = end
+		}
+	}
+	return c.stored(e)
+}

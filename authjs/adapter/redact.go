@@ -106,8 +106,8 @@ func (p OAuthSignIn) LogValue() slog.Value {
 
 // String describes the options without the secret.
 func (o Options) String() string {
-	return fmt.Sprintf("Options{MaxAge:%s UpdateAge:%s Secret:[%d redacted] AllowDangerousEmailAccountLinking:%t StrictRevocation:%t}",
-		o.MaxAge, o.UpdateAge, len(o.Secret), o.AllowDangerousEmailAccountLinking, o.StrictRevocation)
+	return fmt.Sprintf("Options{MaxAge:%s UpdateAge:%s MaxLifetime:%s Secret:[%d redacted] AllowDangerousEmailAccountLinking:%t StrictRevocation:%t}",
+		o.MaxAge, o.UpdateAge, o.MaxLifetime, len(o.Secret), o.AllowDangerousEmailAccountLinking, o.StrictRevocation)
 }
 
 // Format writes String for every verb, so that no verb of fmt prints the
@@ -118,6 +118,7 @@ func (o Options) Format(f fmt.State, verb rune) { redact.Format(f, verb, o.Strin
 // counted, not shown.
 func (o Options) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("maxAge", o.MaxAge.String()), slog.String("updateAge", o.UpdateAge.String()),
-		slog.Int("secrets", len(o.Secret)), slog.Bool("allowDangerousEmailAccountLinking", o.AllowDangerousEmailAccountLinking),
+		slog.String("maxLifetime", o.MaxLifetime.String()), slog.Int("secrets", len(o.Secret)),
+		slog.Bool("allowDangerousEmailAccountLinking", o.AllowDangerousEmailAccountLinking),
 		slog.Bool("strictRevocation", o.StrictRevocation))
 }

@@ -87,7 +87,7 @@ func (c *core) newSession(userID, token string) (*authjs.Session, error) {
 		return nil, err
 	}
 	now := c.now()
-	sess := &authjs.Session{ID: id, SessionToken: token, UserID: userID, Expires: c.stored(now.Add(c.opts.MaxAge))}
+	sess := &authjs.Session{ID: id, SessionToken: token, UserID: userID, Expires: c.expiry(&now, now)}
 	if c.f.ClockColumns() {
 		sess.CreatedAt, sess.UpdatedAt = &now, &now
 	}
@@ -145,14 +145,14 @@ func (s *Sessions) ByToken(ctx context.Context, token string) (*authjs.Session, 
 }
 
 // session reads the session whose token is token; ErrNotFound if there is
-// none or it has expired at now.
+// none or it has ended at now.
 func (c *core) session(ctx context.Context, op string, route sqlexec.Route, token string, now time.Time) (*authjs.Session, error) {
 	var sess authjs.Session
 	found, err := c.x.QueryRow(ctx, route, c.q.sessionByToken, []any{token}, sessionFields(&sess)...)
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	if !found || expired(readSession(&sess).Expires, now) {
+	if !found || c.ended(readSession(&sess), now) {
 		return nil, fail.NotFound(op)
 	}
 	return &sess, nil
@@ -183,7 +183,7 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*authjs.Session,
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	if !found || expired(readSession(sess).Expires, now) {
+	if !found || c.ended(readSession(sess), now) {
 		return nil, fail.NotFound(op)
 	}
 	return sess, nil
@@ -191,20 +191,22 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*authjs.Session,
 
 // Due reports whether Auth.js's sliding expiry extends sess now: when it
 // was last extended UpdateAge ago or more, i.e. expires − MaxAge +
-// UpdateAge ≤ now. It does not touch the database. A nil session is never
-// due.
+// UpdateAge ≤ now, and, with MaxLifetime, it expires before createdAt +
+// MaxLifetime. It does not touch the database. A nil session is never due.
 func (s *Sessions) Due(sess *authjs.Session) bool {
 	if sess == nil {
 		return false
 	}
-	o := s.c.opts
-	return !s.c.now().Before(sess.Expires.Add(o.UpdateAge - o.MaxAge))
+	c, o := s.c, s.c.opts
+	now := c.now()
+	return !now.Before(sess.Expires.Add(o.UpdateAge-o.MaxAge)) && sess.Expires.Before(c.expiry(sess.CreatedAt, now))
 }
 
 // Refresh applies Auth.js's sliding expiry to sess, a session just read
 // (Auth.js's updateSession with a new expires, as its session endpoint
-// calls it): if it is Due, its expires is pushed to now + MaxAge in one
-// statement and sess is updated; otherwise nothing is written. It reports
+// calls it): if it is Due, its expires is pushed to now + MaxAge (no later
+// than createdAt + MaxLifetime, with that option) in one statement and sess
+// is updated; otherwise nothing is written. It reports
 // whether it wrote. Concurrent refreshes of one session write once and never
 // move expires backwards: the statement writes only if the row still holds
 // the expiry sess was read with, and a refresh that finds it changed reads
@@ -218,8 +220,12 @@ func (s *Sessions) Refresh(ctx context.Context, sess *authjs.Session) (bool, err
 	if sess == nil {
 		return false, fail.Invalid(op, "nil session")
 	}
-	if _, err := s.c.clock(op, s.c.opts.MaxAge); err != nil {
+	now, err := s.c.clock(op, s.c.opts.MaxAge)
+	if err != nil {
 		return false, err
+	}
+	if s.c.ended(sess, now) {
+		return false, fail.NotFound(op)
 	}
 	if !s.Due(sess) {
 		return false, nil
@@ -227,8 +233,9 @@ func (s *Sessions) Refresh(ctx context.Context, sess *authjs.Session) (bool, err
 	return s.extend(ctx, op, sess, false)
 }
 
-// ForceRefresh pushes sess's expires to now + MaxAge whether or not it is
-// Due, and updates sess. It never moves expires backwards: if the row
+// ForceRefresh pushes sess's expires to now + MaxAge (no later than
+// createdAt + MaxLifetime, with that option) whether or not it is Due, and
+// updates sess. It never moves expires backwards: if the row
 // already expires later, sess is given that expiry and nothing is written.
 // It returns ErrNotFound if the session is absent or expired.
 func (s *Sessions) ForceRefresh(ctx context.Context, sess *authjs.Session) error {
@@ -256,10 +263,10 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *authjs.Session, 
 	if err != nil {
 		return false, err
 	}
-	if expired(sess.Expires, now) {
+	if c.ended(sess, now) {
 		return false, fail.NotFound(op)
 	}
-	expires := c.stored(now.Add(c.opts.MaxAge))
+	expires := c.expiry(sess.CreatedAt, now)
 	for attempt := 1; ; attempt++ {
 		if sess.Expires.Before(expires) {
 			var row authjs.Session
@@ -386,7 +393,9 @@ func (s *Sessions) ListByUser(ctx context.Context, userID string) ([]SessionInfo
 		if err := r.Scan(sessionFields(&sess)...); err != nil {
 			return err
 		}
-		readSession(&sess)
+		if c.ended(readSession(&sess), now) {
+			return nil
+		}
 		list = append(list, SessionInfo{Handle: sessionHandle(sess.SessionToken), CreatedAt: sess.CreatedAt,
 			Extended: sess.Expires.Add(-c.opts.MaxAge), Expires: sess.Expires})
 		return nil
