@@ -199,11 +199,14 @@ func (r *Repository) signInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 }
 
 // signInLinkedUser reads the user linked to the account $1 and inserts a
-// session for them.
+// session for them. It locks the user's row, then the account's: a sign-in
+// that waits for the user's row while SignInEmail unlinks the account
+// (holding the user's row FOR UPDATE) finds the account deleted and signs
+// no one in.
 const signInLinkedUser = `WITH u AS (
 		SELECT ` + userColumns + ` FROM users
-		WHERE id = (SELECT user_id FROM accounts WHERE compound_id = $1)
-		FOR KEY SHARE),
+		JOIN (SELECT user_id FROM accounts WHERE compound_id = $1) a ON a.user_id = users.id
+		FOR KEY SHARE OF users, a),
 	s AS (
 		INSERT INTO sessions (user_id, expires, session_token, access_token, created, updated)
 		SELECT u.id, $2::timestamp, $3, $4, $5::timestamp, $5::timestamp FROM u
@@ -212,7 +215,8 @@ const signInLinkedUser = `WITH u AS (
 
 // signInLinked opens a session for the user linked to the account whose
 // compound_id is compound, in one statement that finds the user and inserts
-// the session (holding a KEY SHARE lock on the user, as openSession does).
+// the session (holding KEY SHARE locks on the user, as openSession does, and
+// on the account).
 // It returns nil and no error when no user is linked, or the linked user is
 // gone.
 func signInLinked(ctx context.Context, c *core, compound string) (*SignInResult, error) {

@@ -2,11 +2,13 @@ package repository_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
@@ -191,4 +193,69 @@ func TestSignInOAuthVerifiedEmail(t *testing.T) {
 	res, err = e.repo.SignInOAuth(ctx, in)
 	require.NoError(t, err)
 	assert.Nil(t, res.User.EmailVerified, "no address, nothing verified")
+}
+
+// The attacker signs in again through his account while the victim's
+// first email sign-in is under way: once it commits, his sign-in finds the
+// account gone and does not sign him in as the victim.
+func TestSignInEmailRaceWithReturningOAuth(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	attacker, err := e.repo.SignInOAuth(ctx, githubSignIn("mallory", ptr("victim@example.com")))
+	require.NoError(t, err)
+	link := e.mustLink(t, "victim@example.com")
+
+	// The first session inserted from now on (the victim's) waits for the
+	// advisory lock 42, which a connection of the test holds: the email
+	// sign-in has dropped the account and holds the user's row.
+	require.NoError(t, e.db.Exec(`CREATE SEQUENCE once;
+		CREATE FUNCTION pause() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF nextval('once') = 1 THEN PERFORM pg_advisory_lock(42); PERFORM pg_advisory_unlock(42); END IF; RETURN NEW; END$$;
+		CREATE TRIGGER pause BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION pause()`).Error)
+	sqlDB, err := e.db.DB()
+	require.NoError(t, err)
+	holder, err := sqlDB.Conn(ctx)
+	require.NoError(t, err)
+	defer holder.Close()
+	_, err = holder.ExecContext(ctx, `SELECT pg_advisory_lock(42)`)
+	require.NoError(t, err)
+
+	victim := make(chan error, 1)
+	go func() {
+		_, err := e.repo.SignInEmail(ctx, link)
+		victim <- err
+	}()
+	waited, early := testdb.WaitForLockWait(t, e.db, victim)
+	require.True(t, waited, "the email sign-in did not wait: %v", early)
+	again := make(chan error, 1)
+	go func() {
+		res, err := e.repo.SignInOAuth(ctx, githubSignIn("mallory", ptr("victim@example.com")))
+		if err == nil && res.User.ID == attacker.User.ID {
+			err = errors.New("the attacker signed in as the victim")
+		}
+		again <- err
+	}()
+	waitForLockWaits(t, e.db, 2) // the attacker's sign-in waits for the user's row
+	_, err = holder.ExecContext(ctx, `SELECT pg_advisory_unlock(42)`)
+	require.NoError(t, err)
+
+	require.NoError(t, <-victim)
+	assert.ErrorIs(t, <-again, repository.ErrAccountNotLinked)
+	assert.EqualValues(t, 1, e.countWhere(t, "sessions", "user_id = ?", attacker.User.ID), "the victim's session alone")
+}
+
+// waitForLockWaits waits until n backends of db's database wait for a
+// lock, for at most 10 seconds.
+func waitForLockWaits(tb testing.TB, db *gorm.DB, n int64) {
+	tb.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		var waiting int64
+		require.NoError(tb, db.Raw(`SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting).Error)
+		if waiting >= n {
+			return
+		}
+	}
+	tb.Fatalf("fewer than %d backends wait for a lock", n)
 }

@@ -163,7 +163,8 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 
 // signInLinked opens a session for the user linked to the provider account
 // key in one statement, which finds the user and inserts the session with
-// token (holding a KEY SHARE lock on the user, as openSession does). It
+// token (holding KEY SHARE locks on the user, as openSession does, and on
+// the account). It
 // returns nil and no error when no user is linked, or the linked user is
 // gone.
 func (c *core) signInLinked(ctx context.Context, key AccountKey, token string) (*SignInResult, error) {

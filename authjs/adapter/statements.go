@@ -183,10 +183,14 @@ func newStatements(f *authjs.Flavour) statements {
 	q.extendSession = named(fmt.Sprintf(`UPDATE %s s SET "expires" = @expires::%s%s
 		WHERE s."sessionToken" = @token AND s."expires" = @old::%s
 		RETURNING %s`, w.sessions, w.ts(), w.updatedAt(), w.ts(), w.sessionCols("s")))
+	// signInLinked locks the user's row, then the account's: a sign-in that
+	// waits for the user's row while SignInEmail unlinks the account
+	// (holding the user's row FOR UPDATE) finds the account deleted and
+	// signs no one in.
 	q.signInLinked = named(fmt.Sprintf(`WITH u AS (
-			SELECT %s FROM %s u
-			WHERE u."id" = (SELECT a."userId" FROM %s a WHERE a."provider" = @provider AND a."providerAccountId" = @account LIMIT 1)
-			FOR KEY SHARE OF u),
+			SELECT %s FROM %s u JOIN %s a ON a."userId" = u."id"
+			WHERE a."provider" = @provider AND a."providerAccountId" = @account
+			LIMIT 1 FOR KEY SHARE OF u, a),
 		s AS (
 			INSERT INTO %s (%s"sessionToken", "userId", "expires"%s)
 			SELECT %s@token, %s, @expires::%s%s FROM u
