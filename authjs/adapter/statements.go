@@ -136,9 +136,10 @@ func newStatements(f *authjs.Flavour) statements {
 		WHERE a."userId" = ` + w.uid("$1") + ` ORDER BY a."provider", a."providerAccountId"`
 	q.deleteOrphanAccounts = `DELETE FROM ` + w.accounts + ` a WHERE a."provider" = $1 AND a."providerAccountId" = $2
 		AND NOT EXISTS (SELECT 1 FROM ` + w.users + ` u WHERE u."id" = a."userId")`
-	// dropLinks deletes the accounts of the user $1 and, if it had any, all
-	// its sessions, and returns the accounts' providers, sorted.
-	q.dropLinks = `WITH a AS (DELETE FROM ` + w.accounts + ` WHERE "userId" = ` + w.uid("$1") + ` RETURNING "provider"),
+	// dropLinks deletes the accounts of the user $1 but those of the
+	// providers $2 (EmailVerifyingProviders) and, if it deleted any, all
+	// its sessions, and returns the deleted accounts' providers, sorted.
+	q.dropLinks = `WITH a AS (DELETE FROM ` + w.accounts + ` WHERE "userId" = ` + w.uid("$1") + ` AND "provider" <> ALL($2::text[]) RETURNING "provider"),
 			s AS (DELETE FROM ` + w.sessions + ` WHERE "userId" = ` + w.uid("$1") + ` AND EXISTS (SELECT 1 FROM a))
 		SELECT "provider" FROM a ORDER BY "provider"`
 	q.unlinkAccount = `DELETE FROM ` + w.accounts + ` WHERE "provider" = $1 AND "providerAccountId" = $2`
