@@ -21,7 +21,7 @@ func TestAutoMigrateEmptyDatabase(t *testing.T) {
 	db := testdb.Open(t)
 	testdb.InstallDDLLog(t, db)
 
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 
 	assert.Equal(t, readSpecFile(t), liveSpecFile(t, db), "tables, columns and indexes as in nextauth-schema.json")
 	for _, table := range []string{"users", "accounts", "sessions", "verification_requests"} {
@@ -46,7 +46,7 @@ func TestAutoMigrateEmptyDatabase(t *testing.T) {
 func TestAutoMigrateMatchesNextAuthCatalog(t *testing.T) {
 	t.Parallel()
 	ours := testdb.Open(t)
-	require.NoError(t, AutoMigrate(ours))
+	require.NoError(t, AutoMigrate(context.Background(), ours, Beta73))
 	theirs := testdb.Open(t)
 	loadNextAuthSchema(t, theirs)
 
@@ -61,11 +61,11 @@ func TestAutoMigrateIsIdempotent(t *testing.T) {
 		t.Parallel()
 		db := testdb.Open(t)
 		testdb.InstallDDLLog(t, db)
-		require.NoError(t, AutoMigrate(db))
+		require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 		require.NotEmpty(t, testdb.DDLCommands(t, db))
 		testdb.Exec(t, db, `TRUNCATE ddl_audit.log`)
 
-		require.NoError(t, AutoMigrate(db))
+		require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 		assert.Empty(t, testdb.DDLCommands(t, db))
 	})
 	t.Run("NextAuth.js database", func(t *testing.T) {
@@ -76,7 +76,7 @@ func TestAutoMigrateIsIdempotent(t *testing.T) {
 		testdb.InstallDDLLog(t, db)
 		before := testdb.CatalogDump(t, db)
 
-		require.NoError(t, AutoMigrate(db))
+		require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 		assert.Empty(t, testdb.DDLCommands(t, db))
 		assert.Equal(t, before, testdb.CatalogDump(t, db))
 	})
@@ -97,7 +97,7 @@ func TestGORMAutoMigrateTrap(t *testing.T) {
 		db := testdb.Open(t)
 		require.NoError(t, db.AutoMigrate(all...))
 
-		err := AutoMigrate(db)
+		err := AutoMigrate(context.Background(), db, Beta73)
 		var se *SchemaError
 		require.ErrorAs(t, err, &se)
 		assert.Contains(t, se.Differences, Difference{
@@ -125,11 +125,11 @@ func TestAutoMigrateUpToDateQueryCount(t *testing.T) {
 	t.Parallel()
 	counter := &countingLogger{}
 	db := testdb.OpenURL(t, testdb.New(t), &gorm.Config{Logger: counter})
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	created := counter.take()
 	assert.Len(t, created, 1+1+1+4+3, "check, lock, re-check, 4 tables, 3 indexes: %q", created)
 
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	stmts := counter.take()
 	assert.LessOrEqual(t, len(stmts), 2, "%q", stmts)
 	assert.Len(t, stmts, 1, "one catalog query")
@@ -163,7 +163,7 @@ func TestAutoMigrateConcurrent(t *testing.T) {
 			for i, db := range dbs {
 				wg.Go(func() {
 					<-start
-					errs[i] = AutoMigrate(db)
+					errs[i] = AutoMigrate(context.Background(), db, Beta73)
 				})
 			}
 			close(start)
@@ -174,7 +174,7 @@ func TestAutoMigrateConcurrent(t *testing.T) {
 			assert.Equal(t, map[string]int{
 				"public.accounts": 1, "public.sessions": 1, "public.users": 1, "public.verification_requests": 1,
 			}, testdb.CreateTableCounts(t, dbs[0]))
-			diffs, err := CheckSchema(context.Background(), dbs[0])
+			diffs, err := CheckSchema(context.Background(), dbs[0], Beta73)
 			require.NoError(t, err)
 			assert.Empty(t, diffs)
 		})
@@ -291,13 +291,13 @@ func TestAutoMigrateIncompatible(t *testing.T) {
 			testdb.InstallDDLLog(t, db)
 			before := testdb.CatalogDump(t, db)
 
-			diffs, err := CheckSchema(context.Background(), db)
+			diffs, err := CheckSchema(context.Background(), db, Beta73)
 			require.NoError(t, err)
 			missing := Difference{Kind: MissingTable, Table: "verification_requests",
 				Expected: "table with columns id, identifer, token, expires, created, updated"}
 			assert.ElementsMatch(t, append([]Difference{missing}, tt.want...), diffs)
 
-			err = AutoMigrate(db)
+			err = AutoMigrate(context.Background(), db, Beta73)
 			var se *SchemaError
 			require.ErrorAs(t, err, &se)
 			var incompatible []Difference
@@ -340,7 +340,7 @@ CREATE INDEX users_name ON users (name);`)
 	require.NotEmpty(t, rows["users"])
 	testdb.InstallDDLLog(t, db)
 
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	assert.Equal(t, []string{
 		`ALTER TABLE table public.users`, // ADD CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433"
 		`CREATE INDEX index public."userId"`,
@@ -348,7 +348,7 @@ CREATE INDEX users_name ON users (name);`)
 	}, testdb.DDLCommands(t, db))
 	assert.Equal(t, rows, tableContents(t, db), "rows kept")
 
-	diffs, err := CheckSchema(context.Background(), db)
+	diffs, err := CheckSchema(context.Background(), db, Beta73)
 	require.NoError(t, err)
 	assert.Equal(t, []Difference{
 		{Kind: ExtraColumn, Table: "users", Column: "nickname", Found: "text NULL"},
@@ -378,7 +378,7 @@ func TestAutoMigrateHostNamingStrategy(t *testing.T) {
 	db := testdb.OpenURL(t, testdb.New(t), &gorm.Config{
 		NamingStrategy: schema.NamingStrategy{TablePrefix: "app_", SingularTable: true},
 	})
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	assert.Equal(t, readSpecFile(t), liveSpecFile(t, db))
 
 	email := "alice@example.com"
@@ -395,8 +395,8 @@ func TestAutoMigrateInTransaction(t *testing.T) {
 	db := testdb.Open(t)
 	errRollback := errors.New("roll back")
 	err := db.Transaction(func(tx *gorm.DB) error {
-		require.NoError(t, AutoMigrate(tx))
-		diffs, err := CheckSchema(context.Background(), tx)
+		require.NoError(t, AutoMigrate(context.Background(), tx, Beta73))
+		diffs, err := CheckSchema(context.Background(), tx, Beta73)
 		require.NoError(t, err)
 		assert.Empty(t, diffs)
 		return errRollback
@@ -410,11 +410,11 @@ func TestAutoMigrateContext(t *testing.T) {
 	db := testdb.Open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	assert.ErrorIs(t, AutoMigrateContext(ctx, db), context.Canceled)
-	assert.ErrorIs(t, AutoMigrate(db.WithContext(ctx)), context.Canceled)
+	assert.ErrorIs(t, AutoMigrate(ctx, db, Beta73), context.Canceled)
+	assert.ErrorIs(t, AutoMigrate(ctx, db, Beta73), context.Canceled)
 	assert.Empty(t, liveSpecFile(t, db))
 
-	require.NoError(t, AutoMigrateContext(context.Background(), db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	assert.Equal(t, readSpecFile(t), liveSpecFile(t, db))
 }
 
@@ -434,8 +434,8 @@ func TestAutoMigrateCurrentSchema(t *testing.T) {
 			db := testdb.OpenURL(t, dsn)
 			err := db.Connection(func(conn *gorm.DB) error {
 				require.NoError(t, conn.Exec(`SELECT set_config('search_path', ?, false)`, `"`+schemaName+`", public`).Error)
-				require.NoError(t, AutoMigrate(conn))
-				diffs, err := CheckSchema(context.Background(), conn)
+				require.NoError(t, AutoMigrate(context.Background(), conn, Beta73))
+				diffs, err := CheckSchema(context.Background(), conn, Beta73)
 				require.NoError(t, err)
 				assert.Empty(t, diffs)
 				assert.Equal(t, readSpecFile(t), liveSpecFile(t, conn))
@@ -448,7 +448,7 @@ func TestAutoMigrateCurrentSchema(t *testing.T) {
 	db := testdb.OpenURL(t, dsn)
 	err := db.Connection(func(conn *gorm.DB) error {
 		require.NoError(t, conn.Exec(`SET search_path = nowhere`).Error)
-		return AutoMigrate(conn)
+		return AutoMigrate(context.Background(), conn, Beta73)
 	})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no current schema")
@@ -457,11 +457,11 @@ func TestAutoMigrateCurrentSchema(t *testing.T) {
 func BenchmarkAutoMigrateUpToDate(b *testing.B) {
 	counter := &countingLogger{}
 	db := testdb.OpenURL(b, testdb.New(b), &gorm.Config{Logger: counter})
-	require.NoError(b, AutoMigrate(db))
+	require.NoError(b, AutoMigrate(context.Background(), db, Beta73))
 	counter.take()
 	n := 0
 	for b.Loop() {
-		if err := AutoMigrate(db); err != nil {
+		if err := AutoMigrate(context.Background(), db, Beta73); err != nil {
 			b.Fatal(err)
 		}
 		n++

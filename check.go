@@ -1,10 +1,6 @@
 package gormauth
 
 import (
-	"context"
-
-	"gorm.io/gorm"
-
 	"github.com/gormauth/gormauth/internal/schema"
 )
 
@@ -95,21 +91,3 @@ type Difference = schema.Difference
 //	var se *gormauth.SchemaError
 //	if errors.As(err, &se) { for _, d := range se.Differences { … } }
 type SchemaError = schema.Error
-
-// CheckSchema compares the four tables in the current schema of db with the
-// schema NextAuth.js 2.0.0-beta.73 creates, and returns every difference: a
-// missing table, column or index; a column of another type, nullability or
-// default; an index or constraint that differs or has another name; a name
-// held by another relation; and extra columns, indexes and constraints. A
-// missing table is reported once, not column by column; column order is not
-// compared. The differences come in schema order: table by table, columns
-// before indexes.
-//
-// An empty result means the tables conform. CheckSchema only reads: one
-// catalog query, no lock, no transaction. It suits health checks and CI;
-// AutoMigrate makes the same comparison.
-//
-// The error is non-nil only when the catalog cannot be read.
-func CheckSchema(ctx context.Context, db *gorm.DB) ([]Difference, error) {
-	return schema.Check(ctx, db, expectedSchema())
-}

@@ -20,7 +20,7 @@ func TestCheckSchema(t *testing.T) {
 		testdb.InstallDDLLog(t, db)
 		before := testdb.CatalogDump(t, db)
 		counter.take()
-		diffs, err := CheckSchema(context.Background(), db)
+		diffs, err := CheckSchema(context.Background(), db, Beta73)
 		require.NoError(t, err)
 		assert.Len(t, counter.take(), 1, "one catalog query")
 		assert.Empty(t, testdb.DDLCommands(t, db), "no DDL")
@@ -58,7 +58,7 @@ func TestCheckSchema(t *testing.T) {
 	t.Run("made by AutoMigrate", func(t *testing.T) {
 		t.Parallel()
 		db, counter := open(t)
-		require.NoError(t, AutoMigrate(db))
+		require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 		assert.Empty(t, check(t, db, counter))
 	})
 
@@ -93,11 +93,11 @@ ALTER TABLE sessions ADD CONSTRAINT fk_sessions_user FOREIGN KEY (user_id) REFER
 		// AutoMigrate refuses only the column type; after it is fixed, it
 		// creates the index and keeps the extras.
 		var se *SchemaError
-		require.ErrorAs(t, AutoMigrate(db), &se)
+		require.ErrorAs(t, AutoMigrate(context.Background(), db, Beta73), &se)
 		assert.Equal(t, []Difference{diffs[3]}, se.Differences)
 		testdb.Exec(t, db, `ALTER TABLE accounts ALTER COLUMN access_token TYPE text`)
-		require.NoError(t, AutoMigrate(db))
-		after, err := CheckSchema(context.Background(), db)
+		require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
+		after, err := CheckSchema(context.Background(), db, Beta73)
 		require.NoError(t, err)
 		assert.Equal(t, []Difference{diffs[0], diffs[1], diffs[2], diffs[5], diffs[6]}, after)
 	})
@@ -108,7 +108,7 @@ func TestCheckSchemaReadError(t *testing.T) {
 	db := testdb.Open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	diffs, err := CheckSchema(ctx, db)
+	diffs, err := CheckSchema(ctx, db, Beta73)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorContains(t, err, "gormauth: reading the catalog")
 	assert.Nil(t, diffs)

@@ -23,7 +23,7 @@ func ExampleAutoMigrate() {
 	}
 	// Creates the four tables. Once they exist, AutoMigrate costs one
 	// catalog query, so it can run at every start of every replica.
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 
@@ -42,7 +42,7 @@ func ExampleCheckSchema() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 	// Someone renames NextAuth.js's unique constraint the way GORM names it.
@@ -51,7 +51,7 @@ func ExampleCheckSchema() {
 		log.Fatal(err)
 	}
 
-	diffs, err := gormauth.CheckSchema(context.Background(), db)
+	diffs, err := gormauth.CheckSchema(context.Background(), db, gormauth.Beta73)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func ExampleCheckSchema() {
 	}
 
 	var se *gormauth.SchemaError
-	err = gormauth.AutoMigrate(db)
+	err = gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73)
 	fmt.Println(errors.As(err, &se), len(se.Differences))
 
 	// Renaming it back makes the schema NextAuth.js's again.
@@ -68,7 +68,7 @@ func ExampleCheckSchema() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	diffs, err = gormauth.CheckSchema(context.Background(), db)
+	diffs, err = gormauth.CheckSchema(context.Background(), db, gormauth.Beta73)
 	fmt.Println(len(diffs), err)
 	// Output:
 	// true users.email ("UQ_97672ac88f789774dd47f7c8be3"): constraint under another name: found CONSTRAINT "uni_users_email" UNIQUE (email), expected CONSTRAINT "UQ_97672ac88f789774dd47f7c8be3" UNIQUE (email)

@@ -248,7 +248,7 @@ func checkInterop(t *testing.T, z interopZones) {
 	ctx := context.Background()
 	dsn := testdb.New(t)
 	setup := testdb.OpenURL(t, dsn)
-	require.NoError(t, AutoMigrate(setup))
+	require.NoError(t, AutoMigrate(context.Background(), setup, Beta73))
 	var dbName string
 	require.NoError(t, setup.Raw("SELECT current_database()").Row().Scan(&dbName))
 	testdb.Exec(t, setup, fmt.Sprintf(`ALTER DATABASE %q SET timezone TO '%s'`, dbName, z.database))

@@ -35,7 +35,7 @@ func TestNextAuthProviderSizedValues(t *testing.T) {
 	ctx := context.Background()
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	x := &interop{t: t, z: interopZones{node: "UTC", database: "UTC"}, dsn: dsn, db: db, repo: repository.New(db, repository.Options{})}
 	repo := x.repo
 	image := "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ" + randomBase64(36<<10, 1, base64.StdEncoding)

@@ -49,7 +49,7 @@ func TestNextAuthSynchronizeAfterAutoMigrate(t *testing.T) {
 	requireNextAuth(t)
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	testdb.InstallDDLLog(t, db)
 	before := testdb.CatalogDump(t, db)
 
@@ -84,7 +84,7 @@ func TestNextAuthSynchronizeAfterGORMAutoMigrate(t *testing.T) {
 	assert.Empty(t, testdb.DDLCommands(t, db))
 	assert.Equal(t, before, testdb.CatalogDump(t, db))
 
-	diffs, err := CheckSchema(context.Background(), db)
+	diffs, err := CheckSchema(context.Background(), db, Beta73)
 	require.NoError(t, err)
 	assert.Len(t, diffs, 9, "4 primary keys and 5 unique constraints under GORM's names: %v", diffs)
 }
@@ -98,7 +98,7 @@ func TestNextAuthSynchronizeControl(t *testing.T) {
 	requireNextAuth(t)
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	pristine := testdb.CatalogDump(t, db)
 	testdb.Exec(t, db, `
 ALTER INDEX "userId" RENAME TO idx_accounts_user_id;
@@ -144,9 +144,9 @@ func TestNextAuthSynchronizeThenAutoMigrate(t *testing.T) {
 	}
 
 	testdb.InstallDDLLog(t, db)
-	require.NoError(t, AutoMigrate(db))
+	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
 	assert.Empty(t, testdb.DDLCommands(t, db), "AutoMigrate issues no DDL")
-	diffs, err := CheckSchema(context.Background(), db)
+	diffs, err := CheckSchema(context.Background(), db, Beta73)
 	require.NoError(t, err)
 	assert.Empty(t, diffs)
 

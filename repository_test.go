@@ -38,7 +38,7 @@ type flow struct {
 func newFlow(t *testing.T) *flow {
 	t.Helper()
 	db := testdb.Open(t)
-	require.NoError(t, gormauth.AutoMigrate(db))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 	c := testdb.NewClock(flowStart)
 	return &flow{db: db, repo: repository.New(db, repository.Options{Now: c.Now}), clock: c}
 }
@@ -743,7 +743,7 @@ func TestNextAuthDatabase(t *testing.T) {
 	t.Run("AutoMigrateLeavesItAlone", func(t *testing.T) {
 		rowsBefore, catalogBefore := tableDump(t, db), catalog(t, db)
 		require.NotEmpty(t, rowsBefore)
-		require.NoError(t, gormauth.AutoMigrate(db))
+		require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 		assert.Equal(t, rowsBefore, tableDump(t, db))
 		assert.Equal(t, catalogBefore, catalog(t, db))
 		// And the repository still reads a session.

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/cleanup"
@@ -20,12 +21,12 @@ import (
 // those still valid stay.
 func TestAuthJSFlavours(t *testing.T) {
 	t.Parallel()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			db := testdb.Open(t)
-			require.NoError(t, authjs.AutoMigrate(ctx, db, f))
+			require.NoError(t, gormauth.AutoMigrate(ctx, db, f))
 			clock := testdb.NewClock(start)
 			repo := adapter.New(db, f, adapter.Options{Secret: []string{"s3cret"}, Now: clock.Now})
 			_, _, sessions, tokens := f.Tables()

@@ -41,7 +41,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{db: testdb.Open(t), clock: testdb.NewClock(start)}
-	require.NoError(t, gormauth.AutoMigrate(e.db))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), e.db, gormauth.Beta73))
 	e.seed = repository.New(e.db, repository.Options{Now: func() time.Time { return start }})
 	e.repo = repository.New(e.db, repository.Options{Now: e.clock.Now})
 	return e

@@ -24,7 +24,7 @@ func ExampleRun() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 

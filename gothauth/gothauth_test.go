@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
@@ -165,7 +164,7 @@ func (a *app) flow(t *testing.T, c *http.Client, method, path string, person int
 
 func newBeta73(t *testing.T) *repository.Repository {
 	db := testdb.Open(t)
-	require.NoError(t, gormauth.AutoMigrate(db))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 	return repository.New(db, repository.Options{})
 }
 
@@ -219,8 +218,8 @@ func TestSignInAuthJS(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := testdb.Open(t)
-	require.NoError(t, authjs.AutoMigrate(ctx, db, authjs.Prisma))
-	repo := adapter.New(db, authjs.Prisma, adapter.Options{})
+	require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.Prisma))
+	repo := adapter.New(db, gormauth.Prisma, adapter.Options{})
 	a := newApp(t, repo, nil)
 	c := browser(t)
 	status, body := a.signIn(t, c, "github", 1)
@@ -357,7 +356,7 @@ func TestCallbackBadCode(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := testdb.Open(t)
-	require.NoError(t, gormauth.AutoMigrate(db))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 	repo := repository.New(db, repository.Options{})
 	a := newApp(t, repo, nil)
 	written := func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
@@ -43,8 +44,8 @@ func mixedApp[L, H nextauthhttp.Repository](t *testing.T, people oauthdemo.Peopl
 
 func newPrisma(t *testing.T) *adapter.Repository {
 	db := testdb.Open(t)
-	require.NoError(t, authjs.AutoMigrate(context.Background(), db, authjs.Prisma))
-	return adapter.New(db, authjs.Prisma, adapter.Options{})
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Prisma))
+	return adapter.New(db, gormauth.Prisma, adapter.Options{})
 }
 
 // TestProfileNotStorable: a provider whose profile no database row can
@@ -93,7 +94,7 @@ func TestCallbackForeignSession(t *testing.T) {
 	a := mixedApp(t, people, prisma, beta73)
 	c := browser(t)
 	su, _ := url.Parse(a.srv.URL)
-	c.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.AuthJSCookie(authjs.Prisma).Name, Value: sess.SessionToken, Path: "/"}})
+	c.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.AuthJSCookie(gormauth.Prisma).Name, Value: sess.SessionToken, Path: "/"}})
 	status, page := a.link(t, c, "github", 0)
 	assert.Equal(t, http.StatusInternalServerError, status, page)
 	n, err := beta73.Accounts.ListByUser(ctx, 1)

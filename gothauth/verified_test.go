@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
@@ -157,7 +158,7 @@ func TestUnverifiedEmailTakeover(t *testing.T) {
 		require.NoError(t, err)
 		c := browser(t)
 		su, _ := url.Parse(a.srv.URL)
-		c.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.AuthJSCookie(authjs.Prisma).Name, Value: sess.SessionToken, Path: "/"}})
+		c.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.AuthJSCookie(gormauth.Prisma).Name, Value: sess.SessionToken, Path: "/"}})
 		status, page = a.link(t, c, "gitlab", 3)
 		require.Equal(t, http.StatusOK, status, page)
 		status, page = a.signIn(t, browser(t), "gitlab", 3)

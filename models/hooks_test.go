@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 func TestCreateStampsUTC(t *testing.T) {
 	t.Parallel()
 	dsn := testdb.New(t)
-	require.NoError(t, gormauth.AutoMigrate(testdb.OpenURL(t, dsn)))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), testdb.OpenURL(t, dsn), gormauth.Beta73))
 	// TimeZone in the DSN sets the session zone and makes the driver label
 	// timestamps it reads with that zone.
 	db := testdb.OpenURL(t, dsn+"&TimeZone=Asia/Tokyo")

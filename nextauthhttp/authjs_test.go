@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
@@ -26,10 +27,10 @@ type authJSEnv struct {
 	handler http.Handler
 }
 
-func newAuthJSEnv(t *testing.T, f *authjs.Flavour, opts nextauthhttp.Options) *authJSEnv {
+func newAuthJSEnv(t *testing.T, f *gormauth.Flavour, opts nextauthhttp.Options) *authJSEnv {
 	t.Helper()
 	db := testdb.Open(t)
-	require.NoError(t, authjs.AutoMigrate(context.Background(), db, f))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, f))
 	e := &authJSEnv{clock: testdb.NewClock(start)}
 	e.repo = adapter.New(db, f, adapter.Options{Now: e.clock.Now})
 	e.handler = nextauthhttp.Middleware(e.repo, opts)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +62,7 @@ func (e *authJSEnv) get(cookies ...*http.Cookie) *httptest.ResponseRecorder {
 func TestMiddlewareAuthJS(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			e := newAuthJSEnv(t, f, nextauthhttp.Options{})
@@ -116,8 +117,8 @@ func TestLoadAndRequire(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := testdb.Open(t)
-	require.NoError(t, authjs.AutoMigrate(ctx, db, authjs.Drizzle))
-	repo := adapter.New(db, authjs.Drizzle, adapter.Options{})
+	require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.Drizzle))
+	repo := adapter.New(db, gormauth.Drizzle, adapter.Options{})
 	u := &authjs.User{Email: ptr("alice@example.com")}
 	require.NoError(t, repo.Users.Create(ctx, u))
 	s, err := repo.Sessions.Create(ctx, u.ID)
@@ -158,7 +159,7 @@ func TestLoadAndRequire(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, w.Code)
 	assert.Equal(t, "/login", w.Header().Get("Location"))
 
-	assert.Equal(t, nextauthhttp.AuthJSCookie(authjs.Drizzle), nextauthhttp.CookieOf(repo, nextauthhttp.Options{}))
+	assert.Equal(t, nextauthhttp.AuthJSCookie(gormauth.Drizzle), nextauthhttp.CookieOf(repo, nextauthhttp.Options{}))
 	assert.Equal(t, nextauthhttp.Cookie{Name: "sid", SecureName: "__Secure-authjs.session-token", TrustProxyHeaders: true},
 		nextauthhttp.CookieOf(repo, nextauthhttp.Options{CookieName: "sid", TrustProxyHeaders: true}))
 }
@@ -174,7 +175,7 @@ func TestLoadAndRequire(t *testing.T) {
 func TestCookieDowngradeBehindProxy(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newAuthJSEnv(t, authjs.Prisma, nextauthhttp.Options{})
+	e := newAuthJSEnv(t, gormauth.Prisma, nextauthhttp.Options{})
 	session := func(email string) (*authjs.User, string) {
 		u := &authjs.User{Email: ptr(email)}
 		require.NoError(t, e.repo.Users.Create(ctx, u))

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth"
 )
 
 // The names of the session cookie.
@@ -45,7 +45,7 @@ func NextAuthCookie() Cookie { return Cookie{Name: CookieName, SecureName: Secur
 // AuthJSCookie is the session cookie of the Auth.js flavour f: Auth.js
 // v5's authjs.session-token, __Secure-authjs.session-token, or NextAuth.js
 // v4's names for its flavour.
-func AuthJSCookie(f *authjs.Flavour) Cookie {
+func AuthJSCookie(f *gormauth.Flavour) Cookie {
 	return Cookie{Name: f.CookieName(false), SecureName: f.CookieName(true)}
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/nextauthhttp"
 )
 
@@ -41,14 +41,14 @@ func TestCookieSetAndClear(t *testing.T) {
 		tls          bool
 		set, cleared []string
 	}{
-		{nextauthhttp.AuthJSCookie(authjs.Pg), false,
+		{nextauthhttp.AuthJSCookie(gormauth.Pg), false,
 			[]string{"authjs.session-token=tok; Path=/; Expires=Sun, 27 Dec 2026 00:12:04 GMT; HttpOnly; SameSite=Lax"},
 			[]string{"authjs.session-token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}},
-		{nextauthhttp.AuthJSCookie(authjs.Prisma), true,
+		{nextauthhttp.AuthJSCookie(gormauth.Prisma), true,
 			[]string{"__Secure-authjs.session-token=tok; Path=/; Expires=Sun, 27 Dec 2026 00:12:04 GMT; HttpOnly; Secure; SameSite=Lax"},
 			[]string{"__Secure-authjs.session-token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
 				"authjs.session-token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"}},
-		{nextauthhttp.AuthJSCookie(authjs.PrismaV4), false,
+		{nextauthhttp.AuthJSCookie(gormauth.PrismaV4), false,
 			[]string{"next-auth.session-token=tok; Path=/; Expires=Sun, 27 Dec 2026 00:12:04 GMT; HttpOnly; SameSite=Lax"},
 			[]string{"next-auth.session-token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}},
 		{nextauthhttp.NextAuthCookie(), true,
@@ -62,7 +62,7 @@ func TestCookieSetAndClear(t *testing.T) {
 	}
 
 	// Behind a proxy that terminates TLS.
-	c := nextauthhttp.AuthJSCookie(authjs.Drizzle)
+	c := nextauthhttp.AuthJSCookie(gormauth.Drizzle)
 	r := request(false)
 	r.Header.Set("X-Forwarded-Proto", "https")
 	assert.Equal(t, "authjs.session-token", c.NameFor(r), "the header counts only when trusted")
@@ -78,7 +78,7 @@ func TestCookieSetAndClear(t *testing.T) {
 
 func TestCookieRead(t *testing.T) {
 	t.Parallel()
-	c := nextauthhttp.AuthJSCookie(authjs.Prisma)
+	c := nextauthhttp.AuthJSCookie(gormauth.Prisma)
 	read := func(tlsOn bool, cookies ...*http.Cookie) (string, bool) {
 		r := request(tlsOn)
 		for _, k := range cookies {
@@ -108,7 +108,7 @@ func TestCookieRead(t *testing.T) {
 // checks both against the JavaScript side).
 func TestCookieEncoding(t *testing.T) {
 	t.Parallel()
-	c := nextauthhttp.AuthJSCookie(authjs.Pg)
+	c := nextauthhttp.AuthJSCookie(gormauth.Pg)
 	expires := time.Date(2026, 12, 27, 0, 12, 4, 0, time.UTC)
 	for token, value := range map[string]string{
 		"SJdj+x/LGSO9a5Qz+/w8ZA==":             "SJdj%2Bx%2FLGSO9a5Qz%2B%2Fw8ZA%3D%3D",

@@ -4,7 +4,7 @@
 // domain) and know who is signed in, or sign people in itself.
 //
 //	repo := repository.New(db, repository.Options{}) // NextAuth.js 2.0.0-beta.73's tables
-//	// or: repo := adapter.New(db, authjs.Prisma, adapter.Options{…}) // an Auth.js flavour's
+//	// or: repo := adapter.New(db, gormauth.Prisma, adapter.Options{…}) // an Auth.js flavour's
 //	mux := http.NewServeMux()
 //	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
 //		user, _ := nextauthhttp.UserFrom(r.Context()) // AuthJSUserFrom for an Auth.js flavour

@@ -27,7 +27,7 @@ func ExampleMiddleware() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 	repo := repository.New(db, repository.Options{})

@@ -83,7 +83,7 @@ func newEnvRepo(t testing.TB, opts nextauthhttp.Options, repoOpts repository.Opt
 // migrate creates NextAuth.js's tables.
 func migrate(t testing.TB, db *gorm.DB) {
 	t.Helper()
-	require.NoError(t, gormauth.AutoMigrate(db))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 }
 
 // me is what meHandler answers.

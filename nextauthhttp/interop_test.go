@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/authjsnode"
@@ -39,12 +40,12 @@ func installNode(t *testing.T) {
 }
 
 // nodeFlavour is the name internal/harness/authjsnode gives f.
-var nodeFlavour = map[*authjs.Flavour]string{
-	authjs.Prisma:      authjsnode.Prisma,
-	authjs.PrismaV4:    authjsnode.PrismaV4,
-	authjs.Drizzle:     authjsnode.DrizzleBuiltin,
-	authjs.DrizzleDocs: authjsnode.Drizzle,
-	authjs.Pg:          authjsnode.PG,
+var nodeFlavour = map[*gormauth.Flavour]string{
+	gormauth.Prisma:      authjsnode.Prisma,
+	gormauth.PrismaV4:    authjsnode.PrismaV4,
+	gormauth.Drizzle:     authjsnode.DrizzleBuiltin,
+	gormauth.DrizzleDocs: authjsnode.Drizzle,
+	gormauth.Pg:          authjsnode.PG,
 }
 
 const (
@@ -56,13 +57,13 @@ const (
 // Go repository on it (on the real clock, which Node.js uses too), and
 // the real Auth.js of f.
 type jsSide struct {
-	f    *authjs.Flavour
+	f    *gormauth.Flavour
 	dsn  string
 	repo *adapter.Repository
 	base string // where the handler is mounted
 }
 
-func newJSSide(t *testing.T, f *authjs.Flavour) *jsSide {
+func newJSSide(t *testing.T, f *gormauth.Flavour) *jsSide {
 	t.Helper()
 	installNode(t)
 	s := &jsSide{f: f, dsn: testdb.New(t), base: "/auth"}
@@ -110,7 +111,7 @@ const (
 // read back by Auth.js's session endpoint.
 func TestCustomSessionTokenInterop(t *testing.T) {
 	t.Parallel()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			s := newJSSide(t, f)
@@ -238,7 +239,7 @@ func TestCookieValueAgainstJS(t *testing.T) {
 			// And through net/http, as Read gets it.
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
 			r.Header.Set("Cookie", nextauthhttp.AuthJSCookieName+"="+v)
-			got, ok := nextauthhttp.AuthJSCookie(authjs.Prisma).Read(r)
+			got, ok := nextauthhttp.AuthJSCookie(gormauth.Prisma).Read(r)
 			assert.True(t, ok)
 			assert.Equal(t, parsed["t"], got, "Read of %q", v)
 		}

@@ -24,7 +24,7 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil { // NextAuth.js's four tables
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil { // NextAuth.js's four tables
 		log.Fatal(err)
 	}
 	ctx := context.Background()
@@ -57,7 +57,7 @@ func ExampleSessions_WithUser() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
@@ -97,7 +97,7 @@ func ExampleSessions_Refresh() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
@@ -145,7 +145,7 @@ func ExampleRepository_SignInOAuth() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
@@ -193,7 +193,7 @@ func ExampleRepository_SignInEmail() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
@@ -234,7 +234,7 @@ func ExampleVerifications_Use() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(db); err != nil {
+	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()

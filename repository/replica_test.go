@@ -36,7 +36,7 @@ func newReplicated(t *testing.T) *replicated {
 	t.Helper()
 	primaryURL, replicaURL := testdb.Replicated(t)
 	db, ptrace := testdb.OpenTraced(t, primaryURL)
-	require.NoError(t, gormauth.AutoMigrate(db))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 	replicaDB, rtr := testdb.OpenTraced(t, replicaURL)
 	require.NoError(t, db.Use(dbresolver.Register(dbresolver.Config{
 		Replicas: []gorm.Dialector{postgres.New(postgres.Config{Conn: replicaDB.ConnPool})},
@@ -193,8 +193,8 @@ func TestReplicaWritesOnPrimary(t *testing.T) {
 	res := cleanup.Once(ctx, r.repo, 0)
 	require.NoError(t, res.Err)
 	assert.Positive(t, res.Sessions)
-	require.NoError(t, gormauth.AutoMigrate(r.db))
-	_, err = gormauth.CheckSchema(ctx, r.db)
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), r.db, gormauth.Beta73))
+	_, err = gormauth.CheckSchema(ctx, r.db, gormauth.Beta73)
 	require.NoError(t, err)
 
 	assert.Empty(t, r.replica.Statements(), "nothing of the flows reaches the replica")
@@ -208,7 +208,7 @@ func TestReplicaDown(t *testing.T) {
 	ctx := context.Background()
 	primaryURL, _ := testdb.Replicated(t)
 	db, ptrace := testdb.OpenTraced(t, primaryURL)
-	require.NoError(t, gormauth.AutoMigrate(db))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 	// A replica of its own, to stop.
 	replica := startOwnReplica(t)
 	replicaDB, rtr := testdb.OpenTraced(t, replica.URL(databaseOf(t, db)))
@@ -281,7 +281,7 @@ func BenchmarkReplicaWithUser(b *testing.B) {
 	ctx := context.Background()
 	primaryURL, replicaURL := testdb.Replicated(b)
 	plain, plainTrace := testdb.OpenTraced(b, primaryURL) // no resolver
-	require.NoError(b, gormauth.AutoMigrate(plain))
+	require.NoError(b, gormauth.AutoMigrate(context.Background(), plain, gormauth.Beta73))
 	u := &models.User{Email: ptr("bench-replica@example.com")}
 	noResolver := repository.New(plain, repository.Options{})
 	require.NoError(b, noResolver.Users.Create(ctx, u))

@@ -9,7 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/fail"
 	"github.com/gormauth/gormauth/internal/ids"
 	"github.com/gormauth/gormauth/internal/input"
@@ -143,7 +143,7 @@ type Options struct {
 	StrictRevocation bool
 }
 
-func (o Options) withDefaults(f *authjs.Flavour) (Options, error) {
+func (o Options) withDefaults(f *gormauth.Flavour) (Options, error) {
 	if o.MaxAge == 0 {
 		o.MaxAge = DefaultMaxAge
 	}
@@ -198,19 +198,21 @@ type Repository struct {
 // core is what every group of methods shares.
 type core struct {
 	x    *sqlexec.DB // runs the statements on the caller's *gorm.DB
-	f    *authjs.Flavour
+	f    *gormauth.Flavour
 	opts Options
 	q    statements
 	cuid *ids.CUID
 }
 
-// New returns a Repository for the tables of flavour f on db. It panics if
-// f is nil or opts are inconsistent or unsupported by f
+// New returns a Repository for the tables of flavour f on db, an Auth.js
+// flavour (gormauth.AuthJSFlavours; gormauth.Beta73's tables are package
+// repository's). It panics if f is nil or Beta73, or opts are inconsistent
+// or unsupported by f
 // (Options.MaxLifetime); use NewChecked to get an error instead.
 // As package repository does, it runs every statement on db's connections
 // (or db's transaction) without GORM's statement pipeline, routed by db's
 // resolver, logged by db's logger without bound parameters.
-func New(db *gorm.DB, f *authjs.Flavour, opts Options) *Repository {
+func New(db *gorm.DB, f *gormauth.Flavour, opts Options) *Repository {
 	r, err := NewChecked(db, f, opts)
 	if err != nil {
 		panic(err)
@@ -218,13 +220,16 @@ func New(db *gorm.DB, f *authjs.Flavour, opts Options) *Repository {
 	return r
 }
 
-// NewChecked is New, returning an error for a nil db or flavour or
+// NewChecked is New, returning an error for a nil db or flavour, Beta73 or
 // inconsistent options, and ErrMaxLifetimeUnsupported (wrapped) for
 // Options.MaxLifetime on a flavour whose sessions do not record their
 // creation.
-func NewChecked(db *gorm.DB, f *authjs.Flavour, opts Options) (*Repository, error) {
+func NewChecked(db *gorm.DB, f *gormauth.Flavour, opts Options) (*Repository, error) {
 	if db == nil || f == nil {
 		return nil, errors.New("gormauth: adapter: nil *gorm.DB or flavour")
+	}
+	if f == gormauth.Beta73 {
+		return nil, errors.New("gormauth: adapter: NextAuth.js 2.0.0-beta.73's tables are package repository's")
 	}
 	o, err := opts.withDefaults(f)
 	if err != nil {
@@ -283,7 +288,7 @@ func (r *Repository) Strict() *Repository {
 func (r *Repository) Options() Options { return r.core.opts }
 
 // Flavour returns the repository's flavour.
-func (r *Repository) Flavour() *authjs.Flavour { return r.core.f }
+func (r *Repository) Flavour() *gormauth.Flavour { return r.core.f }
 
 // sessionRoute is where session lookups read (see repository).
 func (c *core) sessionRoute() sqlexec.Route { return sqlexec.Lookup(c.opts.StrictRevocation) }
@@ -381,11 +386,11 @@ func (c *core) checkUserID(op, name, id string) error {
 
 // newID returns a new id of kind k, or "" for the database to give one
 // (serial) or for a table without ids.
-func (c *core) newID(k authjs.IDKind) (string, error) {
+func (c *core) newID(k gormauth.IDKind) (string, error) {
 	switch k {
-	case authjs.CUID:
+	case gormauth.CUID:
 		return c.cuid.New()
-	case authjs.UUID:
+	case gormauth.UUID:
 		return ids.UUID()
 	}
 	return "", nil

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/benchvs"
@@ -35,18 +36,18 @@ import (
 func BenchmarkVersusPgx(b *testing.B) {
 	const n = 10_000
 	type set struct {
-		f       *authjs.Flavour
+		f       *gormauth.Flavour
 		name    string
 		indexes string // DDL added to the flavour's schema
 	}
 	var sets []set
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		sets = append(sets, set{f: f, name: f.Name()})
 	}
 	// The pg adapter's schema.sql has no index on "sessionToken" nor on
 	// (provider, "providerAccountId"): each lookup scans its table. The
 	// same with the indexes README advises.
-	sets = append(sets, set{f: authjs.Pg, name: "pg+indexes", indexes: pgIndexes})
+	sets = append(sets, set{f: gormauth.Pg, name: "pg+indexes", indexes: pgIndexes})
 	for _, s := range sets {
 		b.Run("flavour="+s.name, func(b *testing.B) {
 			for _, op := range authJSBenchOps {
@@ -71,7 +72,7 @@ const pgIndexes = `CREATE UNIQUE INDEX sessions_sessionToken_key ON sessions ("s
 // GitHub account (provider account id i) and a session, shared by the
 // benchmarks of the flavour; and the two sides' connections to it.
 type authJSData struct {
-	f           *authjs.Flavour
+	f           *gormauth.Flavour
 	n           int
 	db          *gorm.DB
 	repo        *adapter.Repository
@@ -87,11 +88,11 @@ var (
 
 // idExpr is the SQL of the i-th id of kind k made with prefix, or "" for
 // the database to give it (serial) or no id.
-func idExpr(k authjs.IDKind, prefix string) string {
+func idExpr(k gormauth.IDKind, prefix string) string {
 	switch k {
-	case authjs.CUID:
+	case gormauth.CUID:
 		return `'c' || lpad('` + prefix + `' || i, 24, '0')`
-	case authjs.UUID:
+	case gormauth.UUID:
 		return `md5('` + prefix + `' || i)::uuid::text`
 	}
 	return ""
@@ -108,9 +109,9 @@ func benchToken(i int) string { return uuidOf("s" + strconv.Itoa(i)) }
 // userID is the id of the i-th user of the data set.
 func (d *authJSData) userID(i int) string {
 	switch k, _, _ := d.f.IDs(); k {
-	case authjs.CUID:
+	case gormauth.CUID:
 		return "c" + fmt.Sprintf("%024s", "u"+strconv.Itoa(i))
-	case authjs.UUID:
+	case gormauth.UUID:
 		return uuidOf("u" + strconv.Itoa(i))
 	}
 	return strconv.Itoa(i)
@@ -118,7 +119,7 @@ func (d *authJSData) userID(i int) string {
 
 // authJSBenchSet returns the data set name, of flavour f with the DDL
 // indexes added, filling it on first use.
-func authJSBenchSet(b *testing.B, f *authjs.Flavour, name, indexes string, n int) *authJSData {
+func authJSBenchSet(b *testing.B, f *gormauth.Flavour, name, indexes string, n int) *authJSData {
 	b.Helper()
 	authJSSetsMu.Lock()
 	defer authJSSetsMu.Unlock()
@@ -130,7 +131,7 @@ func authJSBenchSet(b *testing.B, f *authjs.Flavour, name, indexes string, n int
 	require.NoError(b, err)
 	d := &authJSData{f: f, n: n, module: &benchvs.Counter{}, pgx: &benchvs.Counter{}}
 	db := benchvs.OpenGorm(b, dsn, d.module)
-	require.NoError(b, authjs.AutoMigrate(ctx, db, f))
+	require.NoError(b, gormauth.AutoMigrate(ctx, db, f))
 	if indexes != "" {
 		require.NoError(b, db.Exec(indexes).Error)
 	}
@@ -140,7 +141,7 @@ func authJSBenchSet(b *testing.B, f *authjs.Flavour, name, indexes string, n int
 	began := time.Now()
 	users, accounts, sessions, _ := f.Tables()
 	uk, ak, sk := f.IDs()
-	idCol := func(k authjs.IDKind, prefix string) (string, string) {
+	idCol := func(k gormauth.IDKind, prefix string) (string, string) {
 		if e := idExpr(k, prefix); e != "" {
 			return `"id", `, e + ", "
 		}
@@ -301,7 +302,7 @@ func (d *authJSData) sessionArgs(names []string, userID string, now time.Time, e
 		return nil, err
 	}
 	var id string
-	if _, _, sk := d.f.IDs(); sk == authjs.CUID {
+	if _, _, sk := d.f.IDs(); sk == gormauth.CUID {
 		if id, err = floorCUID.New(); err != nil {
 			return nil, err
 		}

@@ -4,7 +4,7 @@
 // adapter, so that a Go service reads and writes the same users, accounts,
 // sessions and sign-in tokens as the Next.js application beside it.
 //
-//	f, err := authjs.Detect(ctx, db)
+//	f, err := gormauth.Detect(ctx, db)
 //	repo := adapter.New(db, f, adapter.Options{Secret: []string{os.Getenv("AUTH_SECRET")}})
 //	sess, err := repo.Sessions.WithUser(ctx, cookie.Value) // cookie f.CookieName(secure)
 //	if errors.Is(err, adapter.ErrNotFound) {

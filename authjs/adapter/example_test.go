@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 )
@@ -23,10 +24,10 @@ func Example() {
 	}
 	ctx := context.Background()
 	// The tables of an Auth.js v5 application with @auth/drizzle-adapter.
-	if err := authjs.AutoMigrate(ctx, db, authjs.Drizzle); err != nil {
+	if err := gormauth.AutoMigrate(ctx, db, gormauth.Drizzle); err != nil {
 		log.Fatal(err)
 	}
-	repo := adapter.New(db, authjs.Drizzle, adapter.Options{Secret: []string{"the application's AUTH_SECRET"}})
+	repo := adapter.New(db, gormauth.Drizzle, adapter.Options{Secret: []string{"the application's AUTH_SECRET"}})
 
 	// Back from GitHub's OAuth callback: a new user, and a session.
 	accessToken, name, email := "gho_…", "Alice", "Alice@Example.com"

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
@@ -26,18 +27,18 @@ var start = testdb.Start
 // toolDDL is the DDL each flavour's own tool emits (Prisma's schema engine,
 // drizzle-kit, the pg adapter's schema.sql), measured with the real
 // packages: the tests run on the tables the applications have.
-var toolDDL = map[*authjs.Flavour]string{
-	authjs.Prisma:      "authjs/prisma-migrate-diff.sql",
-	authjs.PrismaV4:    "authjs-v4/prisma-v4-migrate-diff.sql",
-	authjs.Drizzle:     "authjs/drizzle-builtin-tables.sql",
-	authjs.DrizzleDocs: "authjs/drizzle-kit-generate.sql",
-	authjs.Pg:          "authjs/pg-schema.sql",
+var toolDDL = map[*gormauth.Flavour]string{
+	gormauth.Prisma:      "authjs/prisma-migrate-diff.sql",
+	gormauth.PrismaV4:    "authjs-v4/prisma-v4-migrate-diff.sql",
+	gormauth.Drizzle:     "authjs/drizzle-builtin-tables.sql",
+	gormauth.DrizzleDocs: "authjs/drizzle-kit-generate.sql",
+	gormauth.Pg:          "authjs/pg-schema.sql",
 }
 
 // env is one test's database with a flavour's tables, its repository and
 // instruments.
 type env struct {
-	f      *authjs.Flavour
+	f      *gormauth.Flavour
 	dsn    string
 	db     *gorm.DB
 	repo   *adapter.Repository
@@ -51,7 +52,7 @@ const secret = "s3cret"
 
 // newEnv makes a fresh database with f's tables, as f's tool made them, and
 // a repository on it with a test clock and Secret set.
-func newEnv(tb testing.TB, f *authjs.Flavour, opts ...adapter.Options) *env {
+func newEnv(tb testing.TB, f *gormauth.Flavour, opts ...adapter.Options) *env {
 	tb.Helper()
 	dsn := testdb.FromTemplate(tb, "adapter:"+f.Name(), func(dsn string) error {
 		ddl, err := os.ReadFile("../../testdata/" + toolDDL[f])
@@ -69,7 +70,7 @@ func newEnv(tb testing.TB, f *authjs.Flavour, opts ...adapter.Options) *env {
 	return newEnvDSN(tb, f, dsn, opts...)
 }
 
-func newEnvDSN(tb testing.TB, f *authjs.Flavour, dsn string, opts ...adapter.Options) *env {
+func newEnvDSN(tb testing.TB, f *gormauth.Flavour, dsn string, opts ...adapter.Options) *env {
 	tb.Helper()
 	db, tr := testdb.OpenTraced(tb, dsn)
 	e := &env{f: f, dsn: dsn, db: db, clock: testdb.NewClock(start), tracer: tr}
@@ -107,7 +108,7 @@ func quote(name string) string { return `"` + name + `"` }
 // eachFlavour runs test on a fresh env of every flavour, in parallel.
 func eachFlavour(t *testing.T, test func(t *testing.T, e *env)) {
 	t.Helper()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			test(t, newEnv(t, f))

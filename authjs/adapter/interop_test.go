@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/authjsnode"
@@ -47,12 +48,12 @@ func installNode(t *testing.T) {
 }
 
 // nodeFlavour is the name internal/harness/authjsnode gives f.
-var nodeFlavour = map[*authjs.Flavour]string{
-	authjs.Prisma:      authjsnode.Prisma,
-	authjs.PrismaV4:    authjsnode.PrismaV4,
-	authjs.Drizzle:     authjsnode.DrizzleBuiltin,
-	authjs.DrizzleDocs: authjsnode.Drizzle,
-	authjs.Pg:          authjsnode.PG,
+var nodeFlavour = map[*gormauth.Flavour]string{
+	gormauth.Prisma:      authjsnode.Prisma,
+	gormauth.PrismaV4:    authjsnode.PrismaV4,
+	gormauth.Drizzle:     authjsnode.DrizzleBuiltin,
+	gormauth.DrizzleDocs: authjsnode.Drizzle,
+	gormauth.Pg:          authjsnode.PG,
 }
 
 const (
@@ -74,7 +75,7 @@ type side struct {
 // dbZone (for Go's connections through the DSN, read by the gorm driver,
 // and for Node's through the database's default) and Node.js runs in
 // nodeZone.
-func newSide(t *testing.T, f *authjs.Flavour, zoned bool) *side {
+func newSide(t *testing.T, f *gormauth.Flavour, zoned bool) *side {
 	t.Helper()
 	e := newEnv(t, f)
 	s := &side{env: e}
@@ -155,7 +156,7 @@ func TestInteropInZones(t *testing.T) {
 }
 
 func interop(t *testing.T, zoned bool) {
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			t.Run("AdapterToGo", func(t *testing.T) {

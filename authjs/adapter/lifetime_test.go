@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs/adapter"
 )
 
@@ -17,7 +17,7 @@ import (
 // option is refused at construction.
 func eachLifetimeFlavour(t *testing.T, opts adapter.Options, test func(t *testing.T, e *env)) {
 	t.Helper()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			if f.ClockColumns() {

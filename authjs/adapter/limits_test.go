@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/authjsnode"
@@ -64,7 +65,7 @@ func TestProviderSizedValues(t *testing.T) {
 	image, idToken, accessToken := entraPhoto(36<<10, 1), jwt(16<<10, 2), jwt(6<<10, 3)
 	require.Greater(t, len(image), 48000)
 	require.Greater(t, len(idToken), 16000)
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			s := newSide(t, f, false)

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 )
@@ -47,7 +48,7 @@ func (c *cancelAfterCommit) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, _ pg
 // that failure, not ErrNotFound for a user who exists (it returned
 // ErrNotFound whatever the read's error).
 func TestLinkFailureNotNotFound(t *testing.T) {
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		if f.AccountKey() {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/authjsnode"
@@ -29,7 +30,7 @@ func TestUpdateKeepsOverLimitValues(t *testing.T) {
 		image := "data:image/jpeg;base64," + strings.Repeat("QUJD", 1<<19) // 2 MiB
 		require.Greater(t, len(image), adapter.MaxImageLen)
 		name, email := *u.Name, *u.Email
-		if e.f != authjs.Pg { // pg's name and email are character varying(255)
+		if e.f != gormauth.Pg { // pg's name and email are character varying(255)
 			name = strings.Repeat("N", adapter.MaxNameLen+1)
 			email = randomHex(t, 1040) + "@example.com" // 2 092 bytes: over the limit, within a key
 			require.Greater(t, len(email), adapter.MaxEmailLen)
@@ -85,7 +86,7 @@ func TestUpdateKeepsOverLimitValues(t *testing.T) {
 
 		// Within the limits, the common path: one statement, as before.
 		again.Image = ptr("https://example.com/a.png")
-		if e.f != authjs.Pg {
+		if e.f != gormauth.Pg {
 			again.Email = ptr("ada@example.com")
 		}
 		e.tracer.Reset()
@@ -104,7 +105,7 @@ func TestUpdateKeepsOverLimitValuesAuthJS(t *testing.T) {
 	installNode(t)
 	ctx := context.Background()
 	image := "data:image/jpeg;base64," + strings.Repeat("QUJD", adapter.MaxImageLen/4+1)
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			s := newSide(t, f, false)
@@ -151,8 +152,8 @@ func (e *env) rowHash(tb testing.TB, id string) string {
 }
 
 // missingID is a user id no row has, of the flavour's kind.
-func missingID(f *authjs.Flavour) string {
-	if f == authjs.Pg {
+func missingID(f *gormauth.Flavour) string {
+	if f == gormauth.Pg {
 		return "999999"
 	}
 	return "no-such-user"

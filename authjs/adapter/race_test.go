@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
@@ -104,7 +105,7 @@ func TestUsersCreateConcurrentSameEmail(t *testing.T) {
 			}
 		}
 		want := 1
-		if e.f == authjs.Pg {
+		if e.f == gormauth.Pg {
 			want = n
 		}
 		assert.Equal(t, want, ok)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 )
@@ -42,7 +43,7 @@ func (q *tokenQueue) next() (string, error) {
 // longestToken is the longest session token f's column holds and the
 // repository accepts: MaxTokenLen bytes, or 255 characters of two bytes
 // each in the pg flavour's character varying(255).
-func longestToken(f *authjs.Flavour) string {
+func longestToken(f *gormauth.Flavour) string {
 	if f.MaxLen() > 0 {
 		return strings.Repeat("é", f.MaxLen())
 	}
@@ -57,7 +58,7 @@ func longestToken(f *authjs.Flavour) string {
 func TestGenerateSessionToken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			tokens := []string{"SJdj+x/LGSO9a5Qz+/w8ZA==", "9fK/+Lw2Qm0xZt7Ea+/cRg==", "q+/Zm8Rk0w==", `x%2Fy z,"1";é`, longestToken(f)}
@@ -121,7 +122,7 @@ func TestGenerateSessionTokenRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	broken := errors.New("entropy source unavailable")
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			q := &tokenQueue{}
@@ -195,7 +196,7 @@ func TestGenerateSessionTokenRefused(t *testing.T) {
 func TestGenerateSessionTokenNotCalledWhenLinking(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			q := &tokenQueue{err: errors.New("not to be called")}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gormauth/gormauth/authjs"
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/schema"
 )
 
@@ -91,11 +91,11 @@ func (s stmt) args(values map[string]any) []any {
 
 // flavourSQL writes the pieces of SQL that differ between flavours.
 type flavourSQL struct {
-	f                                 *authjs.Flavour
+	f                                 *gormauth.Flavour
 	users, accounts, sessions, tokens string // quoted table names
 }
 
-func newStatements(f *authjs.Flavour) statements {
+func newStatements(f *gormauth.Flavour) statements {
 	users, accounts, sessions, tokens := f.Tables()
 	w := flavourSQL{f: f, users: schema.QuoteIdent(users), accounts: schema.QuoteIdent(accounts),
 		sessions: schema.QuoteIdent(sessions), tokens: schema.QuoteIdent(tokens)}
@@ -240,24 +240,24 @@ func (w flavourSQL) uidExpr(e string) string {
 }
 
 // idColumn is the id column of an INSERT where the writer makes the id.
-func (w flavourSQL) idColumn(k authjs.IDKind) string {
-	if k == authjs.CUID || k == authjs.UUID {
+func (w flavourSQL) idColumn(k gormauth.IDKind) string {
+	if k == gormauth.CUID || k == gormauth.UUID {
 		return `"id", `
 	}
 	return ""
 }
 
 // idValue is the id value (@id) of an INSERT where the writer makes the id.
-func (w flavourSQL) idValue(k authjs.IDKind) string {
-	if k == authjs.CUID || k == authjs.UUID {
+func (w flavourSQL) idValue(k gormauth.IDKind) string {
+	if k == gormauth.CUID || k == gormauth.UUID {
 		return "@id::text, "
 	}
 	return ""
 }
 
 // idRead reads a table's id as text, or ” for a table without one.
-func (w flavourSQL) idRead(k authjs.IDKind, alias string) string {
-	if k == authjs.NoID {
+func (w flavourSQL) idRead(k gormauth.IDKind, alias string) string {
+	if k == gormauth.NoID {
 		return "''::text"
 	}
 	return alias + `"id"::text`

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
@@ -198,7 +199,7 @@ func waitForLockWaits(tb testing.TB, db *gorm.DB, n int64) {
 func TestSignInEmailKeepsEmailVerifyingProviders(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, f, adapter.Options{EmailVerifyingProviders: []string{"github"}})

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/authjsnode"
@@ -81,7 +82,7 @@ func TestAdapterTimeRange(t *testing.T) {
 	t.Parallel()
 	installNode(t)
 	for _, zoned := range []bool{false, true} {
-		for _, f := range authjs.Flavours() {
+		for _, f := range gormauth.AuthJSFlavours() {
 			t.Run(fmt.Sprintf("%s/zoned=%v", f.Name(), zoned), func(t *testing.T) {
 				t.Parallel()
 				adapterTimeRange(t, newSide(t, f, zoned))
@@ -103,7 +104,7 @@ func adapterTimeRange(t *testing.T, s *side) {
 	// its adapter wrote as those Go wrote. That is no edge of the range.
 	// (Writing 1 ms before the column's first instant then succeeds too,
 	// seconds later.)
-	lmt := func(at time.Time) bool { return s.f == authjs.Pg && s.nodeTZ != "" && at.Year() < 1883 }
+	lmt := func(at time.Time) bool { return s.f == gormauth.Pg && s.nodeTZ != "" && at.Year() < 1883 }
 	same := func(at time.Time, read any) bool {
 		if read == jsISO(at) {
 			return true

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
@@ -26,7 +27,7 @@ func TestTimeZones(t *testing.T) {
 	}
 	ctx := context.Background()
 	at := time.Date(2026, 3, 8, 6, 30, 15, 123456789, time.UTC)
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			base := newEnv(t, f)

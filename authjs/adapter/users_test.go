@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 )
@@ -20,18 +21,18 @@ var (
 )
 
 // checkID asserts that id is of kind k.
-func checkID(t *testing.T, k authjs.IDKind, id string) {
+func checkID(t *testing.T, k gormauth.IDKind, id string) {
 	t.Helper()
 	switch k {
-	case authjs.CUID:
+	case gormauth.CUID:
 		assert.Regexp(t, cuidRE, id)
-	case authjs.UUID:
+	case gormauth.UUID:
 		assert.Regexp(t, uuidRE, id)
-	case authjs.Serial:
+	case gormauth.Serial:
 		n, err := strconv.Atoi(id)
 		assert.NoError(t, err)
 		assert.Positive(t, n)
-	case authjs.NoID:
+	case gormauth.NoID:
 		assert.Empty(t, id)
 	}
 }
@@ -61,7 +62,7 @@ func TestUsersCreate(t *testing.T) {
 
 		// The second user of the same address.
 		err = e.repo.Users.Create(ctx, &authjs.User{Email: ptr("Alice@Example.com")})
-		if e.f == authjs.Pg {
+		if e.f == gormauth.Pg {
 			assert.NoError(t, err, "the pg adapter's users.email is not unique")
 		} else {
 			assert.ErrorIs(t, err, adapter.ErrAlreadyExists)
@@ -101,7 +102,7 @@ func TestUsersLookups(t *testing.T) {
 		assert.ErrorIs(t, err, adapter.ErrNotFound)
 
 		ids, _, _ := e.f.IDs()
-		unknown := map[authjs.IDKind]string{authjs.CUID: "cnotauser000000000000000", authjs.UUID: "00000000-0000-4000-8000-000000000000", authjs.Serial: "999999"}[ids]
+		unknown := map[gormauth.IDKind]string{gormauth.CUID: "cnotauser000000000000000", gormauth.UUID: "00000000-0000-4000-8000-000000000000", gormauth.Serial: "999999"}[ids]
 		_, err = e.repo.Users.ByID(ctx, unknown)
 		assert.ErrorIs(t, err, adapter.ErrNotFound)
 	})
@@ -127,7 +128,7 @@ func TestUsersUpdate(t *testing.T) {
 
 		u.Email = other.Email
 		err = e.repo.Users.Update(ctx, u)
-		if e.f == authjs.Pg {
+		if e.f == gormauth.Pg {
 			assert.NoError(t, err)
 		} else {
 			assert.ErrorIs(t, err, adapter.ErrAlreadyExists)

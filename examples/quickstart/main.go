@@ -74,7 +74,7 @@ func run(ctx context.Context, dsn string) error {
 	}
 
 	// 1. Create the four tables, exactly as NextAuth.js creates them.
-	if err := gormauth.AutoMigrate(db.WithContext(ctx)); err != nil {
+	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
 	fmt.Println("1. gormauth.AutoMigrate: NextAuth.js's tables are in place")

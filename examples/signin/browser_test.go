@@ -74,7 +74,7 @@ func (r reachable) RoundTrip(req *http.Request) (*http.Response, error) {
 func newSite(t *testing.T, tls bool) *site {
 	t.Helper()
 	db := testdb.Open(t)
-	require.NoError(t, gormauth.AutoMigrate(db))
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 	s := &site{db: db, repo: repository.New(db, repository.Options{}), links: make(chan string, 64), logs: &logRecorder{}}
 	mux := http.NewServeMux()
 	s.srv = httptest.NewUnstartedServer(mux)

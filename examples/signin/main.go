@@ -130,7 +130,7 @@ func run(ctx context.Context, s settings) error {
 	if err != nil {
 		return fmt.Errorf("opening the database: %w", err)
 	}
-	if err := gormauth.AutoMigrate(db.WithContext(ctx)); err != nil {
+	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
 	ln, err := net.Listen("tcp", s.addr)

@@ -1,4 +1,4 @@
-package authjs
+package gormauth
 
 import (
 	"time"
@@ -6,11 +6,13 @@ import (
 	"github.com/gormauth/gormauth/internal/wallclock"
 )
 
-// Flavour is the way one Auth.js adapter keeps users, accounts, sessions and
-// sign-in tokens in PostgreSQL: its table names, the kind of its ids, the
-// type of its timestamps, which columns a writer must fill, which keys the
-// documented schema has, and the rules of the Auth.js version it belongs
-// to. The flavours are the values below; a Flavour has no fields to set.
+// Flavour is the way one application keeps users, accounts, sessions and
+// sign-in tokens in PostgreSQL: NextAuth.js 2.0.0-beta.73's own tables, or
+// those of an Auth.js adapter. It holds their table names, the kind of
+// their ids, the type of their timestamps, which columns a writer must
+// fill, which keys the schema has, and the rules of the NextAuth.js or
+// Auth.js version it belongs to. The flavours are the values below; a
+// Flavour has no fields to set.
 type Flavour struct {
 	name, about string
 
@@ -45,10 +47,11 @@ type Flavour struct {
 	// (provider, providerAccountId) (Prisma's; not the Drizzle docs'
 	// schema's, nor the pg adapter's).
 	accountKey bool
-	// v4: NextAuth.js v4's rules rather than Auth.js v5's: its cookie names,
-	// its identifier normaliser, OAuth token types stored as the provider
-	// sent them.
+	// v4: NextAuth.js v4's rules rather than Auth.js v5's: its identifier
+	// normaliser, OAuth token types stored as the provider sent them.
 	v4 bool
+	// cookie is the session cookie's name over plain HTTP.
+	cookie string
 
 	schema func() tables
 }
@@ -85,6 +88,20 @@ func (k IDKind) String() string {
 
 // The flavours.
 var (
+	// Beta73 is NextAuth.js 2.0.0-beta.73 with its built-in TypeORM models:
+	// tables users, accounts, sessions and verification_requests; serial
+	// integer ids; timestamp without time zone holding the wall clock of
+	// the Node.js process's zone (repository.Options.Location); created and
+	// updated columns on every table; a unique compound_id on accounts (a
+	// hash of the provider and the provider's account id) and an
+	// access_token on sessions; no foreign keys. Its range of times is that
+	// of Pg, read in that zone.
+	Beta73 = &Flavour{
+		name: "beta73", about: "NextAuth.js 2.0.0-beta.73 (its built-in TypeORM models)",
+		users: "users", accounts: "accounts", sessions: "sessions", tokens: "verification_requests",
+		userID: Serial, accountID: Serial, sessionID: Serial, wallClock: true, precision: time.Microsecond, times: pgTimes,
+		accountKey: true, cookie: nextAuthCookie, schema: func() tables { return expectedSchema().Tables },
+	}
 	// Prisma is Auth.js v5 with @auth/prisma-adapter, on the Prisma schema
 	// of the Auth.js documentation: tables "User", "Account", "Session",
 	// "VerificationToken" and "Authenticator"; text ids (cuid) made by the
@@ -95,7 +112,7 @@ var (
 		name: "prisma", about: "Auth.js v5 with @auth/prisma-adapter (the Prisma schema of the Auth.js docs)",
 		users: "User", accounts: "Account", sessions: "Session", tokens: "VerificationToken",
 		userID: CUID, wallClock: true, precision: time.Millisecond, times: prismaTimes, clockColumns: true, emailRequired: true,
-		maxExpiresAt: maxInt4, cascades: true, accountKey: true, schema: prismaTables,
+		maxExpiresAt: maxInt4, cascades: true, accountKey: true, cookie: authJSCookie, schema: prismaTables,
 	}
 	// PrismaV4 is NextAuth.js v4 with @next-auth/prisma-adapter, on the
 	// Prisma schema of its documentation: the same table names as Prisma,
@@ -105,7 +122,7 @@ var (
 		name: "prisma-v4", about: "NextAuth.js v4 with @next-auth/prisma-adapter (the Prisma schema of its docs)",
 		users: "User", accounts: "Account", sessions: "Session", tokens: "VerificationToken",
 		userID: CUID, accountID: CUID, sessionID: CUID, wallClock: true, precision: time.Millisecond, times: prismaTimes,
-		maxExpiresAt: maxInt4, cascades: true, accountKey: true, v4: true, schema: prismaV4Tables,
+		maxExpiresAt: maxInt4, cascades: true, accountKey: true, v4: true, cookie: nextAuthCookie, schema: prismaV4Tables,
 	}
 	// Drizzle is Auth.js v5 with @auth/drizzle-adapter on the adapter's own
 	// table definitions: tables "user", account, session,
@@ -119,7 +136,7 @@ var (
 		name: "drizzle", about: "Auth.js v5 with @auth/drizzle-adapter (the adapter's own tables)",
 		users: "user", accounts: "account", sessions: "session", tokens: "verificationToken",
 		userID: UUID, wallClock: true, precision: time.Microsecond, times: drizzleTimes,
-		maxExpiresAt: maxInt4, cascades: true, schema: drizzleTables,
+		maxExpiresAt: maxInt4, cascades: true, cookie: authJSCookie, schema: drizzleTables,
 	}
 	// DrizzleDocs is Drizzle on the schema of the Auth.js docs as
 	// drizzle-kit creates it, which has no primary key on account,
@@ -131,7 +148,7 @@ var (
 		name: "drizzle-docs", about: "Auth.js v5 with @auth/drizzle-adapter (the Drizzle schema of the Auth.js docs)",
 		users: "user", accounts: "account", sessions: "session", tokens: "verificationToken",
 		userID: UUID, wallClock: true, precision: time.Microsecond, times: drizzleTimes,
-		maxExpiresAt: maxInt4, cascades: true, schema: drizzleDocsTables,
+		maxExpiresAt: maxInt4, cascades: true, cookie: authJSCookie, schema: drizzleDocsTables,
 	}
 	// Pg is Auth.js v5 with @auth/pg-adapter, on its schema.sql: tables
 	// users, accounts, sessions and verification_token; serial integer ids;
@@ -143,12 +160,22 @@ var (
 		name: "pg", about: "Auth.js v5 with @auth/pg-adapter (its schema.sql)",
 		users: "users", accounts: "accounts", sessions: "sessions", tokens: "verification_token",
 		userID: Serial, accountID: Serial, sessionID: Serial, precision: time.Microsecond, times: pgTimes,
-		maxExpiresAt: maxInt8, maxLen: 255, schema: pgTables,
+		maxExpiresAt: maxInt8, maxLen: 255, cookie: authJSCookie, schema: pgTables,
 	}
 )
 
 // Flavours lists every flavour.
-func Flavours() []*Flavour { return []*Flavour{Prisma, PrismaV4, Drizzle, DrizzleDocs, Pg} }
+func Flavours() []*Flavour { return []*Flavour{Beta73, Prisma, PrismaV4, Drizzle, DrizzleDocs, Pg} }
+
+// AuthJSFlavours lists the flavours of the Auth.js adapters: every flavour
+// but Beta73.
+func AuthJSFlavours() []*Flavour { return []*Flavour{Prisma, PrismaV4, Drizzle, DrizzleDocs, Pg} }
+
+// The session cookie's names over plain HTTP.
+const (
+	nextAuthCookie = "next-auth.session-token" // NextAuth.js 2.0.0-beta.73 and v4
+	authJSCookie   = "authjs.session-token"    // Auth.js v5
+)
 
 const (
 	maxInt4 = 1<<31 - 1
@@ -178,7 +205,7 @@ var (
 	pgTimes = wallclock.Range{Min: wallclock.Min, Max: wallclock.JSMax}
 )
 
-// Name returns a short name: "prisma", "prisma-v4", "drizzle",
+// Name returns a short name: "beta73", "prisma", "prisma-v4", "drizzle",
 // "drizzle-docs" or "pg".
 func (f *Flavour) Name() string { return f.name }
 
@@ -190,17 +217,14 @@ func (f *Flavour) String() string { return f.about }
 func (f *Flavour) V4() bool { return f.v4 }
 
 // CookieName returns the name of the session cookie: authjs.session-token
-// (v5) or next-auth.session-token (v4), with the __Secure- prefix when
-// secure (the site is served over HTTPS).
+// (Auth.js v5) or next-auth.session-token (NextAuth.js v4 and
+// 2.0.0-beta.73), with the __Secure- prefix when secure (the site is
+// served over HTTPS).
 func (f *Flavour) CookieName(secure bool) string {
-	name := "authjs.session-token"
-	if f.v4 {
-		name = "next-auth.session-token"
-	}
 	if secure {
-		return "__Secure-" + name
+		return "__Secure-" + f.cookie
 	}
-	return name
+	return f.cookie
 }
 
 // Tables returns the names of the users, accounts, sessions and sign-in

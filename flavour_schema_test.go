@@ -1,4 +1,4 @@
-package authjs_test
+package gormauth_test
 
 import (
 	"context"
@@ -16,33 +16,30 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
 )
-
-func TestMain(m *testing.M) { testdb.Main(m) }
 
 // toolDDL is, for each flavour, the DDL its own tool emits (or, for the pg
 // adapter, the dump of its schema.sql), and the file describing the schema
 // the real packages made, both measured with the real packages
 // (testdata/authjs, testdata/authjs-v4).
-var toolDDL = map[*authjs.Flavour]struct{ ddl, described string }{
-	authjs.Prisma:      {"authjs/prisma-migrate-diff.sql", "authjs/prisma-schema.json"},
-	authjs.PrismaV4:    {"authjs-v4/prisma-v4-migrate-diff.sql", "authjs-v4/prisma-v4-schema.json"},
-	authjs.Drizzle:     {"authjs/drizzle-builtin-tables.sql", ""},
-	authjs.DrizzleDocs: {"authjs/drizzle-kit-generate.sql", "authjs/drizzle-schema.json"},
-	authjs.Pg:          {"authjs/pg-schema.sql", "authjs/pg-schema.json"},
+var toolDDL = map[*gormauth.Flavour]struct{ ddl, described string }{
+	gormauth.Prisma:      {"authjs/prisma-migrate-diff.sql", "authjs/prisma-schema.json"},
+	gormauth.PrismaV4:    {"authjs-v4/prisma-v4-migrate-diff.sql", "authjs-v4/prisma-v4-schema.json"},
+	gormauth.Drizzle:     {"authjs/drizzle-builtin-tables.sql", ""},
+	gormauth.DrizzleDocs: {"authjs/drizzle-kit-generate.sql", "authjs/drizzle-schema.json"},
+	gormauth.Pg:          {"authjs/pg-schema.sql", "authjs/pg-schema.json"},
 }
 
 func readTestdata(tb testing.TB, name string) string {
 	tb.Helper()
-	b, err := os.ReadFile("../testdata/" + name)
+	b, err := os.ReadFile("testdata/" + name)
 	require.NoError(tb, err)
 	return string(b)
 }
 
 // toolMade returns a fresh database whose tables f's own tool made.
-func toolMade(t *testing.T, f *authjs.Flavour) *gorm.DB {
+func toolMade(t *testing.T, f *gormauth.Flavour) *gorm.DB {
 	t.Helper()
 	db := testdb.Open(t)
 	testdb.Exec(t, db, readTestdata(t, toolDDL[f].ddl))
@@ -55,16 +52,16 @@ func toolMade(t *testing.T, f *authjs.Flavour) *gorm.DB {
 // schema the real packages were measured on.
 func TestAutoMigrateCreatesTheDocumentedSchema(t *testing.T) {
 	t.Parallel()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			ours := testdb.Open(t)
-			require.NoError(t, authjs.AutoMigrate(context.Background(), ours, f))
+			require.NoError(t, gormauth.AutoMigrate(context.Background(), ours, f))
 			assert.Equal(t, testdb.CatalogDump(t, toolMade(t, f)), testdb.CatalogDump(t, ours))
 			if described := toolDDL[f].described; described != "" {
 				assert.Equal(t, describedSchema(t, described), liveSchema(t, ours), "as %s describes it", described)
 			}
-			diffs, err := authjs.CheckSchema(context.Background(), ours, f)
+			diffs, err := gormauth.CheckSchema(context.Background(), ours, f)
 			require.NoError(t, err)
 			assert.Empty(t, diffs)
 		})
@@ -78,25 +75,25 @@ func TestAutoMigrateCreatesTheDocumentedSchema(t *testing.T) {
 func TestAutoMigrateOnToolMadeSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			db := toolMade(t, f)
 			testdb.InstallDDLLog(t, db)
-			require.NoError(t, authjs.AutoMigrate(ctx, db, f))
+			require.NoError(t, gormauth.AutoMigrate(ctx, db, f))
 			assert.Empty(t, testdb.DDLCommands(t, db))
-			diffs, err := authjs.CheckSchema(ctx, db, f)
+			diffs, err := gormauth.CheckSchema(ctx, db, f)
 			require.NoError(t, err)
 			assert.Empty(t, diffs)
 		})
 	}
 	t.Run("DrizzleOnDocsSchema", func(t *testing.T) {
 		t.Parallel()
-		db := toolMade(t, authjs.DrizzleDocs)
+		db := toolMade(t, gormauth.DrizzleDocs)
 		testdb.InstallDDLLog(t, db)
-		require.NoError(t, authjs.AutoMigrate(ctx, db, authjs.Drizzle))
+		require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.Drizzle))
 		assert.Empty(t, testdb.DDLCommands(t, db), "the missing keys are not added")
-		diffs, err := authjs.CheckSchema(ctx, db, authjs.Drizzle)
+		diffs, err := gormauth.CheckSchema(ctx, db, gormauth.Drizzle)
 		require.NoError(t, err)
 		var missing []string
 		for _, d := range diffs {
@@ -110,14 +107,14 @@ func TestAutoMigrateOnToolMadeSchema(t *testing.T) {
 	})
 	t.Run("DrizzleDocsOnBuiltinTables", func(t *testing.T) {
 		t.Parallel()
-		db := toolMade(t, authjs.Drizzle)
-		diffs, err := authjs.CheckSchema(ctx, db, authjs.DrizzleDocs)
+		db := toolMade(t, gormauth.Drizzle)
+		diffs, err := gormauth.CheckSchema(ctx, db, gormauth.DrizzleDocs)
 		require.NoError(t, err)
 		for _, d := range diffs {
 			assert.Equal(t, gormauth.ExtraIndex, d.Kind, "%s", d)
 		}
 		assert.Len(t, diffs, 3, "the keys the docs' schema lacks, as extra")
-		require.NoError(t, authjs.AutoMigrate(ctx, db, authjs.DrizzleDocs))
+		require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.DrizzleDocs))
 	})
 }
 
@@ -127,11 +124,11 @@ func TestAutoMigrateOnToolMadeSchema(t *testing.T) {
 func TestAutoMigrateCompletes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := toolMade(t, authjs.Prisma)
+	db := toolMade(t, gormauth.Prisma)
 	testdb.Exec(t, db, `INSERT INTO "User" (id, email, "updatedAt") VALUES ('u1', 'kept@example.com', now());
 		DROP TABLE "Authenticator"; DROP INDEX "User_email_key";
 		ALTER TABLE "Session" DROP CONSTRAINT "Session_userId_fkey"`)
-	diffs, err := authjs.CheckSchema(ctx, db, authjs.Prisma)
+	diffs, err := gormauth.CheckSchema(ctx, db, gormauth.Prisma)
 	require.NoError(t, err)
 	var kinds []string
 	for _, d := range diffs {
@@ -139,7 +136,7 @@ func TestAutoMigrateCompletes(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"User missing index", "Session missing foreign key", "Authenticator missing table"}, kinds)
 	testdb.InstallDDLLog(t, db)
-	require.NoError(t, authjs.AutoMigrate(ctx, db, authjs.Prisma))
+	require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.Prisma))
 	assert.Equal(t, []string{
 		`CREATE INDEX index public."User_email_key"`,
 		`CREATE TABLE table public."Authenticator"`,
@@ -148,7 +145,7 @@ func TestAutoMigrateCompletes(t *testing.T) {
 		`ALTER TABLE table public."Session"`,
 		`ALTER TABLE table public."Authenticator"`,
 	}, testdb.DDLCommands(t, db))
-	assert.Equal(t, testdb.CatalogDump(t, toolMade(t, authjs.Prisma)), testdb.CatalogDump(t, db))
+	assert.Equal(t, testdb.CatalogDump(t, toolMade(t, gormauth.Prisma)), testdb.CatalogDump(t, db))
 	var email string
 	require.NoError(t, db.Raw(`SELECT email FROM "User"`).Row().Scan(&email))
 	assert.Equal(t, "kept@example.com", email)
@@ -159,10 +156,10 @@ func TestAutoMigrateCompletes(t *testing.T) {
 func TestAutoMigrateRefusesIncompatible(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := toolMade(t, authjs.Pg)
+	db := toolMade(t, gormauth.Pg)
 	testdb.Exec(t, db, `DROP TABLE sessions; ALTER TABLE users ALTER COLUMN email TYPE text`)
 	testdb.InstallDDLLog(t, db)
-	err := authjs.AutoMigrate(ctx, db, authjs.Pg)
+	err := gormauth.AutoMigrate(ctx, db, gormauth.Pg)
 	var se *gormauth.SchemaError
 	require.ErrorAs(t, err, &se)
 	require.Len(t, se.Differences, 1)
@@ -176,7 +173,7 @@ func TestAutoMigrateRefusesIncompatible(t *testing.T) {
 // each with its own pool, all succeed and create each table once.
 func TestAutoMigrateConcurrent(t *testing.T) {
 	t.Parallel()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			dsn := testdb.New(t)
@@ -190,7 +187,7 @@ func TestAutoMigrateConcurrent(t *testing.T) {
 			var wg sync.WaitGroup
 			errs := make([]error, n)
 			for i := range dbs {
-				wg.Go(func() { errs[i] = authjs.AutoMigrate(context.Background(), dbs[i], f) })
+				wg.Go(func() { errs[i] = gormauth.AutoMigrate(context.Background(), dbs[i], f) })
 			}
 			wg.Wait()
 			for _, err := range errs {
@@ -211,10 +208,10 @@ func TestAutoMigrateConcurrent(t *testing.T) {
 func TestDetect(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, f := range authjs.Flavours() {
+	for _, f := range gormauth.AuthJSFlavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
-			got, err := authjs.Detect(ctx, toolMade(t, f))
+			got, err := gormauth.Detect(ctx, toolMade(t, f))
 			require.NoError(t, err)
 			assert.Same(t, f, got)
 		})
@@ -222,22 +219,23 @@ func TestDetect(t *testing.T) {
 	t.Run("Beta73", func(t *testing.T) {
 		t.Parallel()
 		db := testdb.Open(t)
-		require.NoError(t, gormauth.AutoMigrate(db))
-		_, err := authjs.Detect(ctx, db)
-		assert.ErrorIs(t, err, authjs.ErrBeta73)
+		require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
+		got, err := gormauth.Detect(ctx, db)
+		require.NoError(t, err)
+		assert.Same(t, gormauth.Beta73, got)
 	})
 	t.Run("Empty", func(t *testing.T) {
 		t.Parallel()
-		_, err := authjs.Detect(ctx, testdb.Open(t))
-		assert.ErrorIs(t, err, authjs.ErrNoTables)
+		_, err := gormauth.Detect(ctx, testdb.Open(t))
+		assert.ErrorIs(t, err, gormauth.ErrNoTables)
 	})
 	t.Run("Several", func(t *testing.T) {
 		t.Parallel()
-		db := toolMade(t, authjs.Pg)
-		require.NoError(t, authjs.AutoMigrate(ctx, db, authjs.Drizzle))
-		_, err := authjs.Detect(ctx, db)
+		db := toolMade(t, gormauth.Pg)
+		require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.Drizzle))
+		_, err := gormauth.Detect(ctx, db)
 		require.Error(t, err)
-		assert.False(t, errors.Is(err, authjs.ErrNoTables))
+		assert.False(t, errors.Is(err, gormauth.ErrNoTables))
 		assert.Contains(t, err.Error(), "several flavours")
 	})
 }

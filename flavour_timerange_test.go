@@ -1,4 +1,4 @@
-package authjs_test
+package gormauth_test
 
 import (
 	"bufio"
@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gormauth/gormauth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/gormauth/gormauth/authjs"
 )
 
 // readmeTime writes t as README's time table does: ISO 8601 in UTC, with
@@ -34,7 +33,7 @@ func readmeTime(t time.Time) string {
 // returns for each flavour. (beta.73's row depends on Options.Location;
 // repository's TestNextAuthTimeRange measures it.)
 func TestTimeRangeMatchesREADME(t *testing.T) {
-	f, err := os.Open("../README.md")
+	f, err := os.Open("README.md")
 	require.NoError(t, err)
 	defer f.Close()
 	rows := map[string][2]string{} // schema's first word: earliest, latest
@@ -52,7 +51,7 @@ func TestTimeRangeMatchesREADME(t *testing.T) {
 	}
 	require.NoError(t, sc.Err())
 
-	for _, fl := range authjs.Flavours() {
+	for _, fl := range gormauth.AuthJSFlavours() {
 		schema := map[string]string{"prisma": "Prisma", "prisma-v4": "Prisma", "drizzle": "Drizzle",
 			"drizzle-docs": "Drizzle", "pg": "pg"}[fl.Name()]
 		require.Contains(t, rows, schema, "README's time table has no row for %s", fl.Name())
