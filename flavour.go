@@ -52,6 +52,9 @@ type Flavour struct {
 	v4 bool
 	// cookie is the session cookie's name over plain HTTP.
 	cookie string
+	// columns spells, by the name Auth.js's schema gives them, the columns
+	// the flavour names otherwise (see Column).
+	columns map[string]string
 
 	schema func() tables
 }
@@ -101,6 +104,11 @@ var (
 		users: "users", accounts: "accounts", sessions: "sessions", tokens: "verification_requests",
 		userID: Serial, accountID: Serial, sessionID: Serial, wallClock: true, precision: time.Microsecond, times: pgTimes,
 		accountKey: true, cookie: nextAuthCookie, schema: func() tables { return expectedSchema().Tables },
+		columns: map[string]string{
+			"emailVerified": "email_verified", "userId": "user_id", "type": "provider_type", "provider": "provider_id",
+			"providerAccountId": "provider_account_id", "sessionToken": "session_token", "createdAt": "created",
+			"updatedAt": "updated",
+		},
 	}
 	// Prisma is Auth.js v5 with @auth/prisma-adapter, on the Prisma schema
 	// of the Auth.js documentation: tables "User", "Account", "Session",
@@ -231,6 +239,19 @@ func (f *Flavour) CookieName(secure bool) string {
 // tokens tables.
 func (f *Flavour) Tables() (users, accounts, sessions, tokens string) {
 	return f.users, f.accounts, f.sessions, f.tokens
+}
+
+// Column returns the flavour's name for the column that Auth.js's schema
+// calls name, such as "userId", "emailVerified" or "sessionToken": the same
+// name in the Auth.js flavours, NextAuth.js 2.0.0-beta.73's ("user_id",
+// "email_verified", "session_token"; "provider_type" for "type",
+// "provider_id" for "provider", "created" and "updated" for "createdAt"
+// and "updatedAt") in Beta73.
+func (f *Flavour) Column(name string) string {
+	if c, ok := f.columns[name]; ok {
+		return c
+	}
+	return name
 }
 
 // WallClock reports whether the timestamp columns are timestamp without

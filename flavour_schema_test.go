@@ -321,3 +321,16 @@ WHERE n.nspname = current_schema() AND t.relkind = 'r'`).Row().Scan(&raw))
 	require.NoError(t, json.Unmarshal([]byte(raw), &f))
 	return f.flatten()
 }
+
+// Column spells Auth.js's column names as each flavour does.
+func TestColumn(t *testing.T) {
+	t.Parallel()
+	for _, f := range gormauth.AuthJSFlavours() {
+		assert.Equal(t, "userId", f.Column("userId"), f.Name())
+	}
+	for name, beta := range map[string]string{"userId": "user_id", "emailVerified": "email_verified",
+		"sessionToken": "session_token", "provider": "provider_id", "type": "provider_type",
+		"providerAccountId": "provider_account_id", "createdAt": "created", "expires": "expires"} {
+		assert.Equal(t, beta, gormauth.Beta73.Column(name), name)
+	}
+}

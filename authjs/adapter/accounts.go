@@ -293,3 +293,30 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 	}
 	return readAccount(&a), nil
 }
+
+// accountStatements renders the statements of the accounts table.
+func (q *statements) accountStatements(w flavourSQL) {
+	q.accountByKey = w.render(`SELECT {accountCols a} FROM {accounts} a
+		WHERE a.{provider} = $1 AND a.{providerAccountId} = $2 LIMIT 1`)
+	q.accountsByUser = w.render(`SELECT {accountCols a} FROM {accounts} a
+		WHERE a.{userId} = {uid $1} ORDER BY a.{provider}, a.{providerAccountId}`)
+	q.deleteOrphanAccounts = w.render(`DELETE FROM {accounts} a WHERE a.{provider} = $1 AND a.{providerAccountId} = $2
+		AND NOT EXISTS (SELECT 1 FROM {users} u WHERE u."id" = a.{userId})`)
+	// dropLinks deletes the accounts of the user $1 but those of the
+	// providers $2 (EmailVerifyingProviders) and, if it deleted any, all
+	// its sessions, and returns the deleted accounts' providers, sorted.
+	q.dropLinks = w.render(`WITH a AS (DELETE FROM {accounts} WHERE {userId} = {uid $1} AND {provider} <> ALL($2::text[]) RETURNING {provider}),
+			s AS (DELETE FROM {sessions} WHERE {userId} = {uid $1} AND EXISTS (SELECT 1 FROM a))
+		SELECT {provider} FROM a ORDER BY {provider}`)
+	q.unlinkAccount = w.render(`DELETE FROM {accounts} WHERE {provider} = $1 AND {providerAccountId} = $2`)
+	q.linkAccount = named(w.render(`INSERT INTO {accounts} ({newId accounts}{userId}, {type}, {provider}, {providerAccountId}, "refresh_token",
+			"access_token", "expires_at", "id_token", "scope", "session_state", "token_type"{clock})
+		SELECT {newIdValue accounts}{uid @user}, @type, @provider::text, @account::text, @refresh::text, @access::text, @expires_at::bigint, @id_token::text,
+			@scope::text, @session_state::text, @token_type::text{clockValues}
+		WHERE EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid @user} FOR KEY SHARE){unlessLinked @provider @account}
+		RETURNING {readId accounts}`))
+	q.updateTokens = named(w.render(`UPDATE {accounts} a SET "access_token" = @access, "expires_at" = @expires_at::bigint,
+			"refresh_token" = COALESCE(@refresh::text, a."refresh_token"), "id_token" = COALESCE(@id_token::text, a."id_token"){touch}
+		WHERE a.{provider} = @provider AND a.{providerAccountId} = @account
+		RETURNING {accountCols a}`))
+}

@@ -484,3 +484,45 @@ func (c *core) deleteExpired(ctx context.Context, op, query string, batch int) (
 	}
 	return n, nil
 }
+
+// sessionStatements renders the statements of the sessions table.
+func (q *statements) sessionStatements(w flavourSQL) {
+	q.sessionByToken = w.render(`SELECT {sessionCols s} FROM {sessions} s WHERE s.{sessionToken} = $1 LIMIT 1`)
+	q.sessionWithUser = w.render(`SELECT {sessionCols s}, {userCols u}
+		FROM {sessions} s JOIN {users} u ON u."id" = s.{userId}
+		WHERE s.{sessionToken} = $1 LIMIT 1`)
+	q.deleteSession = w.render(`DELETE FROM {sessions} WHERE {sessionToken} = $1`)
+	newestFirst := `s."expires" DESC`
+	if w.f.ClockColumns() {
+		newestFirst = `s.{createdAt} DESC, s."expires" DESC`
+	}
+	q.sessionsByUser = w.render(`SELECT {sessionCols s} FROM {sessions} s
+		WHERE s.{userId} = {uid $1} AND s."expires" >= $2::{ts} ORDER BY ` + newestFirst)
+	q.deleteSessionByHandle = w.render(`DELETE FROM {sessions} WHERE {userId} = {uid $1}
+		AND left(encode(sha256(convert_to('` + handlePrefix + `' || {sessionToken}, 'UTF8')), 'hex'), 32) = $2`)
+	q.deleteOtherSessions = w.render(`DELETE FROM {sessions} WHERE {userId} = {uid $1} AND {sessionToken} <> $2`)
+	q.deleteSessionsByUser = w.render(`WITH d AS (DELETE FROM {sessions}
+			WHERE {userId} = {uid $1} AND EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid $1}) RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid $1}), (SELECT count(*) FROM d)`)
+	q.deleteExpiredSessions = w.deleteExpired(w.sessions)
+	q.createSession = named(w.render(`INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{clock})
+		SELECT {newIdValue sessions}@token, {uid @user}, @expires::{ts}{clockValues}
+		WHERE EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid @user} FOR KEY SHARE)
+		RETURNING {readId sessions}`))
+	q.extendSession = named(w.render(`UPDATE {sessions} s SET "expires" = @expires::{ts}{touch}
+		WHERE s.{sessionToken} = @token AND s."expires" = @old::{ts}
+		RETURNING {sessionCols s}`))
+	// signInLinked locks the user's row, then the account's: a sign-in that
+	// waits for the user's row while SignInEmail unlinks the account
+	// (holding the user's row FOR UPDATE) finds the account deleted and
+	// signs no one in.
+	q.signInLinked = named(w.render(`WITH u AS (
+			SELECT {userCols u} FROM {users} u JOIN {accounts} a ON a.{userId} = u."id"
+			WHERE a.{provider} = @provider AND a.{providerAccountId} = @account
+			LIMIT 1 FOR KEY SHARE OF u, a),
+		s AS (
+			INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{clock})
+			SELECT {newIdValue sessions}@token, {uidOf u.id}, @expires::{ts}{clockValues} FROM u
+			RETURNING {readId sessions} AS session_id)
+		SELECT u.*, s.session_id FROM u, s`))
+}

@@ -1,7 +1,6 @@
 package adapter
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,9 +9,12 @@ import (
 )
 
 // statements are the SQL of a flavour's operations, made once from its
-// description: the same statements for every flavour, with its table names,
-// its id columns and casts, its timestamp type and its clock columns. Every
-// read returns the same columns in every flavour (NULL where the flavour has
+// description (newStatements): the same statements for every flavour,
+// written once as templates beside the operations that run them (users.go,
+// accounts.go, sessions.go, verifications.go, signin.go) and rendered with
+// the flavour's table and column names, its id columns and casts, its
+// timestamp type and its clock columns (flavourSQL.render). Every read
+// returns the same columns in every flavour (NULL where the flavour has
 // none), timestamps as timestamp with time zone.
 //
 // The reads of the request path take positional parameters ($1, …); the
@@ -89,7 +91,7 @@ func (s stmt) args(values map[string]any) []any {
 	return out
 }
 
-// flavourSQL writes the pieces of SQL that differ between flavours.
+// flavourSQL renders the statements of one flavour.
 type flavourSQL struct {
 	f                                 *gormauth.Flavour
 	users, accounts, sessions, tokens string // quoted table names
@@ -99,117 +101,127 @@ func newStatements(f *gormauth.Flavour) statements {
 	users, accounts, sessions, tokens := f.Tables()
 	w := flavourSQL{f: f, users: schema.QuoteIdent(users), accounts: schema.QuoteIdent(accounts),
 		sessions: schema.QuoteIdent(sessions), tokens: schema.QuoteIdent(tokens)}
-	userIDs, accountIDs, sessionIDs := f.IDs()
 	var q statements
-
-	q.userByID = `SELECT ` + w.userCols("u") + ` FROM ` + w.users + ` u WHERE u."id" = ` + w.uid("$1")
-	q.userByEmail = `SELECT ` + w.userCols("u") + ` FROM ` + w.users + ` u WHERE u."email" = $1 LIMIT 1`
-	q.userByAccount = `SELECT ` + w.userCols("u") + ` FROM ` + w.users + ` u
-		WHERE u."id" = (SELECT a."userId" FROM ` + w.accounts + ` a WHERE a."provider" = $1 AND a."providerAccountId" = $2 LIMIT 1)`
-	q.lockUserByEmail = q.userByEmail + ` FOR UPDATE`
-	q.lockUser = `SELECT "id"::text FROM ` + w.users + ` WHERE "id" = ` + w.uid("$1") + ` FOR UPDATE`
-	q.createUser = named(fmt.Sprintf(`INSERT INTO %s (%s"name", "email", "emailVerified", "image"%s)
-		VALUES (%s@name, @email, @verified::%s, @image%s) RETURNING "id"::text`,
-		w.users, w.idColumn(userIDs), w.clockColumns(), w.idValue(userIDs), w.ts(), w.clockValues()))
-	q.updateUser = named(fmt.Sprintf(`UPDATE %s SET "name" = @name, "email" = @email, "emailVerified" = @verified::%s,
-		"image" = @image%s WHERE "id" = %s`, w.users, w.ts(), w.updatedAt(), w.uid("@id")))
-	// updateUserKept is updateUser for a user some of whose values are over
-	// their limits: it writes the row only where each such value (keep_…)
-	// equals the one stored, and says whether it wrote and whether the user
-	// exists.
-	q.updateUserKept = named(fmt.Sprintf(`WITH u AS (UPDATE %s SET "name" = @name, "email" = @email,
-			"emailVerified" = @verified::%s, "image" = @image%s
-		WHERE "id" = %s AND (NOT @keep_name::boolean OR "name" = @name)
-			AND (NOT @keep_email::boolean OR "email" = @email) AND (NOT @keep_image::boolean OR "image" = @image)
-		RETURNING 1)
-		SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM %s WHERE "id" = %s)`,
-		w.users, w.ts(), w.updatedAt(), w.uid("@id"), w.users, w.uid("@id")))
-	q.verifyUser = named(fmt.Sprintf(`UPDATE %s u SET "emailVerified" = @verified::%s%s WHERE u."id" = %s
-		RETURNING %s`, w.users, w.ts(), w.updatedAt(), w.uid("@id"), w.userCols("u")))
-	q.deleteUser = named(fmt.Sprintf(`WITH a AS (DELETE FROM %s WHERE "userId" = %s),
-		s AS (DELETE FROM %s WHERE "userId" = %s)
-		DELETE FROM %s WHERE "id" = %s`, w.accounts, w.uid("@id"), w.sessions, w.uid("@id"), w.users, w.uid("@id")))
-
-	q.accountByKey = `SELECT ` + w.accountCols("a") + ` FROM ` + w.accounts + ` a
-		WHERE a."provider" = $1 AND a."providerAccountId" = $2 LIMIT 1`
-	q.accountsByUser = `SELECT ` + w.accountCols("a") + ` FROM ` + w.accounts + ` a
-		WHERE a."userId" = ` + w.uid("$1") + ` ORDER BY a."provider", a."providerAccountId"`
-	q.deleteOrphanAccounts = `DELETE FROM ` + w.accounts + ` a WHERE a."provider" = $1 AND a."providerAccountId" = $2
-		AND NOT EXISTS (SELECT 1 FROM ` + w.users + ` u WHERE u."id" = a."userId")`
-	// dropLinks deletes the accounts of the user $1 but those of the
-	// providers $2 (EmailVerifyingProviders) and, if it deleted any, all
-	// its sessions, and returns the deleted accounts' providers, sorted.
-	q.dropLinks = `WITH a AS (DELETE FROM ` + w.accounts + ` WHERE "userId" = ` + w.uid("$1") + ` AND "provider" <> ALL($2::text[]) RETURNING "provider"),
-			s AS (DELETE FROM ` + w.sessions + ` WHERE "userId" = ` + w.uid("$1") + ` AND EXISTS (SELECT 1 FROM a))
-		SELECT "provider" FROM a ORDER BY "provider"`
-	q.unlinkAccount = `DELETE FROM ` + w.accounts + ` WHERE "provider" = $1 AND "providerAccountId" = $2`
-	q.linkAccount = named(fmt.Sprintf(`INSERT INTO %s (%s"userId", "type", "provider", "providerAccountId", "refresh_token",
-			"access_token", "expires_at", "id_token", "scope", "session_state", "token_type"%s)
-		SELECT %s%s, @type, @provider::text, @account::text, @refresh::text, @access::text, @expires_at::bigint, @id_token::text,
-			@scope::text, @session_state::text, @token_type::text%s
-		WHERE EXISTS (SELECT 1 FROM %s WHERE "id" = %s FOR KEY SHARE)%s
-		RETURNING %s`,
-		w.accounts, w.idColumn(accountIDs), w.clockColumns(), w.idValue(accountIDs), w.uid("@user"), w.clockValues(),
-		w.users, w.uid("@user"), w.unlessLinked("@provider", "@account"), w.idRead(accountIDs, "")))
-	q.updateTokens = named(fmt.Sprintf(`UPDATE %s a SET "access_token" = @access, "expires_at" = @expires_at::bigint,
-			"refresh_token" = COALESCE(@refresh::text, a."refresh_token"), "id_token" = COALESCE(@id_token::text, a."id_token")%s
-		WHERE a."provider" = @provider AND a."providerAccountId" = @account
-		RETURNING %s`, w.accounts, w.updatedAt(), w.accountCols("a")))
-
-	q.sessionByToken = `SELECT ` + w.sessionCols("s") + ` FROM ` + w.sessions + ` s WHERE s."sessionToken" = $1 LIMIT 1`
-	q.sessionWithUser = `SELECT ` + w.sessionCols("s") + `, ` + w.userCols("u") + `
-		FROM ` + w.sessions + ` s JOIN ` + w.users + ` u ON u."id" = s."userId"
-		WHERE s."sessionToken" = $1 LIMIT 1`
-	q.deleteSession = `DELETE FROM ` + w.sessions + ` WHERE "sessionToken" = $1`
-	newestFirst := `s."expires" DESC`
-	if f.ClockColumns() {
-		newestFirst = `s."createdAt" DESC, s."expires" DESC`
-	}
-	q.sessionsByUser = `SELECT ` + w.sessionCols("s") + ` FROM ` + w.sessions + ` s
-		WHERE s."userId" = ` + w.uid("$1") + ` AND s."expires" >= $2::` + w.ts() + ` ORDER BY ` + newestFirst
-	q.deleteSessionByHandle = `DELETE FROM ` + w.sessions + ` WHERE "userId" = ` + w.uid("$1") + `
-		AND left(encode(sha256(convert_to('` + handlePrefix + `' || "sessionToken", 'UTF8')), 'hex'), 32) = $2`
-	q.deleteOtherSessions = `DELETE FROM ` + w.sessions + ` WHERE "userId" = ` + w.uid("$1") + ` AND "sessionToken" <> $2`
-	q.deleteSessionsByUser = fmt.Sprintf(`WITH d AS (DELETE FROM %s
-			WHERE "userId" = %s AND EXISTS (SELECT 1 FROM %s WHERE "id" = %s) RETURNING 1)
-		SELECT EXISTS (SELECT 1 FROM %s WHERE "id" = %s), (SELECT count(*) FROM d)`,
-		w.sessions, w.uid("$1"), w.users, w.uid("$1"), w.users, w.uid("$1"))
-	q.deleteExpiredSessions = w.deleteExpired(w.sessions)
-	q.createSession = named(fmt.Sprintf(`INSERT INTO %s (%s"sessionToken", "userId", "expires"%s)
-		SELECT %s@token, %s, @expires::%s%s
-		WHERE EXISTS (SELECT 1 FROM %s WHERE "id" = %s FOR KEY SHARE)
-		RETURNING %s`,
-		w.sessions, w.idColumn(sessionIDs), w.clockColumns(), w.idValue(sessionIDs), w.uid("@user"), w.ts(), w.clockValues(),
-		w.users, w.uid("@user"), w.idRead(sessionIDs, "")))
-	q.extendSession = named(fmt.Sprintf(`UPDATE %s s SET "expires" = @expires::%s%s
-		WHERE s."sessionToken" = @token AND s."expires" = @old::%s
-		RETURNING %s`, w.sessions, w.ts(), w.updatedAt(), w.ts(), w.sessionCols("s")))
-	// signInLinked locks the user's row, then the account's: a sign-in that
-	// waits for the user's row while SignInEmail unlinks the account
-	// (holding the user's row FOR UPDATE) finds the account deleted and
-	// signs no one in.
-	q.signInLinked = named(fmt.Sprintf(`WITH u AS (
-			SELECT %s FROM %s u JOIN %s a ON a."userId" = u."id"
-			WHERE a."provider" = @provider AND a."providerAccountId" = @account
-			LIMIT 1 FOR KEY SHARE OF u, a),
-		s AS (
-			INSERT INTO %s (%s"sessionToken", "userId", "expires"%s)
-			SELECT %s@token, %s, @expires::%s%s FROM u
-			RETURNING %s AS session_id)
-		SELECT u.*, s.session_id FROM u, s`,
-		w.userCols("u"), w.users, w.accounts,
-		w.sessions, w.idColumn(sessionIDs), w.clockColumns(), w.idValue(sessionIDs), w.uidExpr("u.id"), w.ts(), w.clockValues(),
-		w.idRead(sessionIDs, "")))
-
-	q.insertToken = fmt.Sprintf(`INSERT INTO %s ("identifier", "token", "expires") VALUES ($1, $2, $3::%s)`, w.tokens, w.ts())
-	q.findToken = `SELECT ` + w.tokenCols() + ` FROM ` + w.tokens + ` WHERE "identifier" = $1 AND "token" = $2 LIMIT 1`
-	q.deleteToken = `DELETE FROM ` + w.tokens + ` WHERE "identifier" = $1 AND "token" = $2 RETURNING ` + w.tokenCols()
-	q.deleteExpiredTokens = w.deleteExpired(w.tokens)
-	q.deleteTokens = `DELETE FROM ` + w.tokens + ` WHERE "identifier" = $1`
-
+	q.userStatements(w)
+	q.accountStatements(w)
+	q.sessionStatements(w)
+	q.tokenStatements(w)
 	q.lock = `SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 0))`
 	return q
 }
+
+// render returns the statement template t for the flavour. In t, {name}
+// is the flavour's quoted column that Auth.js's schema calls name
+// (gormauth.Flavour.Column), and these are the pieces that differ between
+// flavours:
+//
+//	{users} {accounts} {sessions} {tokens}  the quoted table names
+//	{ts}                                    the type of the timestamp columns, for casts
+//	{uid X}                                 X, a text parameter, as a user id: X::text, cast to integer for serial ids
+//	{uidOf X}                               the text expression X as a user id
+//	{time X}                                the timestamp column X read as timestamp with time zone
+//	{userCols A} {accountCols A} {sessionCols A} {tokenCols}
+//	                                        the columns a read of that table returns, of the table aliased A
+//	{newId T} {newIdValue T}                in an INSERT into table T (users, accounts, sessions), its id
+//	                                        column and @id, where the writer makes the id; nothing otherwise
+//	{readId T [A]}                          the id of table T (aliased A), as text ('' for none)
+//	{clock} {clockValues} {touch}           the clock columns of an INSERT, their @now values, and their
+//	                                        update in an UPDATE, where the flavour has them; nothing otherwise
+//	{unlessLinked P A}                      where accounts may lack a key on (provider, providerAccountId),
+//	                                        the condition that provider account P, A is not linked yet
+//
+// It panics on what it does not know: the templates are the package's own.
+func (w flavourSQL) render(t string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(t, '{')
+		if i < 0 {
+			b.WriteString(t)
+			return b.String()
+		}
+		j := strings.IndexByte(t[i:], '}')
+		if j < 0 {
+			panic("gormauth: adapter: unclosed { in a statement: " + t)
+		}
+		b.WriteString(t[:i])
+		b.WriteString(w.piece(strings.Fields(t[i+1 : i+j])))
+		t = t[i+j+1:]
+	}
+}
+
+// piece renders one {…} of a template, f its words.
+func (w flavourSQL) piece(f []string) string {
+	arg := func(n int) string {
+		if len(f) <= n {
+			panic("gormauth: adapter: {" + strings.Join(f, " ") + "} lacks an argument")
+		}
+		return f[n]
+	}
+	switch f[0] {
+	case "users", "accounts", "sessions", "tokens":
+		return map[string]string{"users": w.users, "accounts": w.accounts, "sessions": w.sessions, "tokens": w.tokens}[f[0]]
+	case "ts":
+		return w.ts()
+	case "uid":
+		return w.uidOf(arg(1) + "::text")
+	case "uidOf":
+		return w.uidOf(arg(1))
+	case "time":
+		return w.readTime(arg(1))
+	case "userCols":
+		return w.userCols(arg(1))
+	case "accountCols":
+		return w.accountCols(arg(1))
+	case "sessionCols":
+		return w.sessionCols(arg(1))
+	case "tokenCols":
+		return w.tokenCols()
+	case "newId", "newIdValue", "readId":
+		return w.idPiece(f[0], arg(1), f[2:])
+	case "clock":
+		return w.ifClock(`, ` + w.c("createdAt") + `, ` + w.c("updatedAt"))
+	case "clockValues":
+		return w.ifClock(", @now::timestamp, @now::timestamp")
+	case "touch":
+		return w.ifClock(`, ` + w.c("updatedAt") + ` = @now::timestamp`)
+	case "unlessLinked":
+		if w.f.AccountKey() {
+			return ""
+		}
+		return w.render(` AND NOT EXISTS (SELECT 1 FROM {accounts} WHERE {provider} = ` + arg(1) +
+			`::text AND {providerAccountId} = ` + arg(2) + `::text)`)
+	}
+	if len(f) != 1 {
+		panic("gormauth: adapter: unknown {" + strings.Join(f, " ") + "} in a statement")
+	}
+	return w.c(f[0])
+}
+
+// idPiece renders {newId table}, {newIdValue table} and {readId table
+// [alias]}.
+func (w flavourSQL) idPiece(directive, table string, alias []string) string {
+	userIDs, accountIDs, sessionIDs := w.f.IDs()
+	kinds := map[string]gormauth.IDKind{"users": userIDs, "accounts": accountIDs, "sessions": sessionIDs}
+	k, ok := kinds[table]
+	if !ok {
+		panic("gormauth: adapter: no ids for table " + table)
+	}
+	switch {
+	case directive == "readId" && len(alias) > 0:
+		return w.readID(k, alias[0])
+	case directive == "readId":
+		return w.readID(k, "")
+	case !writerMade(k):
+		return ""
+	case directive == "newId":
+		return `"id", `
+	}
+	return "@id::text, "
+}
+
+// c returns the flavour's quoted name of the column Auth.js's schema calls
+// name (gormauth.Flavour.Column).
+func (w flavourSQL) c(name string) string { return schema.QuoteIdent(w.f.Column(name)) }
 
 // ts is the type of the timestamp columns, to cast parameters to.
 func (w flavourSQL) ts() string {
@@ -228,108 +240,76 @@ func (w flavourSQL) readTime(col string) string {
 	return col
 }
 
-// uid returns the parameter p as a user id of the users table's type.
-func (w flavourSQL) uid(p string) string { return w.uidExpr(p + "::text") }
-
-// uidExpr converts a text expression into the users table's id type.
-func (w flavourSQL) uidExpr(e string) string {
+// uidOf converts a text expression into the users table's id type.
+func (w flavourSQL) uidOf(e string) string {
 	if w.f.SerialIDs() {
 		return e + "::integer"
 	}
 	return e
 }
 
-// idColumn is the id column of an INSERT where the writer makes the id.
-func (w flavourSQL) idColumn(k gormauth.IDKind) string {
-	if k == gormauth.CUID || k == gormauth.UUID {
-		return `"id", `
-	}
-	return ""
-}
+// writerMade reports whether the writer makes the ids of kind k.
+func writerMade(k gormauth.IDKind) bool { return k == gormauth.CUID || k == gormauth.UUID }
 
-// idValue is the id value (@id) of an INSERT where the writer makes the id.
-func (w flavourSQL) idValue(k gormauth.IDKind) string {
-	if k == gormauth.CUID || k == gormauth.UUID {
-		return "@id::text, "
-	}
-	return ""
-}
-
-// idRead reads a table's id as text, or ” for a table without one.
-func (w flavourSQL) idRead(k gormauth.IDKind, alias string) string {
+// readID reads the id of a table aliased alias ("a", or "" for none) as
+// text, or ” for a table without one.
+func (w flavourSQL) readID(k gormauth.IDKind, alias string) string {
 	if k == gormauth.NoID {
 		return "''::text"
 	}
-	return alias + `"id"::text`
+	return qualify(alias, `"id"`) + "::text"
 }
 
-func (w flavourSQL) clockColumns() string {
+// ifClock returns sql where the flavour has clock columns, "" otherwise.
+func (w flavourSQL) ifClock(sql string) string {
 	if w.f.ClockColumns() {
-		return `, "createdAt", "updatedAt"`
+		return sql
 	}
 	return ""
 }
 
-// clockValues is the values (@now) of the clock columns of an INSERT.
-func (w flavourSQL) clockValues() string {
+// clockRead reads the clock columns of the table aliased alias, or NULLs.
+func (w flavourSQL) clockRead(alias string) []string {
 	if w.f.ClockColumns() {
-		return ", @now::timestamp, @now::timestamp"
+		return []string{w.readTime(qualify(alias, w.c("createdAt"))), w.readTime(qualify(alias, w.c("updatedAt")))}
 	}
-	return ""
+	return []string{"NULL::timestamptz", "NULL::timestamptz"}
 }
 
-// updatedAt sets the clock column of an UPDATE to @now.
-func (w flavourSQL) updatedAt() string {
-	if w.f.ClockColumns() {
-		return `, "updatedAt" = @now::timestamp`
+// qualify prefixes col with alias and a dot, unless alias is "".
+func qualify(alias, col string) string {
+	if alias == "" {
+		return col
 	}
-	return ""
+	return alias + "." + col
 }
 
-// clockRead reads the clock columns, or NULLs.
-func (w flavourSQL) clockRead(alias string) string {
-	if w.f.ClockColumns() {
-		return w.readTime(alias+`"createdAt"`) + `, ` + w.readTime(alias+`"updatedAt"`)
-	}
-	return "NULL::timestamptz, NULL::timestamptz"
-}
-
-// unlessLinked adds, for the flavours whose accounts may have no key on
-// (provider, providerAccountId), the condition that the provider account
-// is not linked yet; the caller holds the advisory lock of the account.
-func (w flavourSQL) unlessLinked(provider, account string) string {
-	if w.f.AccountKey() {
-		return ""
-	}
-	return ` AND NOT EXISTS (SELECT 1 FROM ` + w.accounts + ` WHERE "provider" = ` + provider + `::text AND "providerAccountId" = ` + account + `::text)`
-}
-
-func (w flavourSQL) userCols(alias string) string {
-	a := alias + "."
-	clock := strings.SplitN(w.clockRead(a), ", ", 2)
+func (w flavourSQL) userCols(a string) string {
+	clock := w.clockRead(a)
 	return strings.Join([]string{
-		a + `"id"::text AS id`, a + `"name" AS name`, a + `"email" AS email`,
-		w.readTime(a+`"emailVerified"`) + ` AS "emailVerified"`, a + `"image" AS image`,
+		qualify(a, `"id"`) + `::text AS id`, qualify(a, `"name"`) + ` AS name`, qualify(a, `"email"`) + ` AS email`,
+		w.readTime(qualify(a, w.c("emailVerified"))) + ` AS "emailVerified"`, qualify(a, `"image"`) + ` AS image`,
 		clock[0] + ` AS "createdAt"`, clock[1] + ` AS "updatedAt"`,
 	}, ", ")
 }
 
-func (w flavourSQL) accountCols(alias string) string {
-	a := alias + "."
+func (w flavourSQL) accountCols(a string) string {
 	_, accountIDs, _ := w.f.IDs()
-	return strings.Join([]string{
-		w.idRead(accountIDs, a), a + `"userId"::text`, a + `"type"`, a + `"provider"`, a + `"providerAccountId"`,
-		a + `"refresh_token"`, a + `"access_token"`, a + `"id_token"`, a + `"expires_at"::bigint`, a + `"token_type"`,
-		a + `"scope"`, a + `"session_state"`, w.clockRead(a),
-	}, ", ")
+	cols := []string{w.readID(accountIDs, a), qualify(a, w.c("userId")) + "::text"}
+	for _, name := range []string{"type", "provider", "providerAccountId", "refresh_token", "access_token", "id_token"} {
+		cols = append(cols, qualify(a, w.c(name)))
+	}
+	cols = append(cols, qualify(a, w.c("expires_at"))+"::bigint")
+	for _, name := range []string{"token_type", "scope", "session_state"} {
+		cols = append(cols, qualify(a, w.c(name)))
+	}
+	return strings.Join(append(cols, w.clockRead(a)...), ", ")
 }
 
-func (w flavourSQL) sessionCols(alias string) string {
-	a := alias + "."
+func (w flavourSQL) sessionCols(a string) string {
 	_, _, sessionIDs := w.f.IDs()
-	return strings.Join([]string{
-		w.idRead(sessionIDs, a), a + `"sessionToken"`, a + `"userId"::text`, w.readTime(a + `"expires"`), w.clockRead(a),
-	}, ", ")
+	return strings.Join(append([]string{w.readID(sessionIDs, a), qualify(a, w.c("sessionToken")),
+		qualify(a, w.c("userId")) + "::text", w.readTime(qualify(a, w.c("expires")))}, w.clockRead(a)...), ", ")
 }
 
 func (w flavourSQL) tokenCols() string {
@@ -339,6 +319,6 @@ func (w flavourSQL) tokenCols() string {
 // deleteExpired deletes at most $2 rows of table that expired before $1,
 // skipping rows another transaction holds; by ctid, which every table has.
 func (w flavourSQL) deleteExpired(table string) string {
-	return `DELETE FROM ` + table + ` WHERE ctid IN (SELECT ctid FROM ` + table + `
-		WHERE "expires" < $1::` + w.ts() + ` LIMIT $2 FOR UPDATE SKIP LOCKED)`
+	return w.render(`DELETE FROM ` + table + ` WHERE ctid IN (SELECT ctid FROM ` + table + `
+		WHERE "expires" < $1::{ts} LIMIT $2 FOR UPDATE SKIP LOCKED)`)
 }

@@ -323,3 +323,12 @@ func (v *Verifications) Delete(ctx context.Context, t SignInToken) error {
 func (v *Verifications) DeleteExpired(ctx context.Context, batchSize int) (int64, error) {
 	return v.c.deleteExpired(ctx, "Verifications.DeleteExpired", v.c.q.deleteExpiredTokens, batchSize)
 }
+
+// tokenStatements renders the statements of the sign-in tokens table.
+func (q *statements) tokenStatements(w flavourSQL) {
+	q.insertToken = w.render(`INSERT INTO {tokens} ("identifier", "token", "expires") VALUES ($1, $2, $3::{ts})`)
+	q.findToken = w.render(`SELECT {tokenCols} FROM {tokens} WHERE "identifier" = $1 AND "token" = $2 LIMIT 1`)
+	q.deleteToken = w.render(`DELETE FROM {tokens} WHERE "identifier" = $1 AND "token" = $2 RETURNING {tokenCols}`)
+	q.deleteExpiredTokens = w.deleteExpired(w.tokens)
+	q.deleteTokens = w.render(`DELETE FROM {tokens} WHERE "identifier" = $1`)
+}
