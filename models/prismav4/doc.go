@@ -9,7 +9,8 @@
 // foreign-key names. Each TableName is fixed, whatever NamingStrategy the
 // *gorm.DB has. Create the tables with gormauth.AutoMigrate(ctx, db,
 // gormauth.PrismaV4), or let Prisma create them, rather than with
-// db.AutoMigrate (see package gormauth).
+// db.AutoMigrate (see package gormauth); db.AutoMigrate on these models
+// finds nothing to change in the tables all the same.
 //
 // Ids are text: cuids, which the Prisma client makes (@default(cuid())); a
 // create through these models fills an empty ID with one. The timestamp
