@@ -1,5 +1,7 @@
 package adapter
 
+import "reflect"
+
 // The statements the benchmarks' hand-written pgx floor sends, exactly as
 // the repository sends them for its flavour, and the names of the
 // parameters of those that take named ones, in order.
@@ -18,4 +20,21 @@ func CreateSessionSQL(r *Repository) (string, []string) {
 // the provider account, for tests that hold it.
 func AccountLockKey(provider, account string) string {
 	return accountLock(AccountKey{provider, account})
+}
+
+// Statements returns every statement of r's flavour by its field name,
+// with named parameters already positional.
+func Statements(r *Repository) map[string]string {
+	out := map[string]string{}
+	v := reflect.ValueOf(r.core.q)
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			out[v.Type().Field(i).Name] = f.String()
+		case reflect.Struct:
+			out[v.Type().Field(i).Name] = f.FieldByName("sql").String()
+		}
+	}
+	return out
 }
