@@ -34,6 +34,8 @@ func Statements(r *Repository) map[string]string {
 			out[v.Type().Field(i).Name] = f.String()
 		case reflect.Struct:
 			out[v.Type().Field(i).Name] = f.FieldByName("sql").String()
+		default:
+			panic("adapter.Statements: a field of statements is neither SQL nor a stmt: " + v.Type().Field(i).Name)
 		}
 	}
 	return out
