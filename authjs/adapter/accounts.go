@@ -194,7 +194,7 @@ func (s *Accounts) ByKey(ctx context.Context, key AccountKey) (*authjs.Account, 
 	if !found {
 		return nil, fail.NotFound(op)
 	}
-	return readAccount(&a), nil
+	return s.c.readAccount(&a), nil
 }
 
 // ListByUser returns the accounts linked to the user, by provider and
@@ -214,7 +214,7 @@ func (s *Accounts) ListByUser(ctx context.Context, userID string) ([]authjs.Acco
 		if err := r.Scan(accountFields(&a)...); err != nil {
 			return err
 		}
-		accounts = append(accounts, *readAccount(&a))
+		accounts = append(accounts, *s.c.readAccount(&a))
 		return nil
 	})
 	if err != nil {
@@ -291,7 +291,7 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 	if !found {
 		return nil, fail.NotFound(op)
 	}
-	return readAccount(&a), nil
+	return s.c.readAccount(&a), nil
 }
 
 // accountStatements renders the statements of the accounts table.

@@ -202,6 +202,9 @@ type core struct {
 	opts Options
 	q    statements
 	cuid *ids.CUID
+	// zone is the time zone whose wall clock the timestamp columns of a
+	// wall-clock flavour hold: UTC for Auth.js's.
+	zone *time.Location
 }
 
 // New returns a Repository for the tables of flavour f on db, an Auth.js
@@ -235,7 +238,7 @@ func NewChecked(db *gorm.DB, f *gormauth.Flavour, opts Options) (*Repository, er
 	if err != nil {
 		return nil, err
 	}
-	return newRepository(&core{x: sqlexec.New(db), f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID()}), nil
+	return newRepository(&core{x: sqlexec.New(db), f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID(), zone: time.UTC}), nil
 }
 
 func newRepository(c *core) *Repository {
@@ -312,11 +315,15 @@ func (c *core) storedPtr(t *time.Time) *time.Time {
 	return &s
 }
 
-// bind returns the parameter to write for t: the UTC wall clock labelled
-// UTC for a timestamp column (so that every driver and protocol writes its
-// fields unchanged), the instant for timestamp with time zone.
+// bind returns the parameter to write for t: for a timestamp column the
+// wall clock of the flavour's zone (UTC for Auth.js), labelled UTC so that
+// every driver and protocol writes its fields unchanged; for timestamp with
+// time zone the instant, in UTC.
 func (c *core) bind(t time.Time) time.Time {
-	return wallclock.Of(c.stored(t), time.UTC)
+	if !c.f.WallClock() {
+		return c.stored(t)
+	}
+	return wallclock.Of(c.stored(t), c.zone)
 }
 
 func (c *core) bindPtr(t *time.Time) *time.Time {
@@ -361,10 +368,18 @@ func (c *core) clock(op string, ahead ...time.Duration) (time.Time, error) {
 	return now, nil
 }
 
-// instants turns the times read (timestamptz, any label) into UTC.
-func instants(ts ...*time.Time) {
+// instants turns the times read into instants in UTC: a timestamp column's
+// wall clock (read AT TIME ZONE 'UTC', see flavourSQL.readTime) as the
+// flavour's zone means it, as JavaScript's Date reads it; timestamp with
+// time zone, any label, as it is.
+func (c *core) instants(ts ...*time.Time) {
 	for _, t := range ts {
-		if t != nil {
+		if t == nil {
+			continue
+		}
+		if c.f.WallClock() {
+			*t = wallclock.Instant(t.UTC(), c.zone)
+		} else {
 			*t = t.UTC()
 		}
 	}

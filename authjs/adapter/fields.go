@@ -13,9 +13,9 @@ func userFields(u *authjs.User) []any {
 	return []any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.CreatedAt, &u.UpdatedAt}
 }
 
-func readUser(u *authjs.User) *authjs.User {
+func (c *core) readUser(u *authjs.User) *authjs.User {
 	if u != nil {
-		instants(u.EmailVerified, u.CreatedAt, u.UpdatedAt)
+		c.instants(u.EmailVerified, u.CreatedAt, u.UpdatedAt)
 	}
 	return u
 }
@@ -25,8 +25,8 @@ func accountFields(a *authjs.Account) []any {
 		&a.IDToken, &a.ExpiresAt, &a.TokenType, &a.Scope, &a.SessionState, &a.CreatedAt, &a.UpdatedAt}
 }
 
-func readAccount(a *authjs.Account) *authjs.Account {
-	instants(a.CreatedAt, a.UpdatedAt)
+func (c *core) readAccount(a *authjs.Account) *authjs.Account {
+	c.instants(a.CreatedAt, a.UpdatedAt)
 	return a
 }
 
@@ -34,9 +34,9 @@ func sessionFields(s *authjs.Session) []any {
 	return []any{&s.ID, &s.SessionToken, &s.UserID, &s.Expires, &s.CreatedAt, &s.UpdatedAt}
 }
 
-func readSession(s *authjs.Session) *authjs.Session {
-	instants(&s.Expires, s.CreatedAt, s.UpdatedAt)
-	readUser(s.User)
+func (c *core) readSession(s *authjs.Session) *authjs.Session {
+	c.instants(&s.Expires, s.CreatedAt, s.UpdatedAt)
+	c.readUser(s.User)
 	return s
 }
 
@@ -44,8 +44,8 @@ func tokenFields(v *authjs.VerificationToken) []any {
 	return []any{&v.Identifier, &v.Token, &v.Expires}
 }
 
-func readToken(v *authjs.VerificationToken) *authjs.VerificationToken {
-	instants(&v.Expires)
+func (c *core) readToken(v *authjs.VerificationToken) *authjs.VerificationToken {
+	c.instants(&v.Expires)
 	return v
 }
 

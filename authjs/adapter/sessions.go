@@ -152,7 +152,7 @@ func (c *core) session(ctx context.Context, op string, route sqlexec.Route, toke
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	if !found || c.ended(readSession(&sess), now) {
+	if !found || c.ended(c.readSession(&sess), now) {
 		return nil, fail.NotFound(op)
 	}
 	return &sess, nil
@@ -183,7 +183,7 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*authjs.Session,
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	if !found || c.ended(readSession(sess), now) {
+	if !found || c.ended(c.readSession(sess), now) {
 		return nil, fail.NotFound(op)
 	}
 	return sess, nil
@@ -277,7 +277,7 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *authjs.Session, 
 				return false, fail.DB(op, err)
 			}
 			if found {
-				readSession(&row)
+				c.readSession(&row)
 				sess.Expires, sess.UpdatedAt = row.Expires, row.UpdatedAt
 				return true, nil
 			}
@@ -393,7 +393,7 @@ func (s *Sessions) ListByUser(ctx context.Context, userID string) ([]SessionInfo
 		if err := r.Scan(sessionFields(&sess)...); err != nil {
 			return err
 		}
-		if c.ended(readSession(&sess), now) {
+		if c.ended(c.readSession(&sess), now) {
 			return nil
 		}
 		list = append(list, SessionInfo{Handle: sessionHandle(sess.SessionToken), CreatedAt: sess.CreatedAt,

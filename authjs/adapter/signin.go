@@ -181,7 +181,7 @@ func (c *core) signInLinked(ctx context.Context, key AccountKey, token string) (
 		return nil, err
 	}
 	sess.UserID = u.ID
-	return &SignInResult{User: readUser(u), Session: sess}, nil
+	return &SignInResult{User: c.readUser(u), Session: sess}, nil
 }
 
 // signInOAuth is SignInOAuth's transaction, for a provider account that
@@ -204,7 +204,7 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account
 	if _, err := tx.Exec(ctx, c.q.deleteOrphanAccounts, key.Provider, key.ProviderAccountID); err != nil {
 		return nil, err
 	}
-	linked, err := userOn(ctx, tx, c.q.userByAccount, key.Provider, key.ProviderAccountID)
+	linked, err := c.userOn(ctx, tx, c.q.userByAccount, key.Provider, key.ProviderAccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account
 		}
 		return &SignInResult{User: linked, Session: sess}, nil
 	case signedIn != nil:
-		user, err := userOn(ctx, tx, c.q.userByID, signedIn.UserID)
+		user, err := c.userOn(ctx, tx, c.q.userByID, signedIn.UserID)
 		if err != nil {
 			return nil, err
 		}
@@ -240,7 +240,7 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a authjs.Account
 
 	res := &SignInResult{}
 	if profile.Email != nil {
-		owner, err := userOn(ctx, tx, c.q.userByEmail, *profile.Email)
+		owner, err := c.userOn(ctx, tx, c.q.userByEmail, *profile.Email)
 		if err != nil {
 			return nil, err
 		}
@@ -390,7 +390,7 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 	}
 	now := c.now()
 	res := &SignInResult{}
-	owner, err := userOn(ctx, tx, c.q.lockUserByEmail, identifier)
+	owner, err := c.userOn(ctx, tx, c.q.lockUserByEmail, identifier)
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +400,7 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 				return nil, err
 			}
 		}
-		res.User, err = userOn(ctx, tx, c.q.verifyUser.sql, c.q.verifyUser.args(map[string]any{
+		res.User, err = c.userOn(ctx, tx, c.q.verifyUser.sql, c.q.verifyUser.args(map[string]any{
 			"id": owner.ID, "verified": c.bind(now), "now": c.bind(now)})...)
 		if err != nil {
 			return nil, err

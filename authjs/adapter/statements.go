@@ -15,7 +15,7 @@ import (
 // the flavour's table and column names, its id columns and casts, its
 // timestamp type and its clock columns (flavourSQL.render). Every read
 // returns the same columns in every flavour (NULL where the flavour has
-// none), timestamps as timestamp with time zone.
+// none), timestamps as flavourSQL.readTime reads them.
 //
 // The reads of the request path take positional parameters ($1, …); the
 // writes, whose columns differ between flavours, take named ones (@name),
@@ -119,7 +119,6 @@ func newStatements(f *gormauth.Flavour) statements {
 //	{ts}                                    the type of the timestamp columns, for casts
 //	{uid X}                                 X, a text parameter, as a user id: X::text, cast to integer for serial ids
 //	{uidOf X}                               the text expression X as a user id
-//	{time X}                                the timestamp column X read as timestamp with time zone
 //	{userCols A} {accountCols A} {sessionCols A} {tokenCols}
 //	                                        the columns a read of that table returns, of the table aliased A
 //	{newId T} {newIdValue T}                in an INSERT into table T (users, accounts, sessions), its id
@@ -166,8 +165,6 @@ func (w flavourSQL) piece(f []string) string {
 		return w.uidOf(arg(1) + "::text")
 	case "uidOf":
 		return w.uidOf(arg(1))
-	case "time":
-		return w.readTime(arg(1))
 	case "userCols":
 		return w.userCols(arg(1))
 	case "accountCols":
@@ -219,6 +216,18 @@ func (w flavourSQL) idPiece(directive, table string, alias []string) string {
 	return "@id::text, "
 }
 
+// readTime returns a timestamp column as the statements read it: a wall
+// clock AT TIME ZONE 'UTC', which the driver returns as the instant of that
+// wall clock in UTC, whatever the session's or the DSN's TimeZone, and
+// core.instants reads in the flavour's zone; timestamp with time zone as it
+// is.
+func (w flavourSQL) readTime(col string) string {
+	if w.f.WallClock() {
+		return col + ` AT TIME ZONE 'UTC'`
+	}
+	return col
+}
+
 // c returns the flavour's quoted name of the column Auth.js's schema calls
 // name (gormauth.Flavour.Column).
 func (w flavourSQL) c(name string) string { return schema.QuoteIdent(w.f.Column(name)) }
@@ -229,15 +238,6 @@ func (w flavourSQL) ts() string {
 		return "timestamp"
 	}
 	return "timestamptz"
-}
-
-// readTime returns a timestamp column read as timestamp with time zone: a
-// UTC wall clock AT TIME ZONE 'UTC'.
-func (w flavourSQL) readTime(col string) string {
-	if w.f.WallClock() {
-		return col + ` AT TIME ZONE 'UTC'`
-	}
-	return col
 }
 
 // uidOf converts a text expression into the users table's id type.

@@ -161,7 +161,7 @@ func (s *Users) ByAccount(ctx context.Context, key AccountKey) (*authjs.User, er
 
 // user reads the user query returns, or ErrNotFound.
 func (c *core) user(ctx context.Context, op string, route sqlexec.Route, query string, args ...any) (*authjs.User, error) {
-	u, err := userOn(ctx, c.x.On(route), query, args...)
+	u, err := c.userOn(ctx, c.x.On(route), query, args...)
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
@@ -172,13 +172,13 @@ func (c *core) user(ctx context.Context, op string, route sqlexec.Route, query s
 }
 
 // userOn reads the user query returns on q, or nil if there is none.
-func userOn(ctx context.Context, q sqlexec.Querier, query string, args ...any) (*authjs.User, error) {
+func (c *core) userOn(ctx context.Context, q sqlexec.Querier, query string, args ...any) (*authjs.User, error) {
 	var u authjs.User
 	found, err := q.QueryRow(ctx, query, args, userFields(&u)...)
 	if err != nil || !found {
 		return nil, err
 	}
-	return readUser(&u), nil
+	return c.readUser(&u), nil
 }
 
 // Update writes u's Name, Email (as given), EmailVerified and Image to the

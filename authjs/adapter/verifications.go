@@ -248,7 +248,7 @@ func (v *Verifications) Find(ctx context.Context, t SignInToken) (*authjs.Verifi
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
-	if !found || expired(readToken(&row).Expires, now) {
+	if !found || expired(c.readToken(&row).Expires, now) {
 		return nil, fail.NotFound(op)
 	}
 	return &row, nil
@@ -291,7 +291,7 @@ func (c *core) useToken(ctx context.Context, q sqlexec.Querier, identifier, hash
 	if err != nil || !found {
 		return nil, err
 	}
-	if expired(readToken(&row).Expires, c.now()) {
+	if expired(c.readToken(&row).Expires, c.now()) {
 		return nil, nil
 	}
 	return &row, nil
