@@ -26,6 +26,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth/internal/harness/pgserver"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
@@ -176,7 +177,7 @@ func TestExamples(t *testing.T) {
 		p := start(t, bin, "httpauth", testdb.New(t), "-demo", "-addr", "127.0.0.1:0", "-cookie-jar", jar)
 		base := p.WaitLine(t, `^listening on (http://127\.0\.0\.1:\d+)$`)[1]
 		p.WaitLine(t, `^try:  curl -b `+regexp.QuoteMeta(jar)+` `+regexp.QuoteMeta(base)+`/api/me$`)
-		token := cookieFromJar(t, jar, base)
+		token := cookieFromJar(t, jar, base, nextauthhttp.CookieName)
 
 		resp := get(t, base+"/api/me", "")
 		assert.Equal(t, http.StatusUnauthorized, resp.status)
@@ -210,7 +211,7 @@ func TestExamples(t *testing.T) {
 		p := start(t, bin, "httpauth", testdb.New(t), "-demo", "-addr", "127.0.0.1:0")
 		base := p.WaitLine(t, `^listening on (http://127\.0\.0\.1:\d+)$`)[1]
 		jar := p.WaitLine(t, `^try:  curl -b (\S+) `)[1]
-		token := cookieFromJar(t, jar, base)
+		token := cookieFromJar(t, jar, base, nextauthhttp.CookieName)
 
 		req, err := http.NewRequest(http.MethodPost, base+"/api/signout", nil)
 		require.NoError(t, err)
@@ -276,6 +277,112 @@ func TestExamples(t *testing.T) {
 		assert.NotContains(t, p.Stdout(), "cleaning up every")
 	})
 
+	for _, x := range nextJSExamples {
+		// Refused: an empty database, each missing table named, and
+		// incompatible tables, the difference printed; either way nothing
+		// is created or changed (the application's tool owns the tables).
+		refusals := map[string]func(t *testing.T, db *gorm.DB) (printed []string){
+			"NoTables": func(*testing.T, *gorm.DB) (printed []string) {
+				for _, table := range x.tables {
+					printed = append(printed, `^  `+table+`: missing table: `)
+				}
+				return printed
+			},
+			"Incompatible": func(t *testing.T, db *gorm.DB) []string {
+				x.migrate(t, db)
+				testdb.Exec(t, db, x.incompatible)
+				return []string{`^  ` + regexp.QuoteMeta(x.difference) + `$`}
+			},
+		}
+		for name, setup := range refusals {
+			t.Run(x.name+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				dsn := testdb.New(t)
+				db := testdb.OpenURL(t, dsn)
+				printed := setup(t, db)
+				before := testdb.CatalogDump(t, db)
+				p := startEnv(t, bin, x.name, environ(dsn, x.env...), "-addr", "127.0.0.1:0")
+				require.Equal(t, 1, p.Wait(t), p)
+				assert.Empty(t, p.Stdout(), "it does not start")
+				assert.Contains(t, p.Stderr(), "error: "+x.refusal)
+				for _, line := range printed {
+					assert.Regexp(t, `(?m)`+line, p.Stderr())
+				}
+				assert.Equal(t, before, testdb.CatalogDump(t, db), "nothing is created or changed")
+			})
+		}
+
+		t.Run(x.name+"/Serves", func(t *testing.T) {
+			// The tables as the application's tool makes them, with a
+			// column the application added: noted, and served.
+			t.Parallel()
+			dsn := testdb.New(t)
+			db := testdb.OpenURL(t, dsn)
+			x.migrate(t, db)
+			testdb.Exec(t, db, x.extraColumn)
+			before := testdb.CatalogDump(t, db)
+			p := startEnv(t, bin, x.name, environ(dsn, x.env...), "-addr", "127.0.0.1:0")
+			base := p.WaitLine(t, `^listening on (http://127\.0\.0\.1:\d+)$`)[1]
+			assert.Contains(t, p.Stderr(), "note: "+x.extra)
+			res := send(t, http.MethodGet, base+"/api/me", "", "")
+			assert.Equal(t, http.StatusUnauthorized, res.status)
+			assert.JSONEq(t, `{"error":"unauthorized"}`, res.body)
+			require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+			require.Equal(t, 0, p.Wait(t), p)
+			p.AssertLines(t, `^stopped$`)
+			assert.Equal(t, before, testdb.CatalogDump(t, db), "nothing is changed")
+		})
+
+		t.Run(x.name+"/Demo", func(t *testing.T) {
+			// An empty database, no setting: the curl commands -demo
+			// prints work, and the token is never printed.
+			t.Parallel()
+			dsn := testdb.New(t)
+			p := start(t, bin, x.name, dsn, "-demo", "-addr", "127.0.0.1:0")
+			base := p.WaitLine(t, `^listening on (http://127\.0\.0\.1:\d+)$`)[1]
+			me := p.WaitLine(t, `^try:  (curl -b (\S+) `+regexp.QuoteMeta(base)+`/api/me)$`)
+			signOut := p.WaitLine(t, `^      (curl -b \S+ -X POST `+regexp.QuoteMeta(base)+`/api/signout)$`)[1]
+			anonymous := p.WaitLine(t, `^      (curl -i `+regexp.QuoteMeta(base)+`/api/me)$`)[1]
+			jar := me[2]
+			token := cookieFromJar(t, jar, base, x.cookie)
+			assert.NotContains(t, p.Stdout()+p.Stderr(), token)
+
+			var user struct{ Email string }
+			require.NoError(t, json.Unmarshal([]byte(curl(t, me[1])), &user))
+			assert.Equal(t, "demo@example.com", user.Email)
+			assert.Regexp(t, `^HTTP/1\.1 401 `, curl(t, anonymous))
+			assert.JSONEq(t, `{"signedOut":true}`, curl(t, signOut))
+			assert.JSONEq(t, `{"error":"unauthorized"}`, curl(t, me[1]))
+			assert.Zero(t, count(t, testdb.OpenURL(t, dsn), x.sessions), "the session is deleted")
+
+			require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
+			require.Equal(t, 0, p.Wait(t), p)
+			_, err := os.Stat(jar)
+			assert.True(t, os.IsNotExist(err), "the cookie jar is removed on exit")
+		})
+
+		t.Run(x.name+"/JavaScript", func(t *testing.T) {
+			t.Parallel()
+			x.endToEnd(t, bin)
+		})
+	}
+
+	t.Run("nextjs-prisma/NoSecret", func(t *testing.T) {
+		t.Parallel()
+		p := start(t, bin, "nextjs-prisma", testdb.New(t))
+		assert.Equal(t, 2, p.Wait(t), p)
+		assert.Contains(t, p.Stderr(), "AUTH_SECRET to its secret")
+		assert.Empty(t, p.Stdout())
+	})
+
+	t.Run("nextjs-beta73/BadZone", func(t *testing.T) {
+		t.Parallel()
+		p := startEnv(t, bin, "nextjs-beta73", environ(testdb.New(t), "NEXTAUTH_TZ=Nowhere/Nothing"))
+		assert.Equal(t, 2, p.Wait(t), p)
+		assert.Contains(t, p.Stderr(), "nextjs-beta73: NEXTAUTH_TZ is not a time zone")
+		assert.Empty(t, p.Stdout())
+	})
+
 	t.Run("BadDatabaseURL", func(t *testing.T) {
 		t.Parallel()
 		p := start(t, bin, "quickstart", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=5")
@@ -303,7 +410,7 @@ func build(t *testing.T) string {
 	if race {
 		args = append(args, "-race")
 	}
-	args = append(args, "-o", dir+string(filepath.Separator), "./quickstart", "./magiclink", "./httpauth", "./cleanup", "../internal/harness/withpg")
+	args = append(args, "-o", dir+string(filepath.Separator), "./quickstart", "./magiclink", "./httpauth", "./cleanup", "./nextjs-prisma", "./nextjs-beta73", "../internal/harness/withpg")
 	cmd := exec.Command("go", args...)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "go %s\n%s", strings.Join(args, " "), out)
@@ -325,8 +432,14 @@ type process struct {
 // empty) and args, and stops it if it is still running when t ends.
 func start(t *testing.T, bin, name, dsn string, args ...string) *process {
 	t.Helper()
+	return startEnv(t, bin, name, environ(dsn), args...)
+}
+
+// startEnv is start with the environment env.
+func startEnv(t *testing.T, bin, name string, env []string, args ...string) *process {
+	t.Helper()
 	cmd := exec.Command(filepath.Join(bin, name), args...)
-	cmd.Env = environ(dsn)
+	cmd.Env = env
 	p := &process{cmd: cmd, lines: make(chan string, 1<<16), done: make(chan struct{})}
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -368,19 +481,21 @@ func start(t *testing.T, bin, name, dsn string, args ...string) *process {
 	return p
 }
 
-// environ returns this process's environment with DATABASE_URL=dsn, or
-// without DATABASE_URL if dsn is empty.
-func environ(dsn string) []string {
+// environ returns this process's environment with DATABASE_URL=dsn (none
+// if dsn is empty) and the settings vars ("NAME=value"), and without any
+// other variable an example reads (AUTH_SECRET, NEXTAUTH_TZ).
+func environ(dsn string, vars ...string) []string {
 	env := []string{}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "DATABASE_URL=") {
+		name, _, _ := strings.Cut(kv, "=")
+		if name != "DATABASE_URL" && name != "AUTH_SECRET" && name != "NEXTAUTH_TZ" {
 			env = append(env, kv)
 		}
 	}
 	if dsn != "" {
 		env = append(env, "DATABASE_URL="+dsn)
 	}
-	return env
+	return append(env, vars...)
 }
 
 // Wait waits for the program to exit and returns its exit code.
@@ -489,8 +604,9 @@ func assertServerRemoved(t *testing.T, p *process) {
 	assert.True(t, os.IsNotExist(err), "the throwaway server's folder %s is removed", m[1])
 }
 
-// cookieFromJar reads the session cookie for base from a curl cookie jar.
-func cookieFromJar(t *testing.T, jar, base string) string {
+// cookieFromJar reads the session cookie name for base from a curl cookie
+// jar.
+func cookieFromJar(t *testing.T, jar, base, name string) string {
 	t.Helper()
 	fi, err := os.Stat(jar)
 	require.NoError(t, err)
@@ -500,11 +616,11 @@ func cookieFromJar(t *testing.T, jar, base string) string {
 	host := strings.Split(strings.TrimPrefix(base, "http://"), ":")[0]
 	for _, line := range strings.Split(string(data), "\n") {
 		f := strings.Split(line, "\t")
-		if len(f) == 7 && f[0] == "#HttpOnly_"+host && f[5] == nextauthhttp.CookieName {
+		if len(f) == 7 && f[0] == "#HttpOnly_"+host && f[5] == name {
 			return f[6]
 		}
 	}
-	t.Fatalf("no %s cookie for %s in the jar:\n%s", nextauthhttp.CookieName, host, data)
+	t.Fatalf("no %s cookie for %s in the jar:\n%s", name, host, data)
 	return ""
 }
 

@@ -34,7 +34,7 @@ func TestCopyable(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	assert.GreaterOrEqual(t, programs, 5, "the programs of quickstart, httpauth, magiclink, cleanup and signin")
+	assert.GreaterOrEqual(t, programs, 7, "the programs of quickstart, httpauth, magiclink, cleanup, nextjs-prisma, nextjs-beta73 and signin")
 
 	var examples int
 	err = filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
