@@ -6,7 +6,6 @@ import (
 	"log"
 	"os"
 	"strings"
-	"testing"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -15,11 +14,8 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs/adapter"
-	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models/prisma"
 )
-
-func TestMain(m *testing.M) { testdb.MainWithDatabase(m, "DATABASE_URL") }
 
 func Example() {
 	// DATABASE_URL names a PostgreSQL database, such as
