@@ -30,7 +30,8 @@ type Flavour struct {
 	// adapter writes and reads back (see TimeRange).
 	times wallclock.Range
 	// clockColumns: "createdAt" and "updatedAt" on users, accounts and
-	// sessions, which the Prisma client fills (Auth.js v5's Prisma schema).
+	// sessions, which the Prisma client fills (Auth.js v5's Prisma schema),
+	// or created and updated, which TypeORM fills (Beta73).
 	clockColumns bool
 	// emailRequired: users.email is NOT NULL (Auth.js v5's Prisma schema).
 	emailRequired bool
@@ -103,11 +104,11 @@ var (
 		name: "beta73", about: "NextAuth.js 2.0.0-beta.73 (its built-in TypeORM models)",
 		users: "users", accounts: "accounts", sessions: "sessions", tokens: "verification_requests",
 		userID: Serial, accountID: Serial, sessionID: Serial, wallClock: true, precision: time.Microsecond, times: pgTimes,
-		accountKey: true, cookie: nextAuthCookie, schema: func() tables { return expectedSchema().Tables },
+		clockColumns: true, accountKey: true, cookie: nextAuthCookie, schema: func() tables { return expectedSchema().Tables },
 		columns: map[string]string{
 			"emailVerified": "email_verified", "userId": "user_id", "type": "provider_type", "provider": "provider_id",
 			"providerAccountId": "provider_account_id", "sessionToken": "session_token", "createdAt": "created",
-			"updatedAt": "updated",
+			"updatedAt": "updated", "identifier": "identifer", // sic: beta.73's column
 		},
 	}
 	// Prisma is Auth.js v5 with @auth/prisma-adapter, on the Prisma schema
@@ -246,12 +247,29 @@ func (f *Flavour) Tables() (users, accounts, sessions, tokens string) {
 // name in the Auth.js flavours, NextAuth.js 2.0.0-beta.73's ("user_id",
 // "email_verified", "session_token"; "provider_type" for "type",
 // "provider_id" for "provider", "created" and "updated" for "createdAt"
-// and "updatedAt") in Beta73.
+// and "updatedAt", and "identifer", so misspelt, for "identifier") in
+// Beta73.
 func (f *Flavour) Column(name string) string {
 	if c, ok := f.columns[name]; ok {
 		return c
 	}
 	return name
+}
+
+// Has reports whether the flavour's table, one of the names Tables
+// returns, has the column, named as the flavour names it.
+func (f *Flavour) Has(table, column string) bool {
+	for _, t := range f.schema() {
+		if t.Name != table {
+			continue
+		}
+		for _, c := range t.Columns {
+			if c.Name == column {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // WallClock reports whether the timestamp columns are timestamp without
@@ -263,7 +281,9 @@ func (f *Flavour) WallClock() bool { return f.wallClock }
 func (f *Flavour) Precision() time.Duration { return f.precision }
 
 // ClockColumns reports whether users, accounts and sessions have the
-// "createdAt" and "updatedAt" columns a writer must fill.
+// columns of when a row was created and last updated, which a writer must
+// fill: "createdAt" and "updatedAt" (Prisma for Auth.js v5), created and
+// updated (Beta73; see Column).
 func (f *Flavour) ClockColumns() bool { return f.clockColumns }
 
 // EmailRequired reports whether users.email is NOT NULL.

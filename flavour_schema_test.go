@@ -334,3 +334,18 @@ func TestColumn(t *testing.T) {
 		assert.Equal(t, beta, gormauth.Beta73.Column(name), name)
 	}
 }
+
+func TestHas(t *testing.T) {
+	t.Parallel()
+	assert.True(t, gormauth.Beta73.Has("accounts", "compound_id"))
+	assert.True(t, gormauth.Beta73.Has("verification_requests", "created"))
+	assert.False(t, gormauth.Beta73.Has("accounts", "id_token"))
+	assert.True(t, gormauth.Prisma.Has("Account", "id_token"))
+	assert.False(t, gormauth.Prisma.Has("VerificationToken", "createdAt"))
+	assert.False(t, gormauth.Pg.Has("nowhere", "id"))
+	// The schema's created columns are named as Column names them.
+	for _, f := range gormauth.Flavours() {
+		users, _, _, _ := f.Tables()
+		assert.Equal(t, f.ClockColumns(), f.Has(users, f.Column("createdAt")), f.Name())
+	}
+}

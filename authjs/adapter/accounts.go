@@ -309,14 +309,39 @@ func (q *statements) accountStatements(w flavourSQL) {
 			s AS (DELETE FROM {sessions} WHERE {userId} = {uid $1} AND EXISTS (SELECT 1 FROM a))
 		SELECT {provider} FROM a ORDER BY {provider}`)
 	q.unlinkAccount = w.render(`DELETE FROM {accounts} WHERE {provider} = $1 AND {providerAccountId} = $2`)
-	q.linkAccount = named(w.render(`INSERT INTO {accounts} ({newId accounts}{userId}, {type}, {provider}, {providerAccountId}, "refresh_token",
-			"access_token", "expires_at", "id_token", "scope", "session_state", "token_type"{clock})
-		SELECT {newIdValue accounts}{uid @user}, @type, @provider::text, @account::text, @refresh::text, @access::text, @expires_at::bigint, @id_token::text,
-			@scope::text, @session_state::text, @token_type::text{clockValues}
+	cols, values, set := w.accountTokens()
+	q.linkAccount = named(w.render(`INSERT INTO {accounts} ({newId accounts}{compoundId}{userId}, {type}, {provider}, {providerAccountId}` + cols + `{clock accounts})
+		SELECT {newIdValue accounts}{compoundIdValue}{uid @user}, @type, @provider::text, @account::text` + values + `{clockValues accounts}
 		WHERE EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid @user} FOR KEY SHARE){unlessLinked @provider @account}
 		RETURNING {readId accounts}`))
-	q.updateTokens = named(w.render(`UPDATE {accounts} a SET "access_token" = @access, "expires_at" = @expires_at::bigint,
-			"refresh_token" = COALESCE(@refresh::text, a."refresh_token"), "id_token" = COALESCE(@id_token::text, a."id_token"){touch}
+	q.updateTokens = named(w.render(`UPDATE {accounts} a SET ` + set + `{touch accounts}
 		WHERE a.{provider} = @provider AND a.{providerAccountId} = @account
 		RETURNING {accountCols a}`))
+}
+
+// accountTokens returns, for the token columns the flavour's accounts
+// table has, the columns and values of linkAccount (each after a comma) and
+// the assignments of updateTokens, which keeps a stored refresh or ID token
+// that the update leaves out.
+func (w flavourSQL) accountTokens() (cols, values, set string) {
+	var sets []string
+	for _, t := range []struct{ col, value, set string }{
+		{"refresh_token", "@refresh::text", `COALESCE(@refresh::text, a."refresh_token")`},
+		{"access_token", "@access::text", "@access"},
+		{"expires_at", "@expires_at::bigint", "@expires_at::bigint"},
+		{"id_token", "@id_token::text", `COALESCE(@id_token::text, a."id_token")`},
+		{"scope", "@scope::text", ""},
+		{"session_state", "@session_state::text", ""},
+		{"token_type", "@token_type::text", ""},
+	} {
+		if !w.f.Has(w.table("accounts"), t.col) {
+			continue
+		}
+		cols += `, "` + t.col + `"`
+		values += ", " + t.value
+		if t.set != "" {
+			sets = append(sets, `"`+t.col+`" = `+t.set)
+		}
+	}
+	return cols, values, strings.Join(sets, ", ")
 }

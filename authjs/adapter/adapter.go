@@ -205,6 +205,9 @@ type core struct {
 	// zone is the time zone whose wall clock the timestamp columns of a
 	// wall-clock flavour hold: UTC for Auth.js's.
 	zone *time.Location
+	// accessTokens: the sessions table has beta.73's access_token, which
+	// every new session gets.
+	accessTokens bool
 }
 
 // New returns a Repository for the tables of flavour f on db, an Auth.js
@@ -238,7 +241,9 @@ func NewChecked(db *gorm.DB, f *gormauth.Flavour, opts Options) (*Repository, er
 	if err != nil {
 		return nil, err
 	}
-	return newRepository(&core{x: sqlexec.New(db), f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID(), zone: time.UTC}), nil
+	_, _, sessions, _ := f.Tables()
+	return newRepository(&core{x: sqlexec.New(db), f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID(), zone: time.UTC,
+		accessTokens: f.Has(sessions, "access_token")}), nil
 }
 
 func newRepository(c *core) *Repository {

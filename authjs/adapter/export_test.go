@@ -1,6 +1,10 @@
 package adapter
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/gormauth/gormauth"
+)
 
 // The statements the benchmarks' hand-written pgx floor sends, exactly as
 // the repository sends them for its flavour, and the names of the
@@ -24,9 +28,15 @@ func AccountLockKey(provider, account string) string {
 
 // Statements returns every statement of r's flavour by its field name,
 // with named parameters already positional.
-func Statements(r *Repository) map[string]string {
+func Statements(r *Repository) map[string]string { return statementsByName(r.core.q) }
+
+// StatementsOf returns the statements the engine renders for f, Beta73
+// included, which New refuses until the engine runs it.
+func StatementsOf(f *gormauth.Flavour) map[string]string { return statementsByName(newStatements(f)) }
+
+func statementsByName(q statements) map[string]string {
 	out := map[string]string{}
-	v := reflect.ValueOf(r.core.q)
+	v := reflect.ValueOf(q)
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Field(i)
 		switch f.Kind() {

@@ -1,11 +1,15 @@
 package adapter
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/internal/harness/testdb"
+	"github.com/gormauth/gormauth/models"
 )
 
 // The statement templates render each flavour's table and column names,
@@ -22,4 +26,21 @@ func TestRender(t *testing.T) {
 	assert.Panics(t, func() { pg.render(`SELECT {nonsense here}`) })
 	assert.Panics(t, func() { pg.render(`SELECT {userId`) })
 	assert.Panics(t, func() { pg.render(`SELECT {readId tokens}`) })
+}
+
+// beta.73's compound_id, made in SQL from the provider account, is
+// models.CompoundID's.
+func TestRenderCompoundID(t *testing.T) {
+	t.Parallel()
+	w := flavourSQL{f: gormauth.Beta73}
+	expr := strings.TrimSuffix(w.render(`{compoundIdValue}`), ", ")
+	require.NotEmpty(t, expr)
+	assert.Empty(t, flavourSQL{f: gormauth.Prisma}.render(`{compoundIdValue}`))
+	db := testdb.Open(t)
+	for _, key := range [][2]string{{"github", "1001"}, {"google", "ä:b"}, {"", ""}} {
+		sql := strings.NewReplacer("@provider", "$1", "@account", "$2").Replace(expr)
+		var got string
+		require.NoError(t, db.Raw(`SELECT `+sql, key[0], key[1]).Row().Scan(&got))
+		assert.Equal(t, models.CompoundID(key[0], key[1]), got, key)
+	}
 }

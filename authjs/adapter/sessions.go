@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -101,8 +102,16 @@ func (c *core) sessionArgs(sess *authjs.Session) map[string]any {
 	if sess.CreatedAt != nil {
 		now = *sess.CreatedAt
 	}
-	return map[string]any{"id": sess.ID, "token": sess.SessionToken, "user": sess.UserID,
+	args := map[string]any{"id": sess.ID, "token": sess.SessionToken, "user": sess.UserID,
 		"expires": c.bind(sess.Expires), "now": c.bind(now)}
+	if c.accessTokens {
+		// beta.73's sessions.access_token: 32 random bytes in hex, as
+		// NextAuth.js makes it.
+		b := make([]byte, 32)
+		_, _ = rand.Read(b) // never fails (crypto/rand)
+		args["access_token"] = hex.EncodeToString(b)
+	}
+	return args
 }
 
 // openSession inserts a new session with token for the user, if the user
@@ -505,11 +514,11 @@ func (q *statements) sessionStatements(w flavourSQL) {
 			WHERE {userId} = {uid $1} AND EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid $1}) RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid $1}), (SELECT count(*) FROM d)`)
 	q.deleteExpiredSessions = w.deleteExpired(w.sessions)
-	q.createSession = named(w.render(`INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{clock})
-		SELECT {newIdValue sessions}@token, {uid @user}, @expires::{ts}{clockValues}
+	q.createSession = named(w.render(`INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{accessToken}{clock sessions})
+		SELECT {newIdValue sessions}@token, {uid @user}, @expires::{ts}{accessTokenValue}{clockValues sessions}
 		WHERE EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid @user} FOR KEY SHARE)
 		RETURNING {readId sessions}`))
-	q.extendSession = named(w.render(`UPDATE {sessions} s SET "expires" = @expires::{ts}{touch}
+	q.extendSession = named(w.render(`UPDATE {sessions} s SET "expires" = @expires::{ts}{touch sessions}
 		WHERE s.{sessionToken} = @token AND s."expires" = @old::{ts}
 		RETURNING {sessionCols s}`))
 	// signInLinked locks the user's row, then the account's: a sign-in that
@@ -521,8 +530,8 @@ func (q *statements) sessionStatements(w flavourSQL) {
 			WHERE a.{provider} = @provider AND a.{providerAccountId} = @account
 			LIMIT 1 FOR KEY SHARE OF u, a),
 		s AS (
-			INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{clock})
-			SELECT {newIdValue sessions}@token, {uidOf u.id}, @expires::{ts}{clockValues} FROM u
+			INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{accessToken}{clock sessions})
+			SELECT {newIdValue sessions}@token, {uidOf u.id}, @expires::{ts}{accessTokenValue}{clockValues sessions} FROM u
 			RETURNING {readId sessions} AS session_id)
 		SELECT u.*, s.session_id FROM u, s`))
 }

@@ -34,8 +34,9 @@ type statements struct {
 	deleteSessionByHandle, deleteOtherSessions                                                                  string
 	createSession, extendSession, signInLinked                                                                  stmt
 	// verification tokens
-	insertToken, findToken, deleteToken, deleteExpiredTokens string
-	deleteTokens                                             string
+	findToken, deleteToken, deleteExpiredTokens string
+	insertToken                                 stmt
+	deleteTokens                                string
 	// the advisory lock of the sign-in flows
 	lock string
 }
@@ -124,8 +125,11 @@ func newStatements(f *gormauth.Flavour) statements {
 //	{newId T} {newIdValue T}                in an INSERT into table T (users, accounts, sessions), its id
 //	                                        column and @id, where the writer makes the id; nothing otherwise
 //	{readId T [A]}                          the id of table T (aliased A), as text ('' for none)
-//	{clock} {clockValues} {touch}           the clock columns of an INSERT, their @now values, and their
-//	                                        update in an UPDATE, where the flavour has them; nothing otherwise
+//	{clock T} {clockValues T} {touch T}     the clock columns of an INSERT into table T, their @now values,
+//	                                        and their update in an UPDATE, where T has them; nothing otherwise
+//	{compoundId} {compoundIdValue}          beta.73's accounts.compound_id and its value, the hex SHA-256
+//	                                        of "@provider:@account" (models.CompoundID); nothing elsewhere
+//	{accessToken} {accessTokenValue}        beta.73's sessions.access_token and its @access_token value
 //	{unlessLinked P A}                      where accounts may lack a key on (provider, providerAccountId),
 //	                                        the condition that provider account P, A is not linked yet
 //
@@ -175,12 +179,16 @@ func (w flavourSQL) piece(f []string) string {
 		return w.tokenCols()
 	case "newId", "newIdValue", "readId":
 		return w.idPiece(f[0], arg(1), f[2:])
-	case "clock":
-		return w.ifClock(`, ` + w.c("createdAt") + `, ` + w.c("updatedAt"))
-	case "clockValues":
-		return w.ifClock(", @now::timestamp, @now::timestamp")
-	case "touch":
-		return w.ifClock(`, ` + w.c("updatedAt") + ` = @now::timestamp`)
+	case "clock", "clockValues", "touch":
+		return w.clockPiece(f[0], arg(1))
+	case "compoundId":
+		return w.ifHas("accounts", "compound_id", `"compound_id", `)
+	case "compoundIdValue":
+		return w.ifHas("accounts", "compound_id", `encode(sha256(convert_to(@provider::text || ':' || @account::text, 'UTF8')), 'hex'), `)
+	case "accessToken":
+		return w.ifHas("sessions", "access_token", `, "access_token"`)
+	case "accessTokenValue":
+		return w.ifHas("sessions", "access_token", `, @access_token::text`)
 	case "unlessLinked":
 		if w.f.AccountKey() {
 			return ""
@@ -260,17 +268,49 @@ func (w flavourSQL) readID(k gormauth.IDKind, alias string) string {
 	return qualify(alias, `"id"`) + "::text"
 }
 
-// ifClock returns sql where the flavour has clock columns, "" otherwise.
-func (w flavourSQL) ifClock(sql string) string {
-	if w.f.ClockColumns() {
+// table returns the flavour's name of the table the templates call name
+// (users, accounts, sessions, tokens).
+func (w flavourSQL) table(name string) string {
+	users, accounts, sessions, tokens := w.f.Tables()
+	t, ok := map[string]string{"users": users, "accounts": accounts, "sessions": sessions, "tokens": tokens}[name]
+	if !ok {
+		panic("gormauth: adapter: no table " + name + " in a statement")
+	}
+	return t
+}
+
+// ifHas returns sql where the table the templates call table has column,
+// "" otherwise.
+func (w flavourSQL) ifHas(table, column, sql string) string {
+	if w.f.Has(w.table(table), column) {
 		return sql
 	}
 	return ""
 }
 
-// clockRead reads the clock columns of the table aliased alias, or NULLs.
-func (w flavourSQL) clockRead(alias string) []string {
-	if w.f.ClockColumns() {
+// hasClock reports whether the table the templates call table has the
+// columns of when a row was created and updated.
+func (w flavourSQL) hasClock(table string) bool {
+	return w.f.Has(w.table(table), w.f.Column("createdAt"))
+}
+
+// clockPiece renders {clock table}, {clockValues table} and {touch table}.
+func (w flavourSQL) clockPiece(directive, table string) string {
+	if !w.hasClock(table) {
+		return ""
+	}
+	switch directive {
+	case "clock":
+		return `, ` + w.c("createdAt") + `, ` + w.c("updatedAt")
+	case "clockValues":
+		return ", @now::timestamp, @now::timestamp"
+	}
+	return `, ` + w.c("updatedAt") + ` = @now::timestamp`
+}
+
+// clockRead reads the clock columns of table, aliased alias, or NULLs.
+func (w flavourSQL) clockRead(table, alias string) []string {
+	if w.hasClock(table) {
 		return []string{w.readTime(qualify(alias, w.c("createdAt"))), w.readTime(qualify(alias, w.c("updatedAt")))}
 	}
 	return []string{"NULL::timestamptz", "NULL::timestamptz"}
@@ -285,7 +325,7 @@ func qualify(alias, col string) string {
 }
 
 func (w flavourSQL) userCols(a string) string {
-	clock := w.clockRead(a)
+	clock := w.clockRead("users", a)
 	return strings.Join([]string{
 		qualify(a, `"id"`) + `::text AS id`, qualify(a, `"name"`) + ` AS name`, qualify(a, `"email"`) + ` AS email`,
 		w.readTime(qualify(a, w.c("emailVerified"))) + ` AS "emailVerified"`, qualify(a, `"image"`) + ` AS image`,
@@ -293,27 +333,37 @@ func (w flavourSQL) userCols(a string) string {
 	}, ", ")
 }
 
+// optional reads the accounts column Auth.js's schema calls name, of the
+// table aliased a, or a NULL of type typ where the flavour has no such
+// column (beta.73 keeps no ID token, scope, session state or token type).
+func (w flavourSQL) optional(a, name, typ string) string {
+	if !w.f.Has(w.table("accounts"), w.f.Column(name)) {
+		return "NULL::" + typ
+	}
+	return qualify(a, w.c(name))
+}
+
 func (w flavourSQL) accountCols(a string) string {
 	_, accountIDs, _ := w.f.IDs()
 	cols := []string{w.readID(accountIDs, a), qualify(a, w.c("userId")) + "::text"}
 	for _, name := range []string{"type", "provider", "providerAccountId", "refresh_token", "access_token", "id_token"} {
-		cols = append(cols, qualify(a, w.c(name)))
+		cols = append(cols, w.optional(a, name, "text"))
 	}
-	cols = append(cols, qualify(a, w.c("expires_at"))+"::bigint")
+	cols = append(cols, w.optional(a, "expires_at", "bigint")+"::bigint")
 	for _, name := range []string{"token_type", "scope", "session_state"} {
-		cols = append(cols, qualify(a, w.c(name)))
+		cols = append(cols, w.optional(a, name, "text"))
 	}
-	return strings.Join(append(cols, w.clockRead(a)...), ", ")
+	return strings.Join(append(cols, w.clockRead("accounts", a)...), ", ")
 }
 
 func (w flavourSQL) sessionCols(a string) string {
 	_, _, sessionIDs := w.f.IDs()
 	return strings.Join(append([]string{w.readID(sessionIDs, a), qualify(a, w.c("sessionToken")),
-		qualify(a, w.c("userId")) + "::text", w.readTime(qualify(a, w.c("expires")))}, w.clockRead(a)...), ", ")
+		qualify(a, w.c("userId")) + "::text", w.readTime(qualify(a, w.c("expires")))}, w.clockRead("sessions", a)...), ", ")
 }
 
 func (w flavourSQL) tokenCols() string {
-	return `"identifier", "token", ` + w.readTime(`"expires"`)
+	return w.c("identifier") + `, "token", ` + w.readTime(`"expires"`)
 }
 
 // deleteExpired deletes at most $2 rows of table that expired before $1,

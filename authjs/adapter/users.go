@@ -291,21 +291,21 @@ func (q *statements) userStatements(w flavourSQL) {
 		WHERE u."id" = (SELECT a.{userId} FROM {accounts} a WHERE a.{provider} = $1 AND a.{providerAccountId} = $2 LIMIT 1)`)
 	q.lockUserByEmail = q.userByEmail + ` FOR UPDATE`
 	q.lockUser = w.render(`SELECT "id"::text FROM {users} WHERE "id" = {uid $1} FOR UPDATE`)
-	q.createUser = named(w.render(`INSERT INTO {users} ({newId users}"name", "email", {emailVerified}, "image"{clock})
-		VALUES ({newIdValue users}@name, @email, @verified::{ts}, @image{clockValues}) RETURNING "id"::text`))
+	q.createUser = named(w.render(`INSERT INTO {users} ({newId users}"name", "email", {emailVerified}, "image"{clock users})
+		VALUES ({newIdValue users}@name, @email, @verified::{ts}, @image{clockValues users}) RETURNING "id"::text`))
 	q.updateUser = named(w.render(`UPDATE {users} SET "name" = @name, "email" = @email, {emailVerified} = @verified::{ts},
-		"image" = @image{touch} WHERE "id" = {uid @id}`))
+		"image" = @image{touch users} WHERE "id" = {uid @id}`))
 	// updateUserKept is updateUser for a user some of whose values are over
 	// their limits: it writes the row only where each such value (keep_…)
 	// equals the one stored, and says whether it wrote and whether the user
 	// exists.
 	q.updateUserKept = named(w.render(`WITH u AS (UPDATE {users} SET "name" = @name, "email" = @email,
-			{emailVerified} = @verified::{ts}, "image" = @image{touch}
+			{emailVerified} = @verified::{ts}, "image" = @image{touch users}
 		WHERE "id" = {uid @id} AND (NOT @keep_name::boolean OR "name" = @name)
 			AND (NOT @keep_email::boolean OR "email" = @email) AND (NOT @keep_image::boolean OR "image" = @image)
 		RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid @id})`))
-	q.verifyUser = named(w.render(`UPDATE {users} u SET {emailVerified} = @verified::{ts}{touch} WHERE u."id" = {uid @id}
+	q.verifyUser = named(w.render(`UPDATE {users} u SET {emailVerified} = @verified::{ts}{touch users} WHERE u."id" = {uid @id}
 		RETURNING {userCols u}`))
 	q.deleteUser = named(w.render(`WITH a AS (DELETE FROM {accounts} WHERE {userId} = {uid @id}),
 		s AS (DELETE FROM {sessions} WHERE {userId} = {uid @id})

@@ -144,7 +144,7 @@ func (v *Verifications) Create(ctx context.Context, t SignInToken, maxAge time.D
 	if err != nil {
 		return nil, err
 	}
-	if _, err := v.c.x.Exec(ctx, v.c.q.insertToken, args...); err != nil {
+	if _, err := v.c.x.Exec(ctx, v.c.q.insertToken.sql, args...); err != nil {
 		return nil, fail.DB(op, err)
 	}
 	return row, nil
@@ -172,7 +172,7 @@ func (v *Verifications) Replace(ctx context.Context, t SignInToken, maxAge time.
 		if _, err := tx.Exec(ctx, c.q.deleteTokens, row.Identifier); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, c.q.insertToken, args...)
+		_, err := tx.Exec(ctx, c.q.insertToken.sql, args...)
 		return err
 	})
 	if err != nil {
@@ -212,7 +212,7 @@ func (v *Verifications) prepare(ctx context.Context, op string, t SignInToken, m
 	}
 	expires := now.Add(maxAge)
 	row := &authjs.VerificationToken{Identifier: identifier, Token: hash, Expires: c.stored(expires)}
-	return row, []any{identifier, hash, c.bind(expires)}, nil
+	return row, c.q.insertToken.args(map[string]any{"identifier": identifier, "token": hash, "expires": c.bind(expires), "now": c.bind(now)}), nil
 }
 
 // CallbackURL returns the link Auth.js mails for a sign-in token:
@@ -326,9 +326,10 @@ func (v *Verifications) DeleteExpired(ctx context.Context, batchSize int) (int64
 
 // tokenStatements renders the statements of the sign-in tokens table.
 func (q *statements) tokenStatements(w flavourSQL) {
-	q.insertToken = w.render(`INSERT INTO {tokens} ("identifier", "token", "expires") VALUES ($1, $2, $3::{ts})`)
-	q.findToken = w.render(`SELECT {tokenCols} FROM {tokens} WHERE "identifier" = $1 AND "token" = $2 LIMIT 1`)
-	q.deleteToken = w.render(`DELETE FROM {tokens} WHERE "identifier" = $1 AND "token" = $2 RETURNING {tokenCols}`)
+	q.insertToken = named(w.render(`INSERT INTO {tokens} ({identifier}, "token", "expires"{clock tokens})
+		VALUES (@identifier, @token, @expires::{ts}{clockValues tokens})`))
+	q.findToken = w.render(`SELECT {tokenCols} FROM {tokens} WHERE {identifier} = $1 AND "token" = $2 LIMIT 1`)
+	q.deleteToken = w.render(`DELETE FROM {tokens} WHERE {identifier} = $1 AND "token" = $2 RETURNING {tokenCols}`)
 	q.deleteExpiredTokens = w.deleteExpired(w.tokens)
-	q.deleteTokens = w.render(`DELETE FROM {tokens} WHERE "identifier" = $1`)
+	q.deleteTokens = w.render(`DELETE FROM {tokens} WHERE {identifier} = $1`)
 }
