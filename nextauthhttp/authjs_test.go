@@ -218,3 +218,27 @@ func TestCookieDowngradeBehindProxy(t *testing.T) {
 		assert.False(t, c[0].Secure)
 	})
 }
+
+// A handler that signs out behind the middleware, which sent the cookie
+// again with a later expiry, answers one Set-Cookie line for the name:
+// the clearing one.
+func TestClearReplacesRefresh(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newAuthJSEnv(t, gormauth.Prisma, nextauthhttp.Options{})
+	cookie := nextauthhttp.AuthJSCookie(gormauth.Prisma)
+	signOut := nextauthhttp.Load(e.repo, nextauthhttp.Options{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cookie.Clear(w, r)
+	}))
+	u := &authjs.User{Email: ptr("clear@example.com")}
+	require.NoError(t, e.repo.Users.Create(ctx, u))
+	s, err := e.repo.Sessions.Create(ctx, u.ID)
+	require.NoError(t, err)
+	r := httptest.NewRequest(http.MethodPost, "http://app.example.com/signout", nil)
+	r.AddCookie(&http.Cookie{Name: nextauthhttp.AuthJSCookieName, Value: s.SessionToken})
+	w := httptest.NewRecorder()
+	signOut.ServeHTTP(w, r)
+	lines := w.Header().Values("Set-Cookie")
+	require.Len(t, lines, 1, "%q", lines)
+	assert.Contains(t, lines[0], "Max-Age=0")
+}

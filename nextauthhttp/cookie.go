@@ -110,9 +110,12 @@ func (c Cookie) New(r *http.Request, token string, expires time.Time) *http.Cook
 
 // Set sends the cookie that holds token until expires (signing in, or
 // after the sliding expiry extended the session), encoded as New encodes
-// it, so that NextAuth.js and Auth.js read back token itself.
+// it, so that NextAuth.js and Auth.js read back token itself. Set and Clear
+// replace a Set-Cookie line the response already has for the same name
+// (the middleware's, when it extended the session), so that the browser
+// gets one instruction per cookie.
 func (c Cookie) Set(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
-	http.SetCookie(w, c.New(r, token, expires))
+	replaceCookie(w, c.New(r, token, expires))
 }
 
 // Clear sends the cookie named for r (NameFor) empty with Max-Age=0, as
@@ -124,7 +127,7 @@ func (c Cookie) Clear(w http.ResponseWriter, r *http.Request) {
 		names = append(names, c.Name)
 	}
 	for _, name := range names {
-		http.SetCookie(w, &http.Cookie{
+		replaceCookie(w, &http.Cookie{
 			Name:     name,
 			Value:    "",
 			Path:     "/",
@@ -134,6 +137,22 @@ func (c Cookie) Clear(w http.ResponseWriter, r *http.Request) {
 			Secure:   strings.HasPrefix(name, "__Secure-") || IsHTTPS(r, c.TrustProxyHeaders),
 		})
 	}
+}
+
+// replaceCookie adds the Set-Cookie line of c to w in place of any the
+// response already has for c's name, so that a handler clearing the cookie
+// after the middleware sent it again with a later expiry answers one line
+// per name, not two that contradict each other.
+func replaceCookie(w http.ResponseWriter, c *http.Cookie) {
+	h := w.Header()
+	lines := h["Set-Cookie"][:0:0]
+	for _, line := range h["Set-Cookie"] {
+		if !strings.HasPrefix(line, c.Name+"=") {
+			lines = append(lines, line)
+		}
+	}
+	h["Set-Cookie"] = lines
+	http.SetCookie(w, c)
 }
 
 // IsHTTPS reports whether r came over HTTPS: r.TLS is set or, when
