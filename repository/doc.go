@@ -38,9 +38,8 @@
 // (the provider verified the address) is verified and keeps them. Beside
 // NextAuth.js 2.0.0-beta.73, which never records a verified address, every
 // user it made is unverified: one who signed up through a provider loses
-// that account, and their sessions, at their first email sign-in here,
-// unless the provider is one of Options.EmailVerifyingProviders (those that
-// prove the addresses they report, such as GitHub), whose accounts are kept.
+// that account, and their sessions, at their first email sign-in here, and
+// links it again while signed in.
 //
 // # Errors
 //

@@ -58,17 +58,6 @@ type Options struct {
 	// NextAuth.js, whose sessions beside a limit live on in the NextAuth.js
 	// application until they expire. It must not be negative.
 	MaxLifetime time.Duration
-	// EmailVerifyingProviders name the providers (the accounts' provider_id) that
-	// verify the addresses they report, such as "github" or "google":
-	// when SignInEmail verifies a user's address for the first time, it
-	// keeps the user's accounts of these providers (and, if it drops no
-	// other, the user's sessions), and drops the others as it always does.
-	// Such an account cannot be an attacker's claim on the address, since
-	// its provider proved the address. Default none: every account of a
-	// never-verified user is dropped, which beside an application that never
-	// marks addresses verified (NextAuth.js 2.0.0-beta.73) happens at each user's first email
-	// sign-in made in Go.
-	EmailVerifyingProviders []string
 	// StrictRevocation makes session lookups (Sessions.WithUser, ByToken,
 	// ByAccessToken, and so the middleware) read from the primary only,
 	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver).
@@ -99,9 +88,6 @@ func (o Options) withDefaults() (Options, error) {
 	if o.MaxLifetime < 0 {
 		return o, fmt.Errorf("gormauth: repository options: MaxLifetime (%s) is negative", o.MaxLifetime)
 	}
-	// A copy the caller cannot change, never nil: the statement compares
-	// with ALL($2), and ALL of NULL is never true.
-	o.EmailVerifyingProviders = append([]string{}, o.EmailVerifyingProviders...)
 	return o, nil
 }
 

@@ -247,10 +247,9 @@ const verifiedUser = `INSERT INTO users (email, email_verified, created, updated
 	ON CONFLICT (email) DO UPDATE SET email_verified = EXCLUDED.email_verified, updated = EXCLUDED.updated
 	RETURNING ` + userColumns + `, (xmax = 0)`
 
-// dropLinks deletes the accounts of the user $1 but those of the providers
-// $2 (EmailVerifyingProviders) and, if it deleted any, all the user's
-// sessions, and returns the deleted accounts' providers, sorted.
-const dropLinks = `WITH a AS (DELETE FROM accounts WHERE user_id = $1 AND provider_id <> ALL($2::text[]) RETURNING provider_id),
+// dropLinks deletes the accounts of the user $1 and, if it had any, all its
+// sessions, and returns the accounts' provider_id, sorted.
+const dropLinks = `WITH a AS (DELETE FROM accounts WHERE user_id = $1 RETURNING provider_id),
 		s AS (DELETE FROM sessions WHERE user_id = $1 AND EXISTS (SELECT 1 FROM a))
 	SELECT provider_id FROM a ORDER BY provider_id`
 
@@ -278,8 +277,11 @@ const dropLinks = `WITH a AS (DELETE FROM accounts WHERE user_id = $1 AND provid
 // sign-in refused, so that the owner of the address always gets in, and
 // without asking, since a link in a mail cannot tell the owner from the
 // attacker's provider account; the owner links their provider accounts
-// again (Accounts.Link) while signed in. The accounts of
-// Options.EmailVerifyingProviders are kept.
+// again (Accounts.Link) while signed in. No account is kept, not even one
+// of a provider that verifies addresses: the address it verified is that
+// of the provider account, which may be linked to a user of another
+// address (the attacker's own GitHub account, linked while he was signed
+// in as the user he made).
 func (r *Repository) SignInEmail(ctx context.Context, t SignInToken) (*SignInResult, error) {
 	const op = "SignInEmail"
 	if err := ctxError(op, ctx); err != nil {
@@ -352,7 +354,7 @@ func (r *Repository) signInEmail(ctx context.Context, identifier, hash string) (
 		}
 		var unlinked []string
 		if found && unverified {
-			err := tx.Query(ctx, dropLinks, []any{u.ID, c.opts.EmailVerifyingProviders}, func(r sqlexec.Scanner) error {
+			err := tx.Query(ctx, dropLinks, []any{u.ID}, func(r sqlexec.Scanner) error {
 				var provider string
 				if err := r.Scan(&provider); err != nil {
 					return err

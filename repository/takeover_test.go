@@ -259,32 +259,3 @@ func waitForLockWaits(tb testing.TB, db *gorm.DB, n int64) {
 	}
 	tb.Fatalf("fewer than %d backends wait for a lock", n)
 }
-
-// Options.EmailVerifyingProviders: the accounts of a provider that proves
-// addresses are kept at the first verification (with the sessions, when
-// nothing else is dropped); the others still go.
-func TestSignInEmailKeepsEmailVerifyingProviders(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	e := newEnvDSN(t, testdb.New(t), repository.Options{EmailVerifyingProviders: []string{"github"}})
-
-	alice, err := e.repo.SignInOAuth(ctx, githubSignIn("alice-gh", ptr("alice@example.com")))
-	require.NoError(t, err)
-	res, err := e.repo.SignInEmail(ctx, e.mustLink(t, "alice@example.com"))
-	require.NoError(t, err)
-	assert.Empty(t, res.Unlinked)
-	assert.EqualValues(t, 1, e.countWhere(t, "accounts", "user_id = ?", alice.User.ID), "GitHub's account stays")
-	_, err = e.repo.Sessions.WithUser(ctx, alice.Session.SessionToken)
-	assert.NoError(t, err, "nothing dropped: the earlier session stays")
-
-	bob, err := e.repo.SignInOAuth(ctx, githubSignIn("bob-gh", ptr("bob@example.com")))
-	require.NoError(t, err)
-	require.NoError(t, e.repo.Accounts.Link(ctx, &models.Account{UserID: bob.User.ID, ProviderType: "oauth",
-		ProviderID: "discord", ProviderAccountID: "mallory-d"}))
-	res, err = e.repo.SignInEmail(ctx, e.mustLink(t, "bob@example.com"))
-	require.NoError(t, err)
-	assert.Equal(t, []string{"discord"}, res.Unlinked)
-	assert.EqualValues(t, 1, e.countWhere(t, "accounts", "user_id = ?", bob.User.ID), "GitHub's account stays")
-	_, err = e.repo.Sessions.WithUser(ctx, bob.Session.SessionToken)
-	assert.ErrorIs(t, err, repository.ErrNotFound, "an account was dropped: so are the sessions")
-}

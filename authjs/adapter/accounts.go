@@ -302,10 +302,9 @@ func (q *statements) accountStatements(w flavourSQL) {
 		WHERE a.{userId} = {uid $1} ORDER BY a.{provider}, a.{providerAccountId}`)
 	q.deleteOrphanAccounts = w.render(`DELETE FROM {accounts} a WHERE a.{provider} = $1 AND a.{providerAccountId} = $2
 		AND NOT EXISTS (SELECT 1 FROM {users} u WHERE u."id" = a.{userId})`)
-	// dropLinks deletes the accounts of the user $1 but those of the
-	// providers $2 (EmailVerifyingProviders) and, if it deleted any, all
-	// its sessions, and returns the deleted accounts' providers, sorted.
-	q.dropLinks = w.render(`WITH a AS (DELETE FROM {accounts} WHERE {userId} = {uid $1} AND {provider} <> ALL($2::text[]) RETURNING {provider}),
+	// dropLinks deletes the accounts of the user $1 and, if it had any,
+	// all its sessions, and returns the accounts' providers, sorted.
+	q.dropLinks = w.render(`WITH a AS (DELETE FROM {accounts} WHERE {userId} = {uid $1} RETURNING {provider}),
 			s AS (DELETE FROM {sessions} WHERE {userId} = {uid $1} AND EXISTS (SELECT 1 FROM a))
 		SELECT {provider} FROM a ORDER BY {provider}`)
 	q.unlinkAccount = w.render(`DELETE FROM {accounts} WHERE {provider} = $1 AND {providerAccountId} = $2`)

@@ -126,17 +126,6 @@ type Options struct {
 	// panics and NewChecked returns ErrMaxLifetimeUnsupported. It must not be
 	// negative.
 	MaxLifetime time.Duration
-	// EmailVerifyingProviders name the providers (the accounts' provider) that
-	// verify the addresses they report, such as "github" or "google":
-	// when SignInEmail verifies a user's address for the first time, it
-	// keeps the user's accounts of these providers (and, if it drops no
-	// other, the user's sessions), and drops the others as it always does.
-	// Such an account cannot be an attacker's claim on the address, since
-	// its provider proved the address. Default none: every account of a
-	// never-verified user is dropped, which beside an application that never
-	// marks addresses verified (Auth.js creates OAuth users unverified) happens at each user's first email
-	// sign-in made in Go.
-	EmailVerifyingProviders []string
 	// StrictRevocation makes session lookups read from the primary only
 	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver),
 	// as repository.Options.StrictRevocation does.
@@ -168,9 +157,6 @@ func (o Options) withDefaults(f *gormauth.Flavour) (Options, error) {
 	if o.MaxLifetime < 0 {
 		return o, fmt.Errorf("gormauth: adapter options: MaxLifetime (%s) is negative", o.MaxLifetime)
 	}
-	// A copy the caller cannot change, never nil: the statement compares
-	// with ALL($2), and ALL of NULL is never true.
-	o.EmailVerifyingProviders = append([]string{}, o.EmailVerifyingProviders...)
 	if o.MaxLifetime > 0 && !f.ClockColumns() {
 		return o, fmt.Errorf("%w: the %s flavour's sessions table has no createdAt", ErrMaxLifetimeUnsupported, f.Name())
 	}

@@ -45,8 +45,7 @@
 //     does not verify addresses keeps signing in as the owner of the
 //     address (pre-account takeover). They are dropped rather than the
 //     sign-in refused or the person asked: the link proves the address,
-//     nothing proves the accounts (but those of
-//     Options.EmailVerifyingProviders, which are kept).
+//     nothing proves the accounts.
 //   - OAuth sign-in: the profile's email is lower-cased with JavaScript's
 //     toLowerCase (LowerEmail); an unknown provider account whose email
 //     belongs to a user is ErrAccountNotLinked unless

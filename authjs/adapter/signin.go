@@ -331,8 +331,11 @@ func (c *core) retryIfUserGone(ctx context.Context, f func(tx *sqlexec.Tx) error
 // dropped rather than the sign-in refused, so that the owner of the address
 // always gets in, and without asking, since a link in a mail cannot tell
 // the owner from the attacker's provider account; the owner links their
-// provider accounts again while signed in. The accounts of
-// Options.EmailVerifyingProviders are kept.
+// provider accounts again while signed in. No account is kept, not even one
+// of a provider that verifies addresses: the address it verified is that
+// of the provider account, which may be linked to a user of another
+// address (the attacker's own GitHub account, linked while he was signed
+// in as the user he made).
 func (r *Repository) SignInEmail(ctx context.Context, in EmailSignIn) (*SignInResult, error) {
 	const op = "SignInEmail"
 	if err := fail.Ctx(op, ctx); err != nil {
@@ -432,7 +435,7 @@ func (c *core) signInEmail(ctx context.Context, tx *sqlexec.Tx, identifier, hash
 // sessions, in tx, and returns the accounts' providers, sorted.
 func (c *core) dropLinks(ctx context.Context, tx *sqlexec.Tx, userID string) ([]string, error) {
 	var providers []string
-	err := tx.Query(ctx, c.q.dropLinks, []any{userID, c.opts.EmailVerifyingProviders}, func(r sqlexec.Scanner) error {
+	err := tx.Query(ctx, c.q.dropLinks, []any{userID}, func(r sqlexec.Scanner) error {
 		var provider string
 		if err := r.Scan(&provider); err != nil {
 			return err

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
@@ -191,37 +190,4 @@ func waitForLockWaits(tb testing.TB, db *gorm.DB, n int64) {
 		}
 	}
 	tb.Fatalf("fewer than %d backends wait for a lock", n)
-}
-
-// Options.EmailVerifyingProviders: the accounts of a provider that proves
-// addresses are kept at the first verification (with the sessions, when
-// nothing else is dropped); the others still go.
-func TestSignInEmailKeepsEmailVerifyingProviders(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	for _, f := range gormauth.AuthJSFlavours() {
-		t.Run(f.Name(), func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, f, adapter.Options{EmailVerifyingProviders: []string{"github"}})
-			alice, err := e.repo.SignInOAuth(ctx, githubSignIn("alice-gh", ptr("alice@example.com")))
-			require.NoError(t, err)
-			res, err := e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: e.mustToken(t, "alice@example.com")})
-			require.NoError(t, err)
-			assert.Empty(t, res.Unlinked)
-			assert.Equal(t, int64(1), e.count(t, e.accounts, `"userId"::text = ?`, alice.User.ID), "GitHub's account stays")
-			_, err = e.repo.Sessions.WithUser(ctx, alice.Session.SessionToken)
-			assert.NoError(t, err, "nothing dropped: the earlier session stays")
-
-			bob, err := e.repo.SignInOAuth(ctx, githubSignIn("bob-gh", ptr("bob@example.com")))
-			require.NoError(t, err)
-			require.NoError(t, e.repo.Accounts.Link(ctx, &authjs.Account{UserID: bob.User.ID, Type: "oauth",
-				Provider: "discord", ProviderAccountID: "mallory-d"}))
-			res, err = e.repo.SignInEmail(ctx, adapter.EmailSignIn{SignInToken: e.mustToken(t, "bob@example.com")})
-			require.NoError(t, err)
-			assert.Equal(t, []string{"discord"}, res.Unlinked)
-			assert.Equal(t, int64(1), e.count(t, e.accounts, `"userId"::text = ?`, bob.User.ID), "GitHub's account stays")
-			_, err = e.repo.Sessions.WithUser(ctx, bob.Session.SessionToken)
-			assert.ErrorIs(t, err, adapter.ErrNotFound, "an account was dropped: so are the sessions")
-		})
-	}
 }
