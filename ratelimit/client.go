@@ -86,3 +86,24 @@ func ClientKey(ip netip.Addr) string {
 	}
 	return netip.PrefixFrom(ip, 64).Masked().String()
 }
+
+// NetworkKey returns the key of a per-network limit for ip, coarser than
+// ClientKey's: an IPv4 address's /24 ("192.0.2.0/24"), an IPv6 address's
+// /48 ("2001:db8:1::/48"). A subscriber given a /48 has 65 536 /64s, each
+// a client key of its own, and one network key; a per-network limit, with
+// a larger allowance than the per-client one, bounds what it can ask for
+// in all. The zero Addr gives "invalid IP".
+//
+// Many people can share a /24 or a /48 (an office, a university, a
+// carrier's NAT), so a per-network limit too tight refuses them together.
+func NetworkKey(ip netip.Addr) string {
+	ip = ip.Unmap().WithZone("")
+	if !ip.IsValid() {
+		return ip.String()
+	}
+	bits := 24
+	if ip.Is6() {
+		bits = 48
+	}
+	return netip.PrefixFrom(ip, bits).Masked().String()
+}

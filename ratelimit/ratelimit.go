@@ -46,7 +46,9 @@
 // # Client addresses
 //
 // ClientIP finds the client's address for a per-client key, and ClientKey
-// makes the key, an IPv6 client's /64 network rather than its address.
+// makes the key, an IPv6 client's /64 network rather than its address;
+// NetworkKey makes the key of a coarser per-network limit (a /24, a /48),
+// for the clients who hold many /64s.
 // Behind a reverse proxy every request comes from the proxy's address;
 // see ClientIP for when X-Forwarded-For can be believed.
 package ratelimit

@@ -306,6 +306,31 @@ func TestClientKey(t *testing.T) {
 	assert.Equal(t, "invalid IP", ratelimit.ClientKey(netip.Addr{}))
 }
 
+// TestNetworkKey: IPv4 addresses by their /24, IPv6 by their /48, so
+// that every address and /64 of one network shares a key.
+func TestNetworkKey(t *testing.T) {
+	t.Parallel()
+	for ip, want := range map[string]string{
+		"192.0.2.1":                  "192.0.2.0/24",
+		"192.0.2.254":                "192.0.2.0/24",
+		"::ffff:192.0.2.1":           "192.0.2.0/24",
+		"198.51.100.7":               "198.51.100.0/24",
+		"2001:db8:1:2:3:4:5:6":       "2001:db8:1::/48",
+		"2001:db8:1:ffff::1":         "2001:db8:1::/48",
+		"2001:db8:2::1":              "2001:db8:2::/48",
+		"::1":                        "::/48",
+		"fe80::1%eth0":               "fe80::/48",
+		"2001:db8:ffff:ffff:1:2:3:4": "2001:db8:ffff::/48",
+	} {
+		assert.Equal(t, want, ratelimit.NetworkKey(netip.MustParseAddr(ip)), ip)
+	}
+	assert.Equal(t, "invalid IP", ratelimit.NetworkKey(netip.Addr{}))
+	// A network's clients have keys of their own, and one network key.
+	a, b := netip.MustParseAddr("2001:db8:1:2::1"), netip.MustParseAddr("2001:db8:1:3::1")
+	assert.NotEqual(t, ratelimit.ClientKey(a), ratelimit.ClientKey(b))
+	assert.Equal(t, ratelimit.NetworkKey(a), ratelimit.NetworkKey(b))
+}
+
 // TestErrorsSayWhat: the errors wrap their sentinel and say what was
 // wrong.
 func TestErrorsSayWhat(t *testing.T) {
