@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/markbates/goth"
@@ -265,4 +266,43 @@ func TestStateCookie(t *testing.T) {
 	h.Callback(w, r)
 	assert.Equal(t, http.StatusBadRequest, w.Code)
 	assert.Contains(t, w.Body.String(), "not started here")
+}
+
+// TestSiblingCookieLink: a sibling subdomain over HTTPS plants its own
+// __Secure- session cookie for the parent domain with Path=/auth, which the
+// browser sends before the victim's on /auth/…. Link must not start a flow
+// bound to the attacker's session (the victim's provider account would be
+// linked to the attacker's user): two session cookies count as none.
+func TestSiblingCookieLink(t *testing.T) {
+	for _, sc := range siteCases {
+		t.Run(sc.name, func(t *testing.T) {
+			a, owner := sc.setup(t)
+			victim, attacker := browser(t), browser(t)
+			st, page := a.signIn(t, victim, "github", 0)
+			require.Equal(t, http.StatusOK, st, page)
+			st, page = a.signIn(t, attacker, "github", 1)
+			require.Equal(t, http.StatusOK, st, page)
+			u, _ := url.Parse(a.srv.URL)
+			token := func(c *http.Client) string {
+				for _, ck := range c.Jar.Cookies(u) {
+					if strings.HasSuffix(ck.Name, "session-token") {
+						return ck.Name + "=" + ck.Value
+					}
+				}
+				t.Fatal("no session cookie")
+				return ""
+			}
+			secure := func(kv string) string { return "__Secure-" + kv }
+			cookies := secure(token(attacker)) + "; " + secure(token(victim))
+			noJar := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/auth/gitlab/link", nil)
+			require.NoError(t, err)
+			req.Header.Set("Cookie", cookies)
+			res, err := noJar.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "no flow begins for either session")
+			assert.Empty(t, owner(t, "gitlab", "1"), "nothing linked")
+		})
+	}
 }

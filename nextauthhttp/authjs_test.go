@@ -242,3 +242,35 @@ func TestClearReplacesRefresh(t *testing.T) {
 	require.Len(t, lines, 1, "%q", lines)
 	assert.Contains(t, lines[0], "Max-Age=0")
 }
+
+// TestSiblingCookie: a sibling subdomain over HTTPS sets a __Secure-
+// session cookie of its own for the parent domain with a longer Path; the
+// browser sends it before the person's. The request must not be taken for
+// the attacker's session (or the person's: nothing tells which is whose).
+func TestSiblingCookie(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newAuthJSEnv(t, gormauth.Prisma, nextauthhttp.Options{})
+	token := func(email string) string {
+		u := &authjs.User{Email: ptr(email)}
+		require.NoError(t, e.repo.Users.Create(ctx, u))
+		s, err := e.repo.Sessions.Create(ctx, u.ID)
+		require.NoError(t, err)
+		return s.SessionToken
+	}
+	victim, attacker := token("victim@example.com"), token("attacker@example.com")
+	for _, tls := range []bool{false, true} {
+		for _, name := range []string{nextauthhttp.AuthJSSecureCookieName, nextauthhttp.AuthJSCookieName} {
+			if tls && name == nextauthhttp.AuthJSCookieName {
+				continue // over HTTPS the plain name is never read
+			}
+			r := request(tls)
+			r.AddCookie(&http.Cookie{Name: name, Value: attacker})
+			r.AddCookie(&http.Cookie{Name: name, Value: victim})
+			w := httptest.NewRecorder()
+			e.handler.ServeHTTP(w, r)
+			assert.Equal(t, http.StatusUnauthorized, w.Code, "%s (TLS %v): %s", name, tls, w.Body.String())
+			assert.Empty(t, w.Header().Values("Set-Cookie"))
+		}
+	}
+}

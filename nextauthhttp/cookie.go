@@ -69,27 +69,41 @@ func (c Cookie) NameFor(r *http.Request) string {
 // the SecureName cookie when r has it, and only that one over HTTPS.
 //   - A browser accepts a __Secure- cookie only from a secure origin, so a
 //     man in the middle cannot plant one, while a plain cookie can be set
-//     over HTTP (or by a sibling subdomain): over HTTPS the plain name is
-//     never read, and over plain HTTP (TLS ended at a proxy) it is read only
-//     when no SecureName cookie is there, so that a planted plain cookie
-//     cannot replace the person's session with another.
+//     over HTTP: over HTTPS the plain name is never read, and over plain
+//     HTTP (TLS ended at a proxy) it is read only when no SecureName cookie
+//     is there, so that a planted plain cookie cannot replace the person's
+//     session with another.
 //   - Over plain HTTP without a SecureName cookie, the Name cookie.
+//   - A request with two cookies of the name it reads carries none: a
+//     sibling subdomain can set a cookie of the same name for the parent
+//     domain (the __Secure- prefix does not forbid Domain), which the
+//     browser sends beside the person's own, first when its Path is longer,
+//     and nothing tells which is whose. The person is then signed out here
+//     until one of them is gone, rather than signed in as the attacker.
 //
 // The value is decoded as the JavaScript side decodes it (see DecodeValue),
 // so that a token with characters Auth.js percent-encodes, such as one of
 // base64's / + =, reads back as the token stored. It is not otherwise
 // checked; see WellFormed.
 func (c Cookie) Read(r *http.Request) (string, bool) {
-	if v, err := r.Cookie(c.SecureName); err == nil {
-		return DecodeValue(v.Value), true
+	if v, n := only(r, c.SecureName); n > 0 {
+		return DecodeValue(v), n == 1
 	}
 	if IsHTTPS(r, c.TrustProxyHeaders) {
 		return "", false
 	}
-	if v, err := r.Cookie(c.Name); err == nil {
-		return DecodeValue(v.Value), true
+	v, n := only(r, c.Name)
+	return DecodeValue(v), n == 1
+}
+
+// only returns the value of r's cookie named name and how many cookies r
+// has of that name.
+func only(r *http.Request, name string) (value string, n int) {
+	cs := r.CookiesNamed(name)
+	if len(cs) != 1 {
+		return "", len(cs)
 	}
-	return "", false
+	return cs[0].Value, 1
 }
 
 // New returns the cookie that holds token until expires, named for r

@@ -68,7 +68,10 @@
 // (DecodeValue), so that a token with characters such as base64's / + =
 // reads back the same on both sides. The __Secure- cookie wins whenever
 // the request carries it: a browser accepts it only from a secure origin,
-// while a plain cookie can be planted over HTTP or by a sibling subdomain.
+// while a plain cookie can be planted over HTTP. Two cookies of the name
+// read count as none: a sibling subdomain can set one for the parent
+// domain (__Secure- does not forbid that; only __Host- would, and
+// NextAuth.js and Auth.js do not use it), and nothing tells whose is whose.
 // Over HTTPS only the __Secure- cookie is read; over plain HTTP, the plain
 // name when no __Secure- cookie is there. A __Secure- cookie reaching Go
 // over plain HTTP means TLS ended at a proxy in front of this service
