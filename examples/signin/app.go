@@ -50,10 +50,12 @@ type config struct {
 	secret string
 	// mail sends a sign-in link.
 	mail func(ctx context.Context, to, link string) error
-	// perAddress and perClient limit the sign-in links asked for, per
-	// address and per client (nil: in memory, linksPerAddress and
-	// linksPerClient in any linkWindow).
-	perAddress, perClient ratelimit.Limit
+	// perClient, perNetwork, perAddress and perDomain limit the sign-in
+	// links asked for per client (ratelimit.ClientKey), per client network
+	// (ratelimit.NetworkKey), per inbox (mailboxKey) and per recipient
+	// domain (nil: in memory, linksPerClient, linksPerNetwork,
+	// linksPerAddress and linksPerDomain in any linkWindow).
+	perClient, perNetwork, perAddress, perDomain ratelimit.Limit
 	// proxies is how many reverse proxies of ours are in front of the app,
 	// whose X-Forwarded-For names the client (see ratelimit.ClientIP).
 	proxies int
@@ -62,13 +64,29 @@ type config struct {
 	logger *slog.Logger
 }
 
-// The default limits on sign-in links: a person whose mail is slow can ask
-// twice more for their address; a client (an IPv4 address, an IPv6 /64)
-// can ask for a household's addresses, not bomb a list of strangers'
-// inboxes. Each app replica counts on its own (see package ratelimit).
+// The default limits on sign-in links, each in any linkWindow. Each app
+// replica counts on its own (see package ratelimit).
+//
+//   - linksPerAddress: a person whose mail is slow can ask twice more for
+//     their inbox, however the address is spelled (see mailboxKey).
+//   - linksPerClient: a client (an IPv4 address, an IPv6 /64) can ask for
+//     a household's addresses, not bomb a list of strangers' inboxes.
+//   - linksPerNetwork: a network (an IPv4 /24, an IPv6 /48, which holds
+//     65 536 /64s) gets three clients' worth: enough for the people of an
+//     office or a carrier's NAT who sign in within minutes of each other,
+//     and a bound on a client that holds a whole network.
+//   - linksPerDomain: the mails to one recipient domain, so that clients
+//     cycling through many addresses at a victim's domain (or many spellings
+//     at a webmail provider) send it at most this many. All the people at a
+//     domain share it: a site whose users sign in from one provider more
+//     often than this (gmail.com on a busy site) must raise it, or count
+//     across replicas with a larger allowance. Each subdomain counts on its
+//     own.
 const (
 	linksPerAddress = 3
 	linksPerClient  = 10
+	linksPerNetwork = 30
+	linksPerDomain  = 50
 	linkWindow      = 15 * time.Minute
 )
 
@@ -88,12 +106,14 @@ func newApp(c config) (http.Handler, error) {
 	for _, p := range c.providers {
 		gp = append(gp, p.Provider)
 	}
-	var err error
-	if c.perAddress, err = inMemoryUnlessSet(c.perAddress, linksPerAddress); err != nil {
-		return nil, err
-	}
-	if c.perClient, err = inMemoryUnlessSet(c.perClient, linksPerClient); err != nil {
-		return nil, err
+	for _, l := range []struct {
+		limit *ratelimit.Limit
+		n     int
+	}{{&c.perClient, linksPerClient}, {&c.perNetwork, linksPerNetwork}, {&c.perAddress, linksPerAddress}, {&c.perDomain, linksPerDomain}} {
+		var err error
+		if *l.limit, err = inMemoryUnlessSet(*l.limit, l.n); err != nil {
+			return nil, err
+		}
 	}
 	a := &app{config: c, cookie: nextauthhttp.CookieOf(c.repo, nextauthhttp.Options{})}
 	oauth, err := gothauth.New(c.repo, gothauth.Options{Providers: gp, Secret: []byte(c.secret), AfterSignIn: "/account",
@@ -229,16 +249,25 @@ func (a *app) signInPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // sendLink mails a one-time sign-in link to the address in the form, once
-// the address passed emailAddress and neither the client nor the address
-// has asked for too many links lately: a refused request writes and mails
-// nothing. The new link replaces the address's earlier ones.
+// the address passed emailAddress and none of the client, its network,
+// the inbox and the recipient domain has had too many links lately: a
+// refused request writes and mails nothing. The new link replaces the
+// address's earlier ones.
+//
+// The limits are counted in that order, each only if those before allowed
+// the request, so that what a client is refused for its own or its
+// network's count uses up nothing of a victim's inbox or domain.
 func (a *app) sendLink(w http.ResponseWriter, r *http.Request) {
 	email, problem := emailAddress(r.FormValue("email"))
 	if problem != "" {
 		a.message(w, http.StatusBadRequest, "Please check the address", problem, false)
 		return
 	}
-	if !a.allow(w, r, a.perClient, a.client(r)) || !a.allow(w, r, a.perAddress, email) {
+	client, network := a.client(r)
+	mailbox := mailboxKey(email)
+	_, domain, _ := strings.Cut(mailbox, "@")
+	if !a.allow(w, r, "client", a.perClient, client) || !a.allow(w, r, "network", a.perNetwork, network) ||
+		!a.allow(w, r, "address", a.perAddress, mailbox) || !a.allow(w, r, "domain", a.perDomain, domain) {
 		return
 	}
 	token, err := repository.NewToken()
@@ -264,29 +293,55 @@ func (a *app) sendLink(w http.ResponseWriter, r *http.Request) {
 }
 
 // allow counts the request against limit for key, and reports whether it
-// may go on; when not, it has answered 429. A limit that cannot tell (its
-// store is down) refuses: mailing links is what the limit protects.
-func (a *app) allow(w http.ResponseWriter, r *http.Request, limit ratelimit.Limit, key string) bool {
+// may go on; when not, it has answered 429 and logged which limit (named
+// per: "client", "address", …) refused it, and the client, never the
+// address. A limit that cannot tell (its store is down) refuses: mailing
+// links is what the limit protects.
+func (a *app) allow(w http.ResponseWriter, r *http.Request, per string, limit ratelimit.Limit, key string) bool {
 	ok, retryAfter, err := limit.Take(r.Context(), key)
 	if err != nil {
 		a.fail(w, r, err)
 		return false
 	}
 	if !ok {
-		a.logger.InfoContext(r.Context(), "sign-in link refused: rate limit", "client", a.client(r))
+		client, _ := a.client(r)
+		a.logger.InfoContext(r.Context(), "sign-in link refused: rate limit", "per", per, "client", client)
 		a.tooMany(w, retryAfter)
 	}
 	return ok
 }
 
-// client returns the key of the request's client for the per-client
-// limit: its IP address (an IPv6 one's /64), behind a.proxies proxies.
-func (a *app) client(r *http.Request) string {
+// client returns the keys of the request's client for the per-client and
+// per-network limits: its IP address (an IPv6 one's /64) and its /24 (an
+// IPv6 one's /48), behind a.proxies proxies.
+func (a *app) client(r *http.Request) (client, network string) {
 	ip, err := ratelimit.ClientIP(r, a.proxies)
 	if err != nil {
-		return "unknown" // all such requests share one count
+		return "unknown", "unknown" // all such requests share one count
 	}
-	return ratelimit.ClientKey(ip)
+	return ratelimit.ClientKey(ip), ratelimit.NetworkKey(ip)
+}
+
+// mailboxKey returns the key of email's inbox for the per-address limit,
+// the same for the spellings that reach one inbox: lower-cased, the local
+// part without its "+tag" (alice+news@example.com is
+// alice@example.com's), and at gmail.com and googlemail.com, one service
+// that ignores dots in the name, without dots and at gmail.com. The link
+// is still stored and mailed for email as typed.
+//
+// Other providers that ignore dots, or tag with "-", get a key per
+// spelling; the per-domain limit bounds them.
+func mailboxKey(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return strings.ToLower(email)
+	}
+	local, domain := strings.ToLower(email[:at]), strings.ToLower(email[at+1:])
+	local, _, _ = strings.Cut(local, "+")
+	if domain == "gmail.com" || domain == "googlemail.com" {
+		local, domain = strings.ReplaceAll(local, ".", ""), "gmail.com"
+	}
+	return local + "@" + domain
 }
 
 // emailAddress returns the address to send a sign-in link to, typed as
@@ -298,7 +353,9 @@ func (a *app) client(r *http.Request) string {
 // length limit. And as the address goes into a mail's header, it must be
 // one address to net/mail as typed and as normalised, all of it (not a
 // name and an address, not a list), with no control character (a line
-// break would start a header of the sender's choosing).
+// break would start a header of the sender's choosing). Its domain must be
+// a name (see isDomainName): the SMTP relay delivers an address at
+// [127.0.0.1] or 10.0.0.1 to that host, one of the sender's choosing.
 func emailAddress(raw string) (email, problem string) {
 	if strings.TrimSpace(raw) == "" {
 		return "", "Please type your email address."
@@ -308,16 +365,35 @@ func emailAddress(raw string) (email, problem string) {
 	}
 	email, err := adapter.NormalizeIdentifierV4(raw)
 	if err != nil || !isOneAddress(strings.TrimSpace(raw)) || !isOneAddress(email) {
-		shown := raw
-		if len(shown) > 80 {
-			shown = strings.ToValidUTF8(shown[:80], "") + "…"
-		}
-		return "", "“" + shown + "” is not an email address: an address is a name, one @ and a domain with a dot, such as you@example.com."
+		return "", "“" + shown(raw) + "” is not an email address: an address is a name, one @ and a domain with a dot, such as you@example.com."
 	}
 	if len(email) > repository.MaxEmailLen {
 		return "", "This address is too long to be an email address."
 	}
+	if !isDomainName(email[strings.LastIndexByte(email, '@')+1:]) {
+		return "", "“" + shown(raw) + "” does not end in a domain name: sign-in links are mailed to a domain such as example.com, never to an IP address."
+	}
 	return email, ""
+}
+
+// isDomainName reports whether domain, an address's part after the "@"
+// that net/mail accepted, is a domain name with a dot: not a domain
+// literal ("[192.0.2.1]") and not an IP address, whose last label is all
+// digits (no top-level domain is: RFC 3696, section 2).
+func isDomainName(domain string) bool {
+	dot := strings.LastIndexByte(domain, '.')
+	if dot < 0 || strings.ContainsAny(domain, "[]") {
+		return false
+	}
+	return strings.ContainsFunc(domain[dot+1:], func(r rune) bool { return r < '0' || r > '9' })
+}
+
+// shown returns raw as a page quotes it: at most 80 bytes, then "…".
+func shown(raw string) string {
+	if len(raw) > 80 {
+		return strings.ToValidUTF8(raw[:80], "") + "…"
+	}
+	return raw
 }
 
 // isControl reports whether r is a control character or a Unicode line or

@@ -127,8 +127,9 @@ func TestBadCallback(t *testing.T) {
 	})
 }
 
-// TestMagicLinkRefused: an address that is none is refused before
-// anything is written or mailed, with 400 and a page saying what is wrong.
+// TestMagicLinkRefused: an address that is none, or whose domain is not a
+// name (an IP address, a domain literal), is refused before anything is
+// written or mailed, with 400 and a page saying what is wrong.
 func TestMagicLinkRefused(t *testing.T) {
 	t.Parallel()
 	s := newSite(t, false)
@@ -141,6 +142,12 @@ func TestMagicLinkRefused(t *testing.T) {
 		"a@b@example.com": "is not an email address",
 		`"a"@example.com`: "is not an email address",
 		"alice@localhost": "is not an email address",
+		// The relay would deliver to a host of the sender's choosing.
+		"victim@[127.0.0.1]":        "does not end in a domain name",
+		"victim@[192.0.2.1]":        "does not end in a domain name",
+		"victim@[IPv6:2001:db8::1]": "is not an email address",
+		"victim@127.0.0.1":          "does not end in a domain name",
+		"victim@10.1":               "does not end in a domain name",
 		strings.Repeat("a", repository.MaxEmailLen) + "@example.com": "is too long",
 	} {
 		t.Run(email, func(t *testing.T) {

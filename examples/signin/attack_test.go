@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -422,5 +423,125 @@ func TestSecurityHeaders(t *testing.T) {
 	select {
 	case <-s.links:
 	case <-time.After(time.Second):
+	}
+}
+
+// askFrom asks for a sign-in link for email as a client at remote (an
+// address and port, IPv6 ones in brackets), through the app's handler,
+// and returns the status and the link mailed ("" for none).
+func (s *site) askFrom(t *testing.T, email, remote string) (status int, link string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/magic-link", strings.NewReader(url.Values{"email": {email}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = remote
+	w := httptest.NewRecorder()
+	s.srv.Config.Handler.ServeHTTP(w, req)
+	if w.Code == http.StatusTooManyRequests {
+		assert.NotEmpty(t, w.Header().Get("Retry-After"))
+		assert.Contains(t, w.Body.String(), "Too many sign-in links")
+	}
+	select {
+	case link = <-s.links:
+	default:
+	}
+	return w.Code, link
+}
+
+// refusedWritesNothing asks for a link for email from remote, expects
+// 429, and fails the test unless nothing was written or mailed.
+func (s *site) refusedWritesNothing(t *testing.T, email, remote string) {
+	t.Helper()
+	before := s.rows(t)
+	status, link := s.askFrom(t, email, remote)
+	assert.Equal(t, http.StatusTooManyRequests, status, email)
+	assert.Empty(t, link, "a refused request mailed a link")
+	assert.Equal(t, before, s.rows(t), "a refused request wrote")
+}
+
+// TestMagicLinkRateLimitedPerMailbox: spellings of one Gmail inbox (case,
+// +tags, dots, googlemail.com) share the per-address limit of 3, asked
+// for from different networks; each link goes to the address as typed.
+func TestMagicLinkRateLimitedPerMailbox(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, false)
+	for i, email := range []string{"victim@gmail.com", "victim+1@gmail.com", "v.ictim@gmail.com"} {
+		status, link := s.askFrom(t, email, "198.51."+strconv.Itoa(i)+".1:4711")
+		require.Equal(t, http.StatusOK, status, email)
+		assert.Equal(t, email, s.tokenOf(t, link).Identifier, "stored and mailed as typed")
+	}
+	for i, email := range []string{"V.Ictim+news@googlemail.com", "vi.c.tim+2@GMAIL.com", "victim@gmail.com"} {
+		s.refusedWritesNothing(t, email, "203.0."+strconv.Itoa(i)+".1:4711")
+	}
+	// Another inbox at the same domain has its own count, and a +tag
+	// elsewhere is cut too, but not the dots.
+	for i, email := range []string{"alice+a@example.com", "alice+b@example.com", "alice@example.com", "a.lice@example.com"} {
+		status, _ := s.askFrom(t, email, "192.0.2."+strconv.Itoa(i)+":4711")
+		assert.Equal(t, http.StatusOK, status, email)
+	}
+	s.refusedWritesNothing(t, "Alice+c@Example.com", "192.0.2.99:4711")
+}
+
+// TestMagicLinkRateLimitedPerDomain: many addresses at one domain, asked
+// for from many networks, get 50 links in 15 minutes, then none; other
+// domains are not held up.
+func TestMagicLinkRateLimitedPerDomain(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, false)
+	for i := range linksPerDomain {
+		status, link := s.askFrom(t, "user"+strconv.Itoa(i)+"@victim.example", "10."+strconv.Itoa(i)+".0.1:4711")
+		require.Equal(t, http.StatusOK, status, "request %d", i+1)
+		require.NotEmpty(t, link)
+	}
+	s.refusedWritesNothing(t, "another@victim.example", "10.200.0.1:4711")
+	s.refusedWritesNothing(t, "another@VICTIM.example", "10.201.0.1:4711")
+	status, _ := s.askFrom(t, "someone@elsewhere.example", "10.202.0.1:4711")
+	assert.Equal(t, http.StatusOK, status)
+	assert.EqualValues(t, linksPerDomain+1, s.rows(t)[models.VerificationRequestsTable])
+}
+
+// TestMagicLinkRateLimitedPerNetwork: a client with an IPv6 /48 (65 536
+// /64s, each a client of its own) or with addresses across an IPv4 /24
+// gets 30 links in 15 minutes, then none; another network is not held up.
+func TestMagicLinkRateLimitedPerNetwork(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, false)
+	for _, tc := range []struct {
+		name    string
+		remote  func(i int) string
+		another string
+	}{
+		{"IPv6 /48", func(i int) string { return "[2001:db8:1:" + strconv.FormatInt(int64(i), 16) + "::1]:4711" }, "[2001:db8:2::1]:4711"},
+		{"IPv4 /24", func(i int) string { return "192.0.2." + strconv.Itoa(i+1) + ":4711" }, "192.0.3.1:4711"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := range linksPerNetwork {
+				email := "person" + strconv.Itoa(i) + "@" + tc.name[:4] + "-" + strconv.Itoa(i) + ".example"
+				status, _ := s.askFrom(t, email, tc.remote(i))
+				require.Equal(t, http.StatusOK, status, "request %d", i+1)
+			}
+			s.refusedWritesNothing(t, "one.more@"+tc.name[:4]+".example", tc.remote(linksPerNetwork))
+			status, _ := s.askFrom(t, "one.more@"+tc.name[:4]+".example", tc.another)
+			assert.Equal(t, http.StatusOK, status, "another network")
+		})
+	}
+}
+
+// TestMailboxKey: the per-address limit's key of an address, one per
+// inbox.
+func TestMailboxKey(t *testing.T) {
+	t.Parallel()
+	for email, want := range map[string]string{
+		"alice@example.com":             "alice@example.com",
+		"Alice@Example.COM":             "alice@example.com",
+		"alice+news@example.com":        "alice@example.com",
+		"alice+a+b@example.com":         "alice@example.com",
+		"a.lice@example.com":            "a.lice@example.com",
+		"victim@gmail.com":              "victim@gmail.com",
+		"v.i.c.t.i.m+x@gmail.com":       "victim@gmail.com",
+		"V.ictim@GoogleMail.com":        "victim@gmail.com",
+		"+tag@example.com":              "@example.com",
+		"victim@gmail.com.evil.example": "victim@gmail.com.evil.example",
+	} {
+		assert.Equal(t, want, mailboxKey(email), email)
 	}
 }

@@ -18,11 +18,14 @@
 //
 // A sign-in link opens a page that asks the person to continue, and only
 // that page's button signs in, so that a mail scanner fetching the link
-// uses up nothing. Links are limited to 3 per address and 10 per client
-// in any 15 minutes (counted in this process: see package ratelimit); a
-// new link replaces the address's earlier ones. Behind reverse proxies,
-// -proxies tells how many, so that the client is read from
-// X-Forwarded-For.
+// uses up nothing. Links are limited, in any 15 minutes, to 3 per inbox
+// (however the address is spelled: case, +tags, Gmail's dots), 10 per
+// client, 30 per client network (an IPv4 /24, an IPv6 /48) and 50 per
+// recipient domain, counted in this process (see package ratelimit); a
+// new link replaces the address's earlier ones. An address whose domain
+// is an IP address or a domain literal ([192.0.2.1]) is refused. Behind
+// reverse proxies, -proxies tells how many, so that the client is read
+// from X-Forwarded-For.
 //
 // `make signin` in gormauth's repository runs it against a throwaway
 // PostgreSQL, removed on exit. Set SECRET (32 characters or more) to keep
