@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/mail"
 	"net/textproto"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,7 @@ type smtpServer struct {
 	ln    net.Listener
 	mu    sync.Mutex
 	conns int
+	verbs []string // the commands' verbs, upper-cased
 	mails []received
 }
 
@@ -66,6 +68,9 @@ func (s *smtpServer) serve(conn net.Conn) {
 			return
 		}
 		verb, arg, _ := strings.Cut(line, " ")
+		s.mu.Lock()
+		s.verbs = append(s.verbs, strings.ToUpper(verb))
+		s.mu.Unlock()
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
 			c.PrintfLine("250 localhost")
@@ -99,6 +104,110 @@ func (s *smtpServer) received() (conns int, mails []received) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.conns, append([]received(nil), s.mails...)
+}
+
+// commands returns the verbs of the commands the server was sent.
+func (s *smtpServer) commands() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.verbs...)
+}
+
+// reachedAs returns a mailer of rawURL, whose host is not the test
+// server's, that connects to the test server all the same: as a network
+// attacker in between answers for the host.
+func (s *smtpServer) reachedAs(t *testing.T, rawURL string) *mailer {
+	t.Helper()
+	m, err := newMailer(rawURL, "signin@example.com")
+	require.NoError(t, err)
+	m.dialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, s.ln.Addr().String())
+	}
+	return m
+}
+
+// TestMailerRequiresSTARTTLS: a server that is not on the loopback
+// interface and does not offer STARTTLS (an attacker stripped it) is sent
+// no mail, not even the sender and recipient, unless SMTP_URL says
+// insecure=1; a loopback server may be spoken to in the clear.
+func TestMailerRequiresSTARTTLS(t *testing.T) {
+	t.Parallel()
+	link := "http://127.0.0.1:8080/magic?email=alice%40example.com&token=" + strings.Repeat("ab", 32)
+	for _, rawURL := range []string{"smtp://mail.example.com", "smtp://relay.example.com:25", "smtp://192.0.2.25:25", "smtp://[2001:db8::25]:25"} {
+		srv := newSMTPServer(t)
+		err := srv.reachedAs(t, rawURL).send(context.Background(), "alice@example.com", link)
+		require.ErrorIs(t, err, errNoSTARTTLS, rawURL)
+		assert.ErrorContains(t, err, "insecure=1")
+		assert.NotContains(t, err.Error(), strings.Repeat("ab", 32))
+		conns, mails := srv.received()
+		assert.Equal(t, 1, conns, "it did connect")
+		assert.Empty(t, mails)
+		assert.NotContains(t, srv.commands(), "MAIL", rawURL)
+		assert.NotContains(t, srv.commands(), "RCPT", rawURL)
+	}
+	for _, rawURL := range []string{"smtp://relay.example.com:25?insecure=1", "smtp://localhost:25", "smtp://127.0.0.1:25", "smtp://[::1]:25"} {
+		srv := newSMTPServer(t)
+		require.NoError(t, srv.reachedAs(t, rawURL).send(context.Background(), "alice@example.com", link), rawURL)
+		_, mails := srv.received()
+		assert.Len(t, mails, 1, rawURL)
+	}
+}
+
+// TestMailSettingsInsecure: insecure=1 is the one setting SMTP_URL's
+// query may hold, and not with a password, which would cross the network
+// in the clear.
+func TestMailSettingsInsecure(t *testing.T) {
+	t.Parallel()
+	for rawURL, says := range map[string]string{
+		"smtp://relay.example.com?insecure=yes":              "insecure=1",
+		"smtp://relay.example.com?secure=0":                  "insecure=1",
+		"smtp://relay.example.com?insecure=1&insecure=1":     "insecure=1",
+		"smtp://user:Xq7Zk9@relay.example.com:25?insecure=1": "password",
+	} {
+		_, err := newMailer(rawURL, "signin@example.com")
+		require.ErrorIs(t, err, errMailSettings, rawURL)
+		assert.ErrorContains(t, err, says, rawURL)
+		assert.NotContains(t, err.Error(), "Xq7Zk9", rawURL)
+	}
+	m, err := newMailer("smtp://relay.example.com:25?insecure=1", "signin@example.com")
+	require.NoError(t, err)
+	assert.True(t, m.inTheClear)
+	m, err = newMailer("smtp://user:pass@relay.example.com:587", "signin@example.com")
+	require.NoError(t, err)
+	assert.False(t, m.inTheClear)
+}
+
+// TestMailSettingsPasswordNotEchoed: SMTP_URLs whose password holds a
+// character that ends the URL's user part (/ ? #), or a bad escape, are
+// refused with an error that quotes no part of the password and says to
+// percent-encode it, whether url.Parse refused them or read them as
+// something else.
+func TestMailSettingsPasswordNotEchoed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ rawURL, password string }{
+		{"smtp://mailer:Xq7/Zk9@mail.example.com:587", "Xq7/Zk9"},
+		{"smtp://mailer:Xq7?Zk9@mail.example.com:587", "Xq7?Zk9"},
+		{"smtp://mailer:Xq7#Zk9@mail.example.com:587", "Xq7#Zk9"},
+		{"smtp://mailer:Xq7%zzZk9@mail.example.com:587", "Xq7%zzZk9"},
+		{"smtp://mailer:Xq7 Zk9@mail.example.com:587", "Xq7 Zk9"},
+		{"smtps://mailer:4711/8086@mail.example.com", "4711/8086"},      // read as port 4711, path /8086@…
+		{"smtp://mailer:4711?8086@mail.example.com", "4711?8086"},       // read as port 4711, query 8086@…
+		{"smtp://mailer:4711#8086@mail.example.com", "4711#8086"},       // read as port 4711, fragment 8086@…
+		{"smtp://mailer:Xq7Zk9@mail.example.com:5x7", "Xq7Zk9"},         // a bad port
+		{"smtp://mailer:Xq7Zk9\x7f@mail.example.com:587", "Xq7Zk9\x7f"}, // a control character
+	} {
+		_, err := newMailer(tc.rawURL, "signin@example.com")
+		require.ErrorIs(t, err, errMailSettings, tc.rawURL)
+		for _, part := range strings.FieldsFunc(tc.password, func(r rune) bool { return strings.ContainsRune("/?# %\x7f", r) }) {
+			assert.NotContains(t, err.Error(), part, tc.rawURL)
+		}
+		assert.NotContains(t, err.Error(), "mail.example.com", "nor the URL: %s", tc.rawURL)
+	}
+	_, err := newMailer("smtp://mailer:Xq7/Zk9@mail.example.com:587", "signin@example.com")
+	assert.ErrorContains(t, err, "SMTP_URL is not a URL; percent-encode characters such as / ? # in the password")
+	_, err = newMailer("smtp://mailer:"+url.QueryEscape("Xq7/Zk9?#")+"@mail.example.com:587", "signin@example.com")
+	assert.NoError(t, err, "percent-encoded")
 }
 
 // TestMailerSends: the mailer sends one mail to the address, with the

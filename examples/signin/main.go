@@ -12,9 +12,12 @@
 // console instead of mailing them. Without -demo it signs in with GitHub:
 // set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET of an OAuth app whose
 // callback URL is http://<addr>/auth/github/callback; and it mails sign-in
-// links through SMTP_URL (smtp://user:pass@host:587, STARTTLS when the
-// server offers it, or smtps://…:465) from MAIL_FROM, and refuses to start
-// without them.
+// links through SMTP_URL (smtp://user:pass@host:587 with STARTTLS, or
+// smtps://…:465; characters such as / ? # in the password percent-encoded)
+// from MAIL_FROM, and refuses to start without them. A server that offers
+// no STARTTLS is sent nothing, unless it is on the loopback interface or
+// SMTP_URL is smtp://host:25?insecure=1, only for a relay on a network you
+// trust that takes no password: anyone on the way reads the links.
 //
 // A sign-in link opens a page that asks the person to continue, and only
 // that page's button signs in, so that a mail scanner fetching the link
