@@ -3,6 +3,7 @@ package gormauth
 import (
 	"time"
 
+	"github.com/gormauth/gormauth/internal/ids"
 	"github.com/gormauth/gormauth/internal/wallclock"
 )
 
@@ -56,6 +57,13 @@ type Flavour struct {
 	// columns spells, by the name Auth.js's schema gives them, the columns
 	// the flavour names otherwise (see Column).
 	columns map[string]string
+	// localTime: the timestamp columns hold the wall clock of the zone the
+	// JavaScript side runs in, not UTC's (beta.73).
+	localTime bool
+	// beta73Rules: NextAuth.js 2.0.0-beta.73's rules rather than Auth.js's:
+	// hexadecimal session tokens, a strict sliding-expiry threshold, sign-in
+	// addresses lower-cased when stored and when redeemed.
+	beta73Rules bool
 
 	schema func() tables
 }
@@ -104,7 +112,7 @@ var (
 		name: "beta73", about: "NextAuth.js 2.0.0-beta.73 (its built-in TypeORM models)",
 		users: "users", accounts: "accounts", sessions: "sessions", tokens: "verification_requests",
 		userID: Serial, accountID: Serial, sessionID: Serial, wallClock: true, precision: time.Microsecond, times: pgTimes,
-		clockColumns: true, accountKey: true, cookie: nextAuthCookie, schema: func() tables { return expectedSchema().Tables },
+		clockColumns: true, accountKey: true, cookie: nextAuthCookie, localTime: true, beta73Rules: true, schema: func() tables { return expectedSchema().Tables },
 		columns: map[string]string{
 			"emailVerified": "email_verified", "userId": "user_id", "type": "provider_type", "provider": "provider_id",
 			"providerAccountId": "provider_account_id", "sessionToken": "session_token", "createdAt": "created",
@@ -271,6 +279,42 @@ func (f *Flavour) Has(table, column string) bool {
 	}
 	return false
 }
+
+// LocalTime reports whether the timestamp columns hold the wall clock of
+// the zone the JavaScript side runs in (Beta73: NextAuth.js 2.0.0-beta.73
+// writes its Node.js process's local time), which a repository must be
+// told, rather than UTC's or instants.
+func (f *Flavour) LocalTime() bool { return f.localTime }
+
+// NewSessionToken returns a new session token as the flavour's JavaScript
+// side makes them by default: a random UUID (Auth.js's
+// crypto.randomUUID()), or 64 lowercase hexadecimal characters from 32
+// random bytes (Beta73's randomBytes(32).toString("hex")).
+func (f *Flavour) NewSessionToken() (string, error) {
+	if f.beta73Rules {
+		return ids.Hex()
+	}
+	return ids.UUID()
+}
+
+// Due reports whether a session that expires at expires is due for the
+// sliding expiry at now, under the flavour's rule: last extended (expires −
+// maxAge) updateAge ago or more in Auth.js, more than updateAge ago in
+// Beta73.
+func (f *Flavour) Due(expires, now time.Time, maxAge, updateAge time.Duration) bool {
+	threshold := expires.Add(updateAge - maxAge)
+	if f.beta73Rules {
+		return now.After(threshold)
+	}
+	return !now.Before(threshold)
+}
+
+// LowerCasesIdentifiers reports whether the address of an email sign-in
+// link is lower-cased (with JavaScript's toLowerCase) both when the link is
+// stored and when it is redeemed, and otherwise taken as typed
+// (NextAuth.js 2.0.0-beta.73), rather than normalised once, when it is
+// stored, by the email provider's normalizeIdentifier (Auth.js).
+func (f *Flavour) LowerCasesIdentifiers() bool { return f.beta73Rules }
 
 // WallClock reports whether the timestamp columns are timestamp without
 // time zone holding the UTC wall clock (true) or timestamp with time zone.

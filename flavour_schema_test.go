@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -347,5 +348,29 @@ func TestHas(t *testing.T) {
 	for _, f := range gormauth.Flavours() {
 		users, _, _, _ := f.Tables()
 		assert.Equal(t, f.ClockColumns(), f.Has(users, f.Column("createdAt")), f.Name())
+	}
+}
+
+// The rules of each flavour's JavaScript side: its session tokens, its
+// sliding-expiry threshold, its sign-in addresses and its clock.
+func TestFlavourRules(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	maxAge, updateAge := 30*24*time.Hour, 24*time.Hour
+	threshold := now.Add(maxAge - updateAge) // expires at which now is exactly the threshold
+	for _, f := range gormauth.Flavours() {
+		tok, err := f.NewSessionToken()
+		require.NoError(t, err)
+		beta := f == gormauth.Beta73
+		if beta {
+			assert.Regexp(t, `^[0-9a-f]{64}$`, tok)
+		} else {
+			assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, tok, f.Name())
+		}
+		assert.Equal(t, !beta, f.Due(threshold, now, maxAge, updateAge), "%s: at the threshold", f.Name())
+		assert.True(t, f.Due(threshold.Add(-time.Microsecond), now, maxAge, updateAge), f.Name())
+		assert.False(t, f.Due(threshold.Add(time.Microsecond), now, maxAge, updateAge), f.Name())
+		assert.Equal(t, beta, f.LowerCasesIdentifiers(), f.Name())
+		assert.Equal(t, beta, f.LocalTime(), f.Name())
 	}
 }

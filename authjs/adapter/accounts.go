@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gormauth/gormauth/authjs"
 	"github.com/gormauth/gormauth/internal/fail"
@@ -58,17 +59,23 @@ func (c *core) checkAccount(op string, a *authjs.Account) error {
 }
 
 // checkExpiresAt rejects an expires_at its column cannot hold (past
-// 2147483647, 2038-01-19, where it is an integer: Prisma, Drizzle) or that
-// is no time a JavaScript Date holds (seconds × 1000 beyond ±8.64e15 ms).
+// 2147483647, 2038-01-19, where it is an integer: Prisma, Drizzle; a time
+// outside the flavour's range where it is beta.73's access_token_expires)
+// or that is no time a JavaScript Date holds (seconds × 1000 beyond
+// ±8.64e15 ms).
 func (c *core) checkExpiresAt(op string, at *int64) error {
 	if at == nil {
 		return nil
 	}
-	if max := c.f.MaxExpiresAt(); *at > max || *at < -max-1 {
-		return fail.Invalid(op, "expires_at %d is outside what the column holds (%d at most)", *at, max)
-	}
 	if *at > maxJSSeconds || *at < -maxJSSeconds {
 		return fail.Invalid(op, "expires_at %d is outside the seconds a JavaScript Date holds (±%d)", *at, int64(maxJSSeconds))
+	}
+	if c.expiresAsTime {
+		t := time.Unix(*at, 0)
+		return c.checkTime(op, "expires_at", &t)
+	}
+	if max := c.f.MaxExpiresAt(); *at > max || *at < -max-1 {
+		return fail.Invalid(op, "expires_at %d is outside what the column holds (%d at most)", *at, max)
 	}
 	return nil
 }
@@ -164,7 +171,7 @@ func (c *core) link(ctx context.Context, q sqlexec.Querier, a *authjs.Account) (
 	var got string
 	found, err := q.QueryRow(ctx, c.q.linkAccount.sql, c.q.linkAccount.args(map[string]any{
 		"id": id, "user": a.UserID, "type": a.Type, "provider": a.Provider, "account": a.ProviderAccountID,
-		"refresh": a.RefreshToken, "access": a.AccessToken, "expires_at": a.ExpiresAt, "id_token": a.IDToken,
+		"refresh": a.RefreshToken, "access": a.AccessToken, "expires_at": a.ExpiresAt, "expires_time": c.expiresTime(a.ExpiresAt), "id_token": a.IDToken,
 		"scope": a.Scope, "session_state": a.SessionState, "token_type": tokenType, "now": c.bind(now),
 	}), &got)
 	if err != nil || !found {
@@ -186,8 +193,8 @@ func (s *Accounts) ByKey(ctx context.Context, key AccountKey) (*authjs.Account, 
 	if err := key.check(op, s.c.chars()); err != nil {
 		return nil, err
 	}
-	var a authjs.Account
-	found, err := s.c.x.QueryRow(ctx, sqlexec.ReplicaOrPrimary, s.c.q.accountByKey, []any{key.Provider, key.ProviderAccountID}, accountFields(&a)...)
+	var a accountRow
+	found, err := s.c.x.QueryRow(ctx, sqlexec.ReplicaOrPrimary, s.c.q.accountByKey, []any{key.Provider, key.ProviderAccountID}, a.fields()...)
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
@@ -210,8 +217,8 @@ func (s *Accounts) ListByUser(ctx context.Context, userID string) ([]authjs.Acco
 	}
 	accounts := []authjs.Account{}
 	err := s.c.x.Query(ctx, sqlexec.Replica, s.c.q.accountsByUser, []any{userID}, func(r sqlexec.Scanner) error {
-		var a authjs.Account
-		if err := r.Scan(accountFields(&a)...); err != nil {
+		var a accountRow
+		if err := r.Scan(a.fields()...); err != nil {
 			return err
 		}
 		accounts = append(accounts, *s.c.readAccount(&a))
@@ -280,11 +287,11 @@ func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (
 	if err != nil {
 		return nil, err
 	}
-	var a authjs.Account
+	var a accountRow
 	found, err := c.x.QueryRow(ctx, sqlexec.Primary, c.q.updateTokens.sql, c.q.updateTokens.args(map[string]any{
 		"provider": key.Provider, "account": key.ProviderAccountID, "access": t.AccessToken, "expires_at": t.ExpiresAt,
-		"refresh": t.RefreshToken, "id_token": t.IDToken, "now": c.bind(now),
-	}), accountFields(&a)...)
+		"expires_time": c.expiresTime(t.ExpiresAt), "refresh": t.RefreshToken, "id_token": t.IDToken, "now": c.bind(now),
+	}), a.fields()...)
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
@@ -328,6 +335,8 @@ func (w flavourSQL) accountTokens() (cols, values, set string) {
 		{"refresh_token", "@refresh::text", `COALESCE(@refresh::text, a."refresh_token")`},
 		{"access_token", "@access::text", "@access"},
 		{"expires_at", "@expires_at::bigint", "@expires_at::bigint"},
+		// beta.73 keeps the expiry as a time, in the flavour's zone.
+		{"access_token_expires", "@expires_time::{ts}", "@expires_time::{ts}"},
 		{"id_token", "@id_token::text", `COALESCE(@id_token::text, a."id_token")`},
 		{"scope", "@scope::text", ""},
 		{"session_state", "@session_state::text", ""},

@@ -130,6 +130,14 @@ type Options struct {
 	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver),
 	// as repository.Options.StrictRevocation does.
 	StrictRevocation bool
+	// Location is the time zone whose wall clock the timestamp columns
+	// hold, for a flavour that holds local time (gormauth.Beta73: the TZ of
+	// NextAuth.js's Node.js process, time.LoadLocation(tz)). Default UTC;
+	// the other flavours hold UTC and refuse another. Every value written
+	// and read, every expiry and the clean-up use it, whatever the Go
+	// process's TZ and the database session's TimeZone; a wall clock the
+	// zone skips or shows twice is read as JavaScript's Date reads it.
+	Location *time.Location
 }
 
 func (o Options) withDefaults(f *gormauth.Flavour) (Options, error) {
@@ -142,14 +150,23 @@ func (o Options) withDefaults(f *gormauth.Flavour) (Options, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.NormalizeIdentifier == nil {
+	switch {
+	case o.NormalizeIdentifier != nil:
+	case f.LowerCasesIdentifiers():
+		o.NormalizeIdentifier = func(email string) (string, error) { return LowerEmail(email), nil }
+	case f.V4():
+		o.NormalizeIdentifier = NormalizeIdentifierV4
+	default:
 		o.NormalizeIdentifier = NormalizeIdentifier
-		if f.V4() {
-			o.NormalizeIdentifier = NormalizeIdentifierV4
-		}
 	}
 	if o.GenerateSessionToken == nil {
-		o.GenerateSessionToken = NewSessionToken
+		o.GenerateSessionToken = f.NewSessionToken
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.Location != time.UTC && !f.LocalTime() {
+		return o, fmt.Errorf("gormauth: adapter options: Location (%s) is for flavours whose columns hold local time (Beta73); the %s flavour's hold UTC", o.Location, f.Name())
 	}
 	if o.MaxAge < 0 || o.UpdateAge < 0 || o.UpdateAge >= o.MaxAge {
 		return o, fmt.Errorf("gormauth: adapter options: MaxAge (%s) and UpdateAge (%s) must be positive with UpdateAge < MaxAge", o.MaxAge, o.UpdateAge)
@@ -194,6 +211,9 @@ type core struct {
 	// accessTokens: the sessions table has beta.73's access_token, which
 	// every new session gets.
 	accessTokens bool
+	// expiresAsTime: accounts keep the expiry as beta.73's
+	// access_token_expires, a time, rather than expires_at in seconds.
+	expiresAsTime bool
 }
 
 // New returns a Repository for the tables of flavour f on db, an Auth.js
@@ -223,13 +243,19 @@ func NewChecked(db *gorm.DB, f *gormauth.Flavour, opts Options) (*Repository, er
 	if f == gormauth.Beta73 {
 		return nil, errors.New("gormauth: adapter: NextAuth.js 2.0.0-beta.73's tables are package repository's")
 	}
+	return newChecked(db, f, opts)
+}
+
+// newChecked is NewChecked for any flavour, Beta73 included, which the
+// tests run while the engine learns the rest of beta.73's rules.
+func newChecked(db *gorm.DB, f *gormauth.Flavour, opts Options) (*Repository, error) {
 	o, err := opts.withDefaults(f)
 	if err != nil {
 		return nil, err
 	}
-	_, _, sessions, _ := f.Tables()
-	return newRepository(&core{x: sqlexec.New(db), f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID(), zone: time.UTC,
-		accessTokens: f.Has(sessions, "access_token")}), nil
+	_, accounts, sessions, _ := f.Tables()
+	return newRepository(&core{x: sqlexec.New(db), f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID(), zone: o.Location,
+		accessTokens: f.Has(sessions, "access_token"), expiresAsTime: f.Has(accounts, "access_token_expires")}), nil
 }
 
 func newRepository(c *core) *Repository {
@@ -329,10 +355,21 @@ func (c *core) bindPtr(t *time.Time) *time.Time {
 // flavour's precision, as it is stored): one its column cannot hold, or
 // its Auth.js adapter cannot read back.
 func (c *core) checkTime(op, name string, t *time.Time) error {
-	if t == nil || c.times().Contains(c.stored(*t)) {
+	if t == nil || c.holds(*t) {
 		return nil
 	}
 	return fail.Invalid(op, "%s is outside the times the %s flavour holds (%s)", name, c.f.Name(), c.times())
+}
+
+// holds reports whether the flavour's columns hold t, at their precision:
+// within TimeRange and, for local time, a wall clock of the zone that
+// JavaScript's Date reads back as t (wallclock.Holds).
+func (c *core) holds(t time.Time) bool {
+	t = c.stored(t)
+	if c.f.LocalTime() {
+		return c.times().Contains(t) && wallclock.Holds(t, c.zone)
+	}
+	return c.times().Contains(t)
 }
 
 // times is the flavour's TimeRange.
@@ -352,7 +389,7 @@ func (c *core) clock(op string, ahead ...time.Duration) (time.Time, error) {
 	}
 	for _, d := range ahead {
 		// now is within the range, so now + d cannot overflow.
-		if t := now.Add(d); !c.times().Contains(c.stored(t)) {
+		if t := now.Add(d); !c.holds(t) {
 			return now, fail.Invalid(op, "the current time (Options.Now) plus %s is outside the times the %s flavour holds (%s)", d, c.f.Name(), c.times())
 		}
 	}

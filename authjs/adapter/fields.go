@@ -20,14 +20,37 @@ func (c *core) readUser(u *authjs.User) *authjs.User {
 	return u
 }
 
-func accountFields(a *authjs.Account) []any {
-	return []any{&a.ID, &a.UserID, &a.Type, &a.Provider, &a.ProviderAccountID, &a.RefreshToken, &a.AccessToken,
-		&a.IDToken, &a.ExpiresAt, &a.TokenType, &a.Scope, &a.SessionState, &a.CreatedAt, &a.UpdatedAt}
+// accountRow is an account as read, with beta.73's expiry time, which
+// readAccount turns into ExpiresAt.
+type accountRow struct {
+	authjs.Account
+	expires *time.Time // accounts.access_token_expires (beta.73), or nil
 }
 
-func (c *core) readAccount(a *authjs.Account) *authjs.Account {
-	c.instants(a.CreatedAt, a.UpdatedAt)
-	return a
+func (a *accountRow) fields() []any {
+	return []any{&a.ID, &a.UserID, &a.Type, &a.Provider, &a.ProviderAccountID, &a.RefreshToken, &a.AccessToken,
+		&a.IDToken, &a.ExpiresAt, &a.TokenType, &a.Scope, &a.SessionState, &a.CreatedAt, &a.UpdatedAt, &a.expires}
+}
+
+// readAccount returns the account read into a, its times instants in UTC
+// and beta.73's expiry time as ExpiresAt in seconds (rounded down).
+func (c *core) readAccount(a *accountRow) *authjs.Account {
+	c.instants(a.CreatedAt, a.UpdatedAt, a.expires)
+	if a.expires != nil {
+		at := a.expires.Unix()
+		a.ExpiresAt = &at
+	}
+	return &a.Account
+}
+
+// expiresTime is the parameter beta.73's access_token_expires takes for
+// expiresAt, seconds since the epoch: the flavour zone's wall clock.
+func (c *core) expiresTime(expiresAt *int64) *time.Time {
+	if expiresAt == nil {
+		return nil
+	}
+	t := time.Unix(*expiresAt, 0)
+	return c.bindPtr(&t)
 }
 
 func sessionFields(s *authjs.Session) []any {

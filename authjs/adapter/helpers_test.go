@@ -33,6 +33,7 @@ var toolDDL = map[*gormauth.Flavour]string{
 	gormauth.Drizzle:     "authjs/drizzle-builtin-tables.sql",
 	gormauth.DrizzleDocs: "authjs/drizzle-kit-generate.sql",
 	gormauth.Pg:          "authjs/pg-schema.sql",
+	gormauth.Beta73:      "nextauth-typeorm.sql",
 }
 
 // env is one test's database with a flavour's tables, its repository and
@@ -84,7 +85,13 @@ func newEnvDSN(tb testing.TB, f *gormauth.Flavour, dsn string, opts ...adapter.O
 	if o.Secret == nil {
 		o.Secret = []string{secret}
 	}
-	e.repo = adapter.New(db, f, o)
+	if f == gormauth.Beta73 {
+		var err error
+		e.repo, err = adapter.NewBeta73(db, o)
+		require.NoError(tb, err)
+	} else {
+		e.repo = adapter.New(db, f, o)
+	}
 	u, a, s, t := f.Tables()
 	e.users, e.accounts, e.sessions, e.tokens = quote(u), quote(a), quote(s), quote(t)
 	return e

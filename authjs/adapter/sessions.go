@@ -198,17 +198,17 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*authjs.Session,
 	return sess, nil
 }
 
-// Due reports whether Auth.js's sliding expiry extends sess now: when it
-// was last extended UpdateAge ago or more, i.e. expires − MaxAge +
-// UpdateAge ≤ now, and, with MaxLifetime, it expires before createdAt +
-// MaxLifetime. It does not touch the database. A nil session is never due.
+// Due reports whether the sliding expiry extends sess now: when it was
+// last extended UpdateAge ago or more, i.e. expires − MaxAge + UpdateAge ≤
+// now (more than UpdateAge ago in Beta73: see gormauth.Flavour.Due), and,
+// with MaxLifetime, it expires before createdAt + MaxLifetime. It does not touch the database. A nil session is never due.
 func (s *Sessions) Due(sess *authjs.Session) bool {
 	if sess == nil {
 		return false
 	}
 	c, o := s.c, s.c.opts
 	now := c.now()
-	return !now.Before(sess.Expires.Add(o.UpdateAge-o.MaxAge)) && sess.Expires.Before(c.expiry(sess.CreatedAt, now))
+	return c.f.Due(sess.Expires, now, o.MaxAge, o.UpdateAge) && sess.Expires.Before(c.expiry(sess.CreatedAt, now))
 }
 
 // Refresh applies Auth.js's sliding expiry to sess, a session just read

@@ -353,7 +353,13 @@ func (w flavourSQL) accountCols(a string) string {
 	for _, name := range []string{"token_type", "scope", "session_state"} {
 		cols = append(cols, w.optional(a, name, "text"))
 	}
-	return strings.Join(append(cols, w.clockRead("accounts", a)...), ", ")
+	cols = append(cols, w.clockRead("accounts", a)...)
+	// beta.73's expiry time, which the reader turns into expires_at.
+	expires := "NULL::timestamptz"
+	if w.f.Has(w.table("accounts"), "access_token_expires") {
+		expires = w.readTime(qualify(a, `"access_token_expires"`))
+	}
+	return strings.Join(append(cols, expires), ", ")
 }
 
 func (w flavourSQL) sessionCols(a string) string {

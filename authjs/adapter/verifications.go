@@ -106,7 +106,11 @@ func (c *core) tokenKey(op string, t SignInToken) (identifier, hash string, err 
 		input.Field{Name: "token", Value: t.Token, Max: MaxTokenLen}); err != nil {
 		return "", "", err
 	}
-	return t.Identifier, HashToken(t.Token, c.opts.Secret), nil
+	identifier = t.Identifier
+	if c.f.LowerCasesIdentifiers() {
+		identifier = LowerEmail(identifier)
+	}
+	return identifier, HashToken(t.Token, c.opts.Secret), nil
 }
 
 func (c *core) checkSecret(op string) error {
