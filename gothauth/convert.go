@@ -109,6 +109,17 @@ func (b beta73) signIn(ctx context.Context, u goth.User, verified bool) (string,
 	return res.Session.SessionToken, res.Session.Expires, nil
 }
 
+func (b beta73) signOut(ctx context.Context) error {
+	sess, ok := nextauthhttp.SessionFrom(ctx)
+	if !ok {
+		return nil
+	}
+	if err := b.repo.Sessions.Delete(ctx, sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
 func (b beta73) link(ctx context.Context, u goth.User, verified bool) error {
 	current, ok := nextauthhttp.SessionFrom(ctx)
 	if !ok {
@@ -154,6 +165,17 @@ func (a authJS) signIn(ctx context.Context, u goth.User, verified bool) (string,
 		return "", time.Time{}, err
 	}
 	return res.Session.SessionToken, res.Session.Expires, nil
+}
+
+func (a authJS) signOut(ctx context.Context) error {
+	sess, ok := nextauthhttp.AuthJSSessionFrom(ctx)
+	if !ok {
+		return nil
+	}
+	if err := a.repo.Sessions.Delete(ctx, sess.SessionToken); err != nil && !errors.Is(err, adapter.ErrNotFound) {
+		return err
+	}
+	return nil
 }
 
 func (a authJS) link(ctx context.Context, u goth.User, verified bool) error {

@@ -179,12 +179,29 @@ func TestLink(t *testing.T) {
 			assert.Equal(t, http.StatusForbidden, res.StatusCode)
 
 			// Signed in as Alice, Begin with Bob's gitlab account signs in
-			// as Bob (a new user) and links nothing to Alice.
+			// as Bob (a new user) and links nothing to Alice; Alice's
+			// session in this browser is ended, not left valid.
+			u, _ := url.Parse(a.srv.URL)
+			var before string
+			for _, c := range alice.Jar.Cookies(u) {
+				if strings.HasSuffix(c.Name, "session-token") {
+					before = c.Name + "=" + c.Value
+				}
+			}
+			require.NotEmpty(t, before)
 			status, page = a.signIn(t, alice, "gitlab", 1)
 			require.Equal(t, http.StatusOK, status, page)
 			assert.Contains(t, page, "bob@example.com")
 			assert.Equal(t, "bob@example.com", owner(t, "gitlab", "2"))
 			assert.Equal(t, "alice@example.com", owner(t, "github", "1"))
+			req, err = http.NewRequest(http.MethodGet, a.srv.URL+"/", nil)
+			require.NoError(t, err)
+			req.Header.Set("Cookie", before)
+			res, err = http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			body, _ = io.ReadAll(res.Body)
+			res.Body.Close()
+			assert.NotContains(t, string(body), "alice@example.com", "the replaced session is gone")
 		})
 	}
 }

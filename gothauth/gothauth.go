@@ -307,7 +307,8 @@ func (h *Handler) sessionBinding(r *http.Request) []byte {
 //     user (Load runs before Callback);
 //   - for one Begin began, signs the person in with the repository's
 //     SignInOAuth and sets the session cookie, never linking, even when
-//     the request is signed in;
+//     the request is signed in; the session the request was signed in
+//     with, if any, is deleted (a failure to is logged, not answered);
 //
 // and sends the browser to Options.AfterSignIn. The profile's email reaches
 // the repository only if Options.VerifiedEmail says the provider verified
@@ -332,6 +333,12 @@ func (h *Handler) Callback(w http.ResponseWriter, r *http.Request) {
 		token, expires, err = h.signer.signIn(ctx, u, verified)
 		if err == nil {
 			h.cookie.Set(w, r, token, expires)
+			// The session this browser had is replaced: end it, rather
+			// than leave it valid in the database.
+			if end := h.signer.signOut(ctx); end != nil {
+				h.opts.Logger.LogAttrs(ctx, slog.LevelWarn, "gothauth: ending the session a sign-in replaced failed",
+					slog.String("path", r.URL.Path), slog.Any("error", end))
+			}
 		}
 	}
 	if errors.Is(err, repository.ErrInvalidInput) {
@@ -592,4 +599,7 @@ type signer interface {
 	signIn(ctx context.Context, u goth.User, verified bool) (token string, expires time.Time, err error)
 	// link links u's provider account to the user signed in on ctx.
 	link(ctx context.Context, u goth.User, verified bool) error
+	// signOut deletes the session the request of ctx is signed in with,
+	// if any.
+	signOut(ctx context.Context) error
 }
