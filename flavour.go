@@ -112,7 +112,8 @@ var (
 		name: "beta73", about: "NextAuth.js 2.0.0-beta.73 (its built-in TypeORM models)",
 		users: "users", accounts: "accounts", sessions: "sessions", tokens: "verification_requests",
 		userID: Serial, accountID: Serial, sessionID: Serial, wallClock: true, precision: time.Microsecond, times: pgTimes,
-		clockColumns: true, accountKey: true, cookie: nextAuthCookie, localTime: true, beta73Rules: true, schema: func() tables { return expectedSchema().Tables },
+		clockColumns: true, accountKey: true, cookie: nextAuthCookie, localTime: true, beta73Rules: true,
+		maxExpiresAt: jsMaxSeconds, schema: func() tables { return expectedSchema().Tables },
 		columns: map[string]string{
 			"emailVerified": "email_verified", "userId": "user_id", "type": "provider_type", "provider": "provider_id",
 			"providerAccountId": "provider_account_id", "sessionToken": "session_token", "createdAt": "created",
@@ -184,8 +185,8 @@ var (
 // Flavours lists every flavour.
 func Flavours() []*Flavour { return []*Flavour{Beta73, Prisma, PrismaV4, Drizzle, DrizzleDocs, Pg} }
 
-// AuthJSFlavours lists the flavours of the Auth.js adapters: every flavour
-// but Beta73.
+// AuthJSFlavours lists the flavours of the Auth.js adapters (@auth/… and
+// @next-auth/…): every flavour but Beta73.
 func AuthJSFlavours() []*Flavour { return []*Flavour{Prisma, PrismaV4, Drizzle, DrizzleDocs, Pg} }
 
 // The session cookie's names over plain HTTP.
@@ -197,6 +198,10 @@ const (
 const (
 	maxInt4 = 1<<31 - 1
 	maxInt8 = 1<<63 - 1
+	// jsMaxSeconds is the last second a JavaScript Date holds
+	// (+275760-09-13T00:00:00Z): beta.73 keeps a token's expiry as a
+	// timestamp, which holds that and more.
+	jsMaxSeconds = 8_640_000_000_000
 )
 
 // The instants each flavour's adapter writes to its timestamp columns and
@@ -333,7 +338,9 @@ func (f *Flavour) ClockColumns() bool { return f.clockColumns }
 // EmailRequired reports whether users.email is NOT NULL.
 func (f *Flavour) EmailRequired() bool { return f.emailRequired }
 
-// MaxExpiresAt returns the largest accounts.expires_at the column holds.
+// MaxExpiresAt returns the largest accounts.expires_at the column holds:
+// for Beta73, which keeps the expiry as a timestamp (access_token_expires),
+// JavaScript's last second.
 func (f *Flavour) MaxExpiresAt() int64 { return f.maxExpiresAt }
 
 // TimeRange returns the first and last instants the flavour's timestamp

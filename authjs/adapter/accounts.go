@@ -181,6 +181,15 @@ func (c *core) link(ctx context.Context, q sqlexec.Querier, a *authjs.Account) (
 	if c.f.ClockColumns() {
 		a.CreatedAt, a.UpdatedAt = &now, &now
 	}
+	// What the flavour does not keep (beta.73: the ID token, scope,
+	// session state and token type) is not in the account linked.
+	_, table, _, _ := c.f.Tables()
+	for column, field := range map[string]**string{"id_token": &a.IDToken, "scope": &a.Scope,
+		"session_state": &a.SessionState, "token_type": &a.TokenType} {
+		if !c.f.Has(table, column) {
+			*field = nil
+		}
+	}
 	return true, nil
 }
 

@@ -216,10 +216,10 @@ type core struct {
 	expiresAsTime bool
 }
 
-// New returns a Repository for the tables of flavour f on db, an Auth.js
-// flavour (gormauth.AuthJSFlavours; gormauth.Beta73's tables are package
-// repository's). It panics if f is nil or Beta73, or opts are inconsistent
-// or unsupported by f
+// New returns a Repository for the tables of flavour f on db: an Auth.js
+// flavour, or NextAuth.js 2.0.0-beta.73's tables (gormauth.Beta73, with
+// its rules: see the package documentation). It panics if f is nil or
+// opts are inconsistent or unsupported by f
 // (Options.MaxLifetime); use NewChecked to get an error instead.
 // As package repository does, it runs every statement on db's connections
 // (or db's transaction) without GORM's statement pipeline, routed by db's
@@ -232,7 +232,7 @@ func New(db *gorm.DB, f *gormauth.Flavour, opts Options) *Repository {
 	return r
 }
 
-// NewChecked is New, returning an error for a nil db or flavour, Beta73 or
+// NewChecked is New, returning an error for a nil db or flavour or
 // inconsistent options, and ErrMaxLifetimeUnsupported (wrapped) for
 // Options.MaxLifetime on a flavour whose sessions do not record their
 // creation.
@@ -240,15 +240,6 @@ func NewChecked(db *gorm.DB, f *gormauth.Flavour, opts Options) (*Repository, er
 	if db == nil || f == nil {
 		return nil, errors.New("gormauth: adapter: nil *gorm.DB or flavour")
 	}
-	if f == gormauth.Beta73 {
-		return nil, errors.New("gormauth: adapter: NextAuth.js 2.0.0-beta.73's tables are package repository's")
-	}
-	return newChecked(db, f, opts)
-}
-
-// newChecked is NewChecked for any flavour, Beta73 included, which the
-// tests run while the engine learns the rest of beta.73's rules.
-func newChecked(db *gorm.DB, f *gormauth.Flavour, opts Options) (*Repository, error) {
 	o, err := opts.withDefaults(f)
 	if err != nil {
 		return nil, err

@@ -274,7 +274,7 @@ func TestSignInOAuthLinkedUserDeleted(t *testing.T) {
 		// it to the user (here by moving the user's gh-1 account to that key).
 		linking := e.db.Begin()
 		require.NoError(t, linking.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, adapter.AccountLockKey("github", "new")).Error)
-		require.NoError(t, linking.Exec(`UPDATE `+e.accounts+` SET "providerAccountId" = 'new' WHERE "provider" = 'github' AND "providerAccountId" = 'gh-1'`).Error)
+		require.NoError(t, linking.Exec(e.sql(`UPDATE `+e.accounts+` SET "providerAccountId" = 'new' WHERE "provider" = 'github' AND "providerAccountId" = 'gh-1'`)).Error)
 
 		type outcome struct {
 			res *adapter.SignInResult

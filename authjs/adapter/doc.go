@@ -1,8 +1,9 @@
 // Package adapter runs the queries of Auth.js's Adapter, and its sign-in
-// flows, on the tables of one Auth.js flavour (package authjs): Auth.js v5
-// with the Prisma, Drizzle or pg adapter, or NextAuth.js v4 with the Prisma
-// adapter, so that a Go service reads and writes the same users, accounts,
-// sessions and sign-in tokens as the Next.js application beside it.
+// flows, on the tables of one flavour (gormauth.Flavour): Auth.js v5 with
+// the Prisma, Drizzle or pg adapter, NextAuth.js v4 with the Prisma
+// adapter, or NextAuth.js 2.0.0-beta.73's own tables (gormauth.Beta73), so
+// that a Go service reads and writes the same users, accounts, sessions and
+// sign-in tokens as the Next.js application beside it.
 //
 //	f, err := gormauth.Detect(ctx, db)
 //	repo := adapter.New(db, f, adapter.Options{Secret: []string{os.Getenv("AUTH_SECRET")}})
@@ -59,6 +60,22 @@
 //     token type ("bearer"), NextAuth.js v4 stores it as the provider sent
 //     it.
 //
+// # NextAuth.js 2.0.0-beta.73
+//
+// On gormauth.Beta73 the repository follows beta.73's rules where they
+// differ from Auth.js's (see gormauth.Flavour's methods): session tokens
+// are 64 hexadecimal characters (gormauth.Flavour.NewSessionToken), and
+// each session gets beta.73's access_token; a session is due for the
+// sliding expiry only more than UpdateAge after its last extension; the
+// address of a sign-in link is lower-cased when it is stored and when it is
+// redeemed, and otherwise taken as typed; the timestamp columns hold the
+// wall clock of Options.Location (the TZ of NextAuth.js's Node.js
+// process), read as JavaScript's Date reads it; accounts keep no ID token,
+// scope, session state or token type, and the expiry as
+// access_token_expires, which ExpiresAt reads and writes in seconds
+// (rounded down); compound_id is set as beta.73 sets it. Package
+// repository is the same schema's repository with beta.73's own types.
+//
 // # Flavours
 //
 // One implementation serves every flavour, driven by its description: the
@@ -79,8 +96,9 @@
 //
 // Every timestamp is stored in UTC, as Auth.js stores it: the instant in
 // timestamp with time zone (pg), or the UTC wall clock in timestamp without
-// time zone (Prisma, to the millisecond; Drizzle), whatever the TZ of the Go
-// process and the TimeZone of the Postgres session. Times are returned as
+// time zone (Prisma, to the millisecond; Drizzle); in Beta73, the wall clock
+// of Options.Location. This holds whatever the TZ of the Go process and
+// the TimeZone of the Postgres session. Times are returned as
 // instants in UTC at the flavour's precision. Expiry is decided in Go.
 //
 // # Errors and logs

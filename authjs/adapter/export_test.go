@@ -3,8 +3,6 @@ package adapter
 import (
 	"reflect"
 
-	"gorm.io/gorm"
-
 	"github.com/gormauth/gormauth"
 )
 
@@ -51,10 +49,4 @@ func statementsByName(q statements) map[string]string {
 		}
 	}
 	return out
-}
-
-// NewBeta73 returns a Repository on NextAuth.js 2.0.0-beta.73's tables,
-// which New still refuses, for the tests of what the engine does there.
-func NewBeta73(db *gorm.DB, opts Options) (*Repository, error) {
-	return newChecked(db, gormauth.Beta73, opts)
 }

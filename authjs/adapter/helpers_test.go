@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
@@ -85,13 +87,7 @@ func newEnvDSN(tb testing.TB, f *gormauth.Flavour, dsn string, opts ...adapter.O
 	if o.Secret == nil {
 		o.Secret = []string{secret}
 	}
-	if f == gormauth.Beta73 {
-		var err error
-		e.repo, err = adapter.NewBeta73(db, o)
-		require.NoError(tb, err)
-	} else {
-		e.repo = adapter.New(db, f, o)
-	}
+	e.repo = adapter.New(db, f, o)
 	u, a, s, t := f.Tables()
 	e.users, e.accounts, e.sessions, e.tokens = quote(u), quote(a), quote(s), quote(t)
 	return e
@@ -115,7 +111,7 @@ func quote(name string) string { return `"` + name + `"` }
 // eachFlavour runs test on a fresh env of every flavour, in parallel.
 func eachFlavour(t *testing.T, test func(t *testing.T, e *env)) {
 	t.Helper()
-	for _, f := range gormauth.AuthJSFlavours() {
+	for _, f := range gormauth.Flavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			test(t, newEnv(t, f))
@@ -170,8 +166,44 @@ func (e *env) count(tb testing.TB, table, where string, args ...any) int64 {
 		q += " WHERE " + where
 	}
 	var n int64
-	require.NoError(tb, e.db.Raw(q, args...).Scan(&n).Error)
+	require.NoError(tb, e.db.Raw(e.sql(q), args...).Scan(&n).Error)
 	return n
+}
+
+// sql returns q, written with Auth.js's quoted column names, with the
+// flavour's (gormauth.Flavour.Column): beta.73's "user_id" for "userId".
+func (e *env) sql(q string) string {
+	for _, name := range []string{"userId", "sessionToken", "emailVerified", "providerAccountId", "provider",
+		"type", "identifier", "createdAt", "updatedAt"} {
+		q = strings.ReplaceAll(q, `"`+name+`"`, `"`+e.f.Column(name)+`"`)
+	}
+	return q
+}
+
+// exec runs q (see sql) on the env's database.
+func (e *env) exec(tb testing.TB, q string, args ...any) {
+	tb.Helper()
+	require.NoError(tb, e.db.Exec(e.sql(q), args...).Error)
+}
+
+// tokenRE matches the session tokens the flavour makes by default: a
+// random UUID (Auth.js's crypto.randomUUID()), or 64 hexadecimal
+// characters (beta.73's randomBytes(32).toString("hex")).
+func (e *env) tokenRE() *regexp.Regexp {
+	if e.f == gormauth.Beta73 {
+		return regexp.MustCompile(`^[0-9a-f]{64}$`)
+	}
+	return uuidRE
+}
+
+// dueAfter is how long after a session's creation it is due for the
+// sliding expiry: UpdateAge in Auth.js, a microsecond more in beta.73.
+func (e *env) dueAfter() time.Duration {
+	d := adapter.DefaultUpdateAge
+	if !e.f.Due(start.Add(adapter.DefaultMaxAge), start.Add(d), adapter.DefaultMaxAge, adapter.DefaultUpdateAge) {
+		d += time.Microsecond
+	}
+	return d
 }
 
 // snapshot returns every row of the four tables as text, to show that an
@@ -191,6 +223,6 @@ func (e *env) snapshot(tb testing.TB) string {
 func (e *env) column(tb testing.TB, table, column, where string, args ...any) *string {
 	tb.Helper()
 	var v *string
-	require.NoError(tb, e.db.Raw(`SELECT `+column+`::text FROM `+table+` WHERE `+where, args...).Scan(&v).Error)
+	require.NoError(tb, e.db.Raw(e.sql(`SELECT `+column+`::text FROM `+table+` WHERE `+where), args...).Scan(&v).Error)
 	return v
 }

@@ -153,7 +153,7 @@ func (e *env) rowHash(tb testing.TB, id string) string {
 
 // missingID is a user id no row has, of the flavour's kind.
 func missingID(f *gormauth.Flavour) string {
-	if f == gormauth.Pg {
+	if f.SerialIDs() {
 		return "999999"
 	}
 	return "no-such-user"

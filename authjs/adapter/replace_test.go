@@ -34,7 +34,11 @@ func TestVerificationsReplace(t *testing.T) {
 		first := e.replaceToken(t, "alice@example.com", 0)
 		created := e.mustToken(t, "ALICE@example.com")
 
-		second := e.replaceToken(t, " Alice@Example.COM ", 10*time.Minute)
+		typed := " Alice@Example.COM "
+		if e.f.LowerCasesIdentifiers() {
+			typed = "Alice@Example.COM" // beta.73 lower-cases only: the spaces would make another address
+		}
+		second := e.replaceToken(t, typed, 10*time.Minute)
 		assert.Equal(t, "alice@example.com", second.Identifier, "normalised as Create does")
 		row, err := e.repo.Verifications.Find(ctx, second)
 		require.NoError(t, err)
@@ -107,9 +111,11 @@ func TestVerificationsReplaceInvalidInput(t *testing.T) {
 		noSecret := adapter.New(e.db, e.f, adapter.Options{Now: e.clock.Now, Secret: []string{}})
 		late := adapter.New(e.db, e.f, adapter.Options{Secret: []string{secret},
 			Now: func() time.Time { return time.Date(294276, 12, 31, 23, 0, 0, 0, time.UTC) }})
-		var none context.Context // a nil context is what is tested
+		var none context.Context          // a nil context is what is tested
+		if !e.f.LowerCasesIdentifiers() { // beta.73 takes any address
+			calls = append(calls, replace(e.repo, ctx, adapter.SignInToken{Identifier: "not an address", Token: "t"}, 0))
+		}
 		calls = append(calls,
-			replace(e.repo, ctx, adapter.SignInToken{Identifier: "not an address", Token: "t"}, 0),
 			replace(e.repo, ctx, valid, -time.Second),
 			replace(noSecret, ctx, valid, 0),
 			replace(late, ctx, valid, 2*time.Hour),
