@@ -314,6 +314,12 @@ func (f *Flavour) Due(expires, now time.Time, maxAge, updateAge time.Duration) b
 	return !now.Before(threshold)
 }
 
+// SendsCookieEachRequest reports whether the JavaScript side sends the
+// session cookie again on every request that reads the session, with
+// Expires = now + maxAge (Auth.js's session endpoint), rather than only
+// when the sliding expiry extended the session (Beta73).
+func (f *Flavour) SendsCookieEachRequest() bool { return !f.beta73Rules }
+
 // LowerCasesIdentifiers reports whether the address of an email sign-in
 // link is lower-cased (with JavaScript's toLowerCase) both when the link is
 // stored and when it is redeemed, and otherwise taken as typed

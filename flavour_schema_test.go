@@ -372,5 +372,6 @@ func TestFlavourRules(t *testing.T) {
 		assert.False(t, f.Due(threshold.Add(time.Microsecond), now, maxAge, updateAge), f.Name())
 		assert.Equal(t, beta, f.LowerCasesIdentifiers(), f.Name())
 		assert.Equal(t, beta, f.LocalTime(), f.Name())
+		assert.Equal(t, !beta, f.SendsCookieEachRequest(), f.Name())
 	}
 }

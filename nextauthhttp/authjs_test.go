@@ -274,3 +274,30 @@ func TestSiblingCookie(t *testing.T) {
 		}
 	}
 }
+
+// On beta.73's tables, the middleware over package adapter's repository
+// reads next-auth.session-token and sends the cookie again as NextAuth.js
+// beta.73 does: only when the sliding expiry extended the session.
+func TestMiddlewareAdapterBeta73(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newAuthJSEnv(t, gormauth.Beta73, nextauthhttp.Options{})
+	u := &authjs.User{Email: ptr("alice@example.com")}
+	require.NoError(t, e.repo.Users.Create(ctx, u))
+	s, err := e.repo.Sessions.Create(ctx, u.ID)
+	require.NoError(t, err)
+	cookie := &http.Cookie{Name: nextauthhttp.CookieName, Value: s.SessionToken}
+
+	e.clock.Advance(time.Hour)
+	w := e.get(cookie)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.Empty(t, w.Result().Cookies(), "not extended: no cookie")
+
+	e.clock.Advance(adapter.DefaultUpdateAge)
+	w = e.get(cookie)
+	require.Equal(t, http.StatusOK, w.Code)
+	c := w.Result().Cookies()
+	require.Len(t, c, 1, "extended: the cookie again")
+	assert.Equal(t, nextauthhttp.CookieName, c[0].Name)
+	assert.Equal(t, start.Add(time.Hour+adapter.DefaultUpdateAge+adapter.DefaultMaxAge).Unix(), c[0].Expires.Unix())
+}

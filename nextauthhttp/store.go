@@ -54,9 +54,11 @@ func (b beta73) load(ctx context.Context, token string) (any, time.Time, error) 
 func (b beta73) cookie() Cookie { return NextAuthCookie() }
 func (b beta73) strict() store  { return beta73{b.repo.Strict()} }
 
-// authJS reads an Auth.js flavour's sessions, and sends the cookie again
-// on every request with Expires = now + MaxAge, as Auth.js's session
-// endpoint does, whether or not the row was extended.
+// authJS reads the sessions of package adapter's repository, and sends the
+// cookie again as the flavour's JavaScript side does: on every request with
+// Expires = now + MaxAge, as Auth.js's session endpoint does, whether or
+// not the row was extended; or, on beta.73's tables, when the sliding
+// expiry extended the session.
 type authJS struct{ repo *adapter.Repository }
 
 func (a authJS) load(ctx context.Context, token string) (any, time.Time, error) {
@@ -64,11 +66,17 @@ func (a authJS) load(ctx context.Context, token string) (any, time.Time, error) 
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	if _, err := a.repo.Sessions.Refresh(ctx, sess); err != nil {
+	extended, err := a.repo.Sessions.Refresh(ctx, sess)
+	switch {
+	case err != nil:
 		return nil, time.Time{}, err
+	case a.repo.Flavour().SendsCookieEachRequest():
+		o := a.repo.Options()
+		return sess, o.Now().Add(o.MaxAge), nil
+	case extended:
+		return sess, sess.Expires, nil
 	}
-	o := a.repo.Options()
-	return sess, o.Now().Add(o.MaxAge), nil
+	return sess, time.Time{}, nil
 }
 
 func (a authJS) cookie() Cookie { return AuthJSCookie(a.repo.Flavour()) }
