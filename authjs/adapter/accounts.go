@@ -183,12 +183,9 @@ func (c *core) link(ctx context.Context, q sqlexec.Querier, a *authjs.Account) (
 	}
 	// What the flavour does not keep (beta.73: the ID token, scope,
 	// session state and token type) is not in the account linked.
-	_, table, _, _ := c.f.Tables()
-	for column, field := range map[string]**string{"id_token": &a.IDToken, "scope": &a.Scope,
-		"session_state": &a.SessionState, "token_type": &a.TokenType} {
-		if !c.f.Has(table, column) {
-			*field = nil
-		}
+	fields := map[string]**string{"id_token": &a.IDToken, "scope": &a.Scope, "session_state": &a.SessionState, "token_type": &a.TokenType}
+	for _, column := range c.unkept {
+		*fields[column] = nil
 	}
 	return true, nil
 }

@@ -214,6 +214,9 @@ type core struct {
 	// expiresAsTime: accounts keep the expiry as beta.73's
 	// access_token_expires, a time, rather than expires_at in seconds.
 	expiresAsTime bool
+	// unkept are the accounts' token columns of Auth.js that the flavour
+	// lacks (beta.73: id_token, scope, session_state, token_type).
+	unkept []string
 }
 
 // New returns a Repository for the tables of flavour f on db: an Auth.js
@@ -246,7 +249,19 @@ func NewChecked(db *gorm.DB, f *gormauth.Flavour, opts Options) (*Repository, er
 	}
 	_, accounts, sessions, _ := f.Tables()
 	return newRepository(&core{x: sqlexec.New(db), f: f, opts: o, q: newStatements(f), cuid: ids.NewCUID(), zone: o.Location,
-		accessTokens: f.Has(sessions, "access_token"), expiresAsTime: f.Has(accounts, "access_token_expires")}), nil
+		accessTokens: f.Has(sessions, "access_token"), expiresAsTime: f.Has(accounts, "access_token_expires"),
+		unkept: lacking(f, accounts, "id_token", "scope", "session_state", "token_type")}), nil
+}
+
+// lacking returns the columns of table that f does not have.
+func lacking(f *gormauth.Flavour, table string, columns ...string) []string {
+	var out []string
+	for _, c := range columns {
+		if !f.Has(table, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func newRepository(c *core) *Repository {

@@ -17,10 +17,10 @@ import (
 // caught when the repository is made.
 func TestRender(t *testing.T) {
 	t.Parallel()
-	pg := flavourSQL{f: gormauth.Pg, users: `"users"`, accounts: `"accounts"`}
+	pg := flavourSQL{f: gormauth.Pg}
 	assert.Equal(t, `SELECT a."userId" FROM "accounts" a WHERE a."userId" = $1::text::integer`,
 		pg.render(`SELECT a.{userId} FROM {accounts} a WHERE a.{userId} = {uid $1}`))
-	beta := flavourSQL{f: gormauth.Beta73, accounts: `"accounts"`}
+	beta := flavourSQL{f: gormauth.Beta73}
 	assert.Equal(t, `SELECT a."user_id", a."provider_account_id" FROM "accounts" a`,
 		beta.render(`SELECT a.{userId}, a.{providerAccountId} FROM {accounts} a`))
 	assert.Panics(t, func() { pg.render(`SELECT {nonsense here}`) })

@@ -513,7 +513,7 @@ func (q *statements) sessionStatements(w flavourSQL) {
 	q.deleteSessionsByUser = w.render(`WITH d AS (DELETE FROM {sessions}
 			WHERE {userId} = {uid $1} AND EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid $1}) RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid $1}), (SELECT count(*) FROM d)`)
-	q.deleteExpiredSessions = w.deleteExpired(w.sessions)
+	q.deleteExpiredSessions = w.deleteExpired("sessions")
 	q.createSession = named(w.render(`INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{accessToken}{clock sessions})
 		SELECT {newIdValue sessions}@token, {uid @user}, @expires::{ts}{accessTokenValue}{clockValues sessions}
 		WHERE EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid @user} FOR KEY SHARE)

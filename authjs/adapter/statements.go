@@ -94,14 +94,11 @@ func (s stmt) args(values map[string]any) []any {
 
 // flavourSQL renders the statements of one flavour.
 type flavourSQL struct {
-	f                                 *gormauth.Flavour
-	users, accounts, sessions, tokens string // quoted table names
+	f *gormauth.Flavour
 }
 
 func newStatements(f *gormauth.Flavour) statements {
-	users, accounts, sessions, tokens := f.Tables()
-	w := flavourSQL{f: f, users: schema.QuoteIdent(users), accounts: schema.QuoteIdent(accounts),
-		sessions: schema.QuoteIdent(sessions), tokens: schema.QuoteIdent(tokens)}
+	w := flavourSQL{f: f}
 	var q statements
 	q.userStatements(w)
 	q.accountStatements(w)
@@ -162,7 +159,7 @@ func (w flavourSQL) piece(f []string) string {
 	}
 	switch f[0] {
 	case "users", "accounts", "sessions", "tokens":
-		return map[string]string{"users": w.users, "accounts": w.accounts, "sessions": w.sessions, "tokens": w.tokens}[f[0]]
+		return schema.QuoteIdent(w.table(f[0]))
 	case "ts":
 		return w.ts()
 	case "uid":
@@ -372,9 +369,10 @@ func (w flavourSQL) tokenCols() string {
 	return w.c("identifier") + `, "token", ` + w.readTime(`"expires"`)
 }
 
-// deleteExpired deletes at most $2 rows of table that expired before $1,
-// skipping rows another transaction holds; by ctid, which every table has.
+// deleteExpired deletes at most $2 rows of the table the templates call
+// table (sessions, tokens) that expired before $1, skipping rows another
+// transaction holds; by ctid, which every table has.
 func (w flavourSQL) deleteExpired(table string) string {
-	return w.render(`DELETE FROM ` + table + ` WHERE ctid IN (SELECT ctid FROM ` + table + `
+	return w.render(`DELETE FROM {` + table + `} WHERE ctid IN (SELECT ctid FROM {` + table + `}
 		WHERE "expires" < $1::{ts} LIMIT $2 FOR UPDATE SKIP LOCKED)`)
 }

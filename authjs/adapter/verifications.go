@@ -334,6 +334,6 @@ func (q *statements) tokenStatements(w flavourSQL) {
 		VALUES (@identifier, @token, @expires::{ts}{clockValues tokens})`))
 	q.findToken = w.render(`SELECT {tokenCols} FROM {tokens} WHERE {identifier} = $1 AND "token" = $2 LIMIT 1`)
 	q.deleteToken = w.render(`DELETE FROM {tokens} WHERE {identifier} = $1 AND "token" = $2 RETURNING {tokenCols}`)
-	q.deleteExpiredTokens = w.deleteExpired(w.tokens)
+	q.deleteExpiredTokens = w.deleteExpired("tokens")
 	q.deleteTokens = w.render(`DELETE FROM {tokens} WHERE {identifier} = $1`)
 }
