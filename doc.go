@@ -13,7 +13,7 @@
 //	if err != nil { … }
 //	if err := gormauth.AutoMigrate(ctx, db, f); err != nil { … }
 //
-// The queries are package authjs/adapter's for the Auth.js flavours and
+// The queries are package repository's for the Auth.js flavours and
 // package repository's for Beta73; the rows are package authjs's and
 // package models' types.
 //

@@ -206,7 +206,7 @@ const (
 
 // The instants each flavour's adapter writes to its timestamp columns and
 // reads back as the same Date, measured with the real packages
-// (authjs/adapter's TestAdapterTimeRange keeps them true). Outside, an
+// (repository's TestAdapterTimeRange keeps them true). Outside, an
 // adapter fails to write (Prisma and Drizzle before year 1 or 100, Drizzle
 // from year 10000: PostgreSQL refuses the ISO text "+010000-…") or reads an
 // Invalid Date (Prisma from year 10000, Drizzle before year 100, which

@@ -13,8 +13,8 @@ import (
 
 	"github.com/gormauth/gormauth/internal/harness/nextauthjs"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
-	"github.com/gormauth/gormauth/repository"
 )
 
 // TestNextAuthInterop shares one database between the real NextAuth.js
@@ -50,7 +50,7 @@ func TestNextAuthInterop(t *testing.T) {
 type interopZones struct {
 	node     string         // TZ of the Node.js process
 	database string         // the database's TimeZone setting
-	location *time.Location // repository.Options.Location (nil: UTC)
+	location *time.Location // legacy.Options.Location (nil: UTC)
 }
 
 // What NextAuth.js's adapter returns, as run.js prints it.
@@ -119,7 +119,7 @@ type interop struct {
 	z        interopZones
 	dsn      string
 	db       *gorm.DB
-	repo     *repository.Repository
+	repo     *legacy.Repository
 	profiles map[string]nextauthjs.Profile
 }
 
@@ -142,8 +142,8 @@ func (x *interop) nextAuth(ops ...op) []nextauthjs.Result {
 
 // repoAt returns a repository on the same database whose clock runs offset
 // from the real one.
-func (x *interop) repoAt(offset time.Duration) *repository.Repository {
-	return repository.New(x.db, repository.Options{Location: x.z.location, Now: func() time.Time { return time.Now().Add(offset) }})
+func (x *interop) repoAt(offset time.Duration) *legacy.Repository {
+	return legacy.New(x.db, legacy.Options{Location: x.z.location, Now: func() time.Time { return time.Now().Add(offset) }})
 }
 
 func decode[T any](t *testing.T, r nextauthjs.Result) *T {
@@ -256,7 +256,7 @@ func checkInterop(t *testing.T, z interopZones) {
 	var sessionZone string
 	require.NoError(t, db.Raw("SHOW TimeZone").Row().Scan(&sessionZone))
 	require.Equal(t, z.database, sessionZone)
-	x := &interop{t: t, z: z, dsn: dsn, db: db, repo: repository.New(db, repository.Options{Location: z.location}),
+	x := &interop{t: t, z: z, dsn: dsn, db: db, repo: legacy.New(db, legacy.Options{Location: z.location}),
 		profiles: map[string]nextauthjs.Profile{
 			"alice-code": {ID: "3003", Name: "Alice Again", Email: "Alice.Interop@Example.com"},
 			"grace-code": {ID: "3004", Name: "Grace Again", Email: "GRACE.OAUTH@example.com"},
@@ -300,12 +300,12 @@ func checkInterop(t *testing.T, z interopZones) {
 		u, err = repo.Users.ByEmail(ctx, "alice.interop@example.com")
 		require.NoError(t, err)
 		assert.Equal(t, alice.ID, u.ID)
-		u, err = repo.Users.ByAccount(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "1001"})
+		u, err = repo.Users.ByAccount(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "1001"})
 		require.NoError(t, err)
 		assert.Equal(t, alice.ID, u.ID)
 
 		naAcc := decode[naAccount](t, rs[13])
-		acc, err := repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "1001"})
+		acc, err := repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "1001"})
 		require.NoError(t, err)
 		sameAccount(t, naAcc, acc)
 		assert.True(t, wantRepeated.Equal(*naAcc.AccessTokenExpires), "NextAuth.js reads the repeated hour as %s", naAcc.AccessTokenExpires)
@@ -328,14 +328,14 @@ func checkInterop(t *testing.T, z interopZones) {
 		assert.True(t, dueDue, "a session last extended 25 hours ago is due")
 		assert.Equal(t, "null", string(rs[12].OK), "NextAuth.js: the expired session is absent")
 		_, err = repo.Sessions.WithUser(ctx, decode[naSession](t, rs[5]).SessionToken)
-		assert.ErrorIs(t, err, repository.ErrNotFound, "the repository: absent too")
+		assert.ErrorIs(t, err, legacy.ErrNotFound, "the repository: absent too")
 
 		naLink := decode[naVerification](t, rs[14])
-		v, err := repo.Verifications.Find(ctx, repository.SignInToken{Identifier: "alice.interop@example.com", Token: "na-live", Secret: interopSecret})
+		v, err := repo.Verifications.Find(ctx, legacy.SignInToken{Identifier: "alice.interop@example.com", Token: "na-live", Secret: interopSecret})
 		require.NoError(t, err)
 		sameVerification(t, naLink, v)
-		_, err = repo.Verifications.Find(ctx, repository.SignInToken{Identifier: "alice.interop@example.com", Token: "na-expired", Secret: interopSecret})
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		_, err = repo.Verifications.Find(ctx, legacy.SignInToken{Identifier: "alice.interop@example.com", Token: "na-expired", Secret: interopSecret})
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 
 		// NextAuth.js takes the same decisions on the same rows.
 		rs = x.nextAuth(
@@ -374,15 +374,15 @@ func checkInterop(t *testing.T, z interopZones) {
 		wrote, err := repo.Sessions.Refresh(ctx, refreshed)
 		require.NoError(t, err)
 		require.True(t, wrote)
-		link, err := repo.Verifications.Create(ctx, repository.SignInToken{Identifier: "Grace.Go@Example.com", Token: "go-live", Secret: interopSecret}, 0)
+		link, err := repo.Verifications.Create(ctx, legacy.SignInToken{Identifier: "Grace.Go@Example.com", Token: "go-live", Secret: interopSecret}, 0)
 		require.NoError(t, err)
-		_, err = x.repoAt(-2*day).Verifications.Create(ctx, repository.SignInToken{Identifier: "grace.go@example.com", Token: "go-expired", Secret: interopSecret}, 0)
+		_, err = x.repoAt(-2*day).Verifications.Create(ctx, legacy.SignInToken{Identifier: "grace.go@example.com", Token: "go-expired", Secret: interopSecret}, 0)
 		require.NoError(t, err)
-		oauth, err := repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: repository.AccountKey{ProviderID: "github", ProviderAccountID: "2003"},
+		oauth, err := repo.SignInOAuth(ctx, legacy.OAuthSignIn{Account: legacy.AccountKey{ProviderID: "github", ProviderAccountID: "2003"},
 			Name: ptr("Grace OAuth"), Email: ptr("Grace.OAuth@Example.com"), AccessToken: ptr("at-2003")})
 		require.NoError(t, err)
 		assert.Equal(t, "grace.oauth@example.com", *oauth.User.Email)
-		dora := repository.SignInToken{Identifier: "Dora@Example.com", Token: "go-dora", Secret: interopSecret}
+		dora := legacy.SignInToken{Identifier: "Dora@Example.com", Token: "go-dora", Secret: interopSecret}
 		_, err = repo.Verifications.Create(ctx, dora, 0)
 		require.NoError(t, err)
 		dora.Identifier = "DORA@example.com"
@@ -436,13 +436,13 @@ func checkInterop(t *testing.T, z interopZones) {
 		assert.Equal(t, decisions, []bool{string(rs[14].OK) != "null", string(rs[15].OK) != "null", string(rs[16].OK) != "null"},
 			"NextAuth.js's due decisions on the sessions the repository opened")
 		assert.Equal(t, "null", string(rs[17].OK), "NextAuth.js: the expired sign-in token is absent")
-		_, err = repo.Verifications.Find(ctx, repository.SignInToken{Identifier: "grace.go@example.com", Token: "go-expired", Secret: interopSecret})
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		_, err = repo.Verifications.Find(ctx, legacy.SignInToken{Identifier: "grace.go@example.com", Token: "go-expired", Secret: interopSecret})
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		var deleted struct{ Affected int }
 		require.NoError(t, rs[18].Decode(&deleted))
 		assert.Equal(t, 1, deleted.Affected)
 		_, err = repo.Sessions.WithUser(ctx, live.SessionToken)
-		assert.ErrorIs(t, err, repository.ErrNotFound, "signed out by NextAuth.js")
+		assert.ErrorIs(t, err, legacy.ErrNotFound, "signed out by NextAuth.js")
 		extended, err := repo.Sessions.WithUser(ctx, due.SessionToken)
 		require.NoError(t, err)
 		sameSession(t, decode[naSession](t, rs[15]), extended)
@@ -451,7 +451,7 @@ func checkInterop(t *testing.T, z interopZones) {
 
 	t.Run("SignInFlowsLowerCaseAlike", func(t *testing.T) {
 		x.t = t
-		erin := repository.SignInToken{Identifier: "Erin@Example.com", Token: "go-erin", Secret: interopSecret}
+		erin := legacy.SignInToken{Identifier: "Erin@Example.com", Token: "go-erin", Secret: interopSecret}
 		_, err := repo.Verifications.Create(ctx, erin, 0)
 		require.NoError(t, err)
 		callback := func(provider string, query map[string]string) op {
@@ -467,12 +467,12 @@ func checkInterop(t *testing.T, z interopZones) {
 		notLinked := interopSite + "/api/auth/error?error=OAuthAccountNotLinked"
 		// NextAuth.js's user alice.interop@example.com: NextAuth.js refuses
 		// the unlinked account whose profile says Alice.Interop@Example.com,
-		// and so does the repository.
+		// and so does the legacy.
 		assert.Equal(t, notLinked, decode[naResponse](t, rs[0]).Location)
 		before := x.count(t)
-		_, err = repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: repository.AccountKey{ProviderID: "testoauth", ProviderAccountID: "3006"},
+		_, err = repo.SignInOAuth(ctx, legacy.OAuthSignIn{Account: legacy.AccountKey{ProviderID: "testoauth", ProviderAccountID: "3006"},
 			Email: ptr("Alice.Interop@Example.com")})
-		assert.ErrorIs(t, err, repository.ErrAccountNotLinked)
+		assert.ErrorIs(t, err, legacy.ErrAccountNotLinked)
 		assert.Equal(t, before, x.count(t), "nothing written")
 		// The user the repository made from Grace.OAuth@Example.com is the
 		// one NextAuth.js finds for GRACE.OAUTH@example.com.
@@ -486,7 +486,7 @@ func checkInterop(t *testing.T, z interopZones) {
 		require.NoError(t, err)
 		assert.Equal(t, "hal.new@example.com", *sess.User.Email)
 		assert.True(t, sess.Expires.Truncate(time.Second).Equal(cookieExpires), "cookie expires %s, session %s", cookieExpires, sess.Expires)
-		again, err := repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: repository.AccountKey{ProviderID: "testoauth", ProviderAccountID: "3005"}})
+		again, err := repo.SignInOAuth(ctx, legacy.OAuthSignIn{Account: legacy.AccountKey{ProviderID: "testoauth", ProviderAccountID: "3005"}})
 		require.NoError(t, err)
 		assert.Equal(t, sess.User.ID, again.User.ID)
 		assert.False(t, again.IsNewUser)
@@ -499,9 +499,9 @@ func checkInterop(t *testing.T, z interopZones) {
 		require.NoError(t, err)
 		assert.Equal(t, "erin@example.com", *sess.User.Email)
 		_, err = repo.Verifications.Find(ctx, erin)
-		assert.ErrorIs(t, err, repository.ErrNotFound, "used once")
+		assert.ErrorIs(t, err, legacy.ErrNotFound, "used once")
 		// And the reverse: NextAuth.js's link for fay@example.com.
-		res, err := repo.SignInEmail(ctx, repository.SignInToken{Identifier: "Fay@Example.COM", Token: "na-fay", Secret: interopSecret})
+		res, err := repo.SignInEmail(ctx, legacy.SignInToken{Identifier: "Fay@Example.COM", Token: "na-fay", Secret: interopSecret})
 		require.NoError(t, err)
 		assert.Equal(t, "fay@example.com", *res.User.Email)
 		assert.True(t, res.IsNewUser)

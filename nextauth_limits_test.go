@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
-	"github.com/gormauth/gormauth/repository"
 )
 
 // randomBase64 returns the base64 of n random bytes (seeded).
@@ -36,7 +36,7 @@ func TestNextAuthProviderSizedValues(t *testing.T) {
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
 	require.NoError(t, AutoMigrate(context.Background(), db, Beta73))
-	x := &interop{t: t, z: interopZones{node: "UTC", database: "UTC"}, dsn: dsn, db: db, repo: repository.New(db, repository.Options{})}
+	x := &interop{t: t, z: interopZones{node: "UTC", database: "UTC"}, dsn: dsn, db: db, repo: legacy.New(db, legacy.Options{})}
 	repo := x.repo
 	image := "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ" + randomBase64(36<<10, 1, base64.StdEncoding)
 	access := "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9." + randomBase64(6<<10, 2, base64.RawURLEncoding)
@@ -49,7 +49,7 @@ func TestNextAuthProviderSizedValues(t *testing.T) {
 			"providerAccountId": "00000000-0000-0000-66f3-3332eca7ea81", "refreshToken": refresh, "accessToken": access}, // 1
 	)
 	ada := decode[naUser](t, rs[0])
-	key := repository.AccountKey{ProviderID: "azure-ad", ProviderAccountID: "00000000-0000-0000-66f3-3332eca7ea81"}
+	key := legacy.AccountKey{ProviderID: "azure-ad", ProviderAccountID: "00000000-0000-0000-66f3-3332eca7ea81"}
 
 	u, err := repo.Users.ByID(ctx, ada.ID)
 	require.NoError(t, err)
@@ -61,15 +61,15 @@ func TestNextAuthProviderSizedValues(t *testing.T) {
 
 	u.Name = ptr("Ada L.")
 	require.NoError(t, repo.Users.Update(ctx, u), "a row NextAuth.js wrote stays updatable")
-	_, err = repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: access + "2", RefreshToken: ptr(refresh + "2")})
+	_, err = repo.Accounts.UpdateTokens(ctx, key, legacy.Tokens{AccessToken: access + "2", RefreshToken: ptr(refresh + "2")})
 	require.NoError(t, err)
 
-	returning, err := repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: key, AccessToken: &access, RefreshToken: &refresh,
+	returning, err := repo.SignInOAuth(ctx, legacy.OAuthSignIn{Account: key, AccessToken: &access, RefreshToken: &refresh,
 		Name: ptr("Ada Entra"), Email: ptr("ada@contoso.com"), Image: &image})
 	require.NoError(t, err)
 	assert.Equal(t, ada.ID, returning.User.ID)
-	grace, err := repo.SignInOAuth(ctx, repository.OAuthSignIn{
-		Account:     repository.AccountKey{ProviderID: "azure-ad", ProviderAccountID: "00000000-0000-0000-1111-3332eca7ea81"},
+	grace, err := repo.SignInOAuth(ctx, legacy.OAuthSignIn{
+		Account:     legacy.AccountKey{ProviderID: "azure-ad", ProviderAccountID: "00000000-0000-0000-1111-3332eca7ea81"},
 		AccessToken: &access, RefreshToken: &refresh, Name: ptr("Grace Entra"), Email: ptr("Grace@Contoso.com"), Image: &image})
 	require.NoError(t, err)
 	bob := &models.User{Name: ptr("Bob"), Email: ptr("bob@contoso.com"), Image: &image}

@@ -17,8 +17,8 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
-	"github.com/gormauth/gormauth/repository"
 )
 
 // End-to-end flows of an authentication system on the tables AutoMigrate
@@ -31,7 +31,7 @@ var flowStart = testdb.Start
 // on a fake clock.
 type flow struct {
 	db    *gorm.DB
-	repo  *repository.Repository
+	repo  *legacy.Repository
 	clock *testdb.Clock
 }
 
@@ -40,7 +40,7 @@ func newFlow(t *testing.T) *flow {
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
 	c := testdb.NewClock(flowStart)
-	return &flow{db: db, repo: repository.New(db, repository.Options{Now: c.Now}), clock: c}
+	return &flow{db: db, repo: legacy.New(db, legacy.Options{Now: c.Now}), clock: c}
 }
 
 // count returns the number of rows of table matching the optional
@@ -67,11 +67,11 @@ func (f *flow) counts(t *testing.T) map[string]int64 {
 }
 
 // emailLink stores a fresh sign-in token for email, valid for maxAge.
-func (f *flow) emailLink(t *testing.T, email string, maxAge time.Duration) repository.SignInToken {
+func (f *flow) emailLink(t *testing.T, email string, maxAge time.Duration) legacy.SignInToken {
 	t.Helper()
-	tok, err := repository.NewToken()
+	tok, err := legacy.NewToken()
 	require.NoError(t, err)
-	st := repository.SignInToken{Identifier: email, Token: tok, Secret: "flow-secret"}
+	st := legacy.SignInToken{Identifier: email, Token: tok, Secret: "flow-secret"}
 	_, err = f.repo.Verifications.Create(context.Background(), st, maxAge)
 	require.NoError(t, err)
 	return st
@@ -79,9 +79,9 @@ func (f *flow) emailLink(t *testing.T, email string, maxAge time.Duration) repos
 
 func strPtr(s string) *string { return &s }
 
-func github(id, email string) repository.OAuthSignIn {
-	return repository.OAuthSignIn{
-		Account:      repository.AccountKey{ProviderID: "github", ProviderAccountID: id},
+func github(id, email string) legacy.OAuthSignIn {
+	return legacy.OAuthSignIn{
+		Account:      legacy.AccountKey{ProviderID: "github", ProviderAccountID: id},
 		AccessToken:  strPtr("gho_" + id),
 		RefreshToken: strPtr("ghr_" + id),
 		Name:         strPtr("Octo " + id),
@@ -100,7 +100,7 @@ func TestFlowOAuthSignIn(t *testing.T) {
 		assert.True(t, first.IsNewUser)
 		assert.Equal(t, "octo@example.com", *first.User.Email)
 		assert.Equal(t, "Octo 42", *first.User.Name)
-		acc, err := f.repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "42"})
+		acc, err := f.repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "42"})
 		require.NoError(t, err)
 		assert.Equal(t, first.User.ID, acc.UserID)
 		assert.Equal(t, models.CompoundID("github", "42"), acc.CompoundID)
@@ -110,7 +110,7 @@ func TestFlowOAuthSignIn(t *testing.T) {
 		sess, err := f.repo.Sessions.WithUser(ctx, first.Session.SessionToken)
 		require.NoError(t, err)
 		assert.Equal(t, first.User.ID, sess.User.ID)
-		assert.Equal(t, flowStart.Add(repository.DefaultMaxAge), sess.Expires)
+		assert.Equal(t, flowStart.Add(legacy.DefaultMaxAge), sess.Expires)
 		assert.Equal(t, map[string]int64{"users": 1, "accounts": 1, "sessions": 1, "verification_requests": 0}, f.counts(t))
 	})
 	t.Run("ReturningUser", func(t *testing.T) {
@@ -130,16 +130,16 @@ func TestFlowOAuthSignIn(t *testing.T) {
 		in := github("43", "octo@example.com")
 		in.Account.ProviderID = "gitlab"
 		_, err := f.repo.SignInOAuth(ctx, in)
-		assert.ErrorIs(t, err, repository.ErrAccountNotLinked)
+		assert.ErrorIs(t, err, legacy.ErrAccountNotLinked)
 		assert.Equal(t, before, f.counts(t), "nothing is written")
 		_, err = f.repo.Users.ByAccount(ctx, in.Account)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 	})
 	t.Run("LinkSecondProvider", func(t *testing.T) {
 		// The signed-in user links a Google account explicitly.
 		sess, err := f.repo.Sessions.WithUser(ctx, first.Session.SessionToken)
 		require.NoError(t, err)
-		google := repository.AccountKey{ProviderID: "google", ProviderAccountID: "117331234567890123456"}
+		google := legacy.AccountKey{ProviderID: "google", ProviderAccountID: "117331234567890123456"}
 		a := &models.Account{UserID: sess.UserID, ProviderType: "oauth",
 			ProviderID: google.ProviderID, ProviderAccountID: google.ProviderAccountID}
 		require.NoError(t, f.repo.Accounts.Link(ctx, a))
@@ -147,7 +147,7 @@ func TestFlowOAuthSignIn(t *testing.T) {
 
 		// From now on Google signs in to the same user, whatever email
 		// Google reports.
-		res, err := f.repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: google, Email: strPtr("octo@gmail.com")})
+		res, err := f.repo.SignInOAuth(ctx, legacy.OAuthSignIn{Account: google, Email: strPtr("octo@gmail.com")})
 		require.NoError(t, err)
 		assert.False(t, res.IsNewUser)
 		assert.Equal(t, first.User.ID, res.User.ID)
@@ -159,7 +159,7 @@ func TestFlowOAuthSignIn(t *testing.T) {
 
 		dup := &models.Account{UserID: sess.UserID, ProviderType: "oauth",
 			ProviderID: google.ProviderID, ProviderAccountID: google.ProviderAccountID}
-		assert.ErrorIs(t, f.repo.Accounts.Link(ctx, dup), repository.ErrAlreadyExists)
+		assert.ErrorIs(t, f.repo.Accounts.Link(ctx, dup), legacy.ErrAlreadyExists)
 	})
 }
 
@@ -167,9 +167,9 @@ func TestFlowEmailSignIn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFlow(t)
-	tok, err := repository.NewToken()
+	tok, err := legacy.NewToken()
 	require.NoError(t, err)
-	st := repository.SignInToken{Identifier: "Carol@Example.com", Token: tok, Secret: "s3cret"}
+	st := legacy.SignInToken{Identifier: "Carol@Example.com", Token: tok, Secret: "s3cret"}
 	v, err := f.repo.Verifications.Create(ctx, st, 0)
 	require.NoError(t, err)
 
@@ -184,7 +184,7 @@ func TestFlowEmailSignIn(t *testing.T) {
 		assert.Equal(t, "carol@example.com", row.Identifer)
 		assert.NotContains(t, row.Text, tok)
 		assert.NotContains(t, row.Text, "s3cret")
-		assert.Equal(t, flowStart.Add(repository.DefaultVerificationMaxAge), v.Expires)
+		assert.Equal(t, flowStart.Add(legacy.DefaultVerificationMaxAge), v.Expires)
 	})
 	var carol *models.User
 	t.Run("RedeemsOnce", func(t *testing.T) {
@@ -202,7 +202,7 @@ func TestFlowEmailSignIn(t *testing.T) {
 		assert.Zero(t, f.count(t, "verification_requests"))
 
 		_, err = f.repo.SignInEmail(ctx, st)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		assert.EqualValues(t, 1, f.count(t, "sessions"), "a used link opens no session")
 	})
 	t.Run("ReturningUser", func(t *testing.T) {
@@ -218,17 +218,17 @@ func TestFlowEmailSignIn(t *testing.T) {
 		f.clock.Advance(time.Hour + time.Microsecond)
 		before := f.counts(t)
 		_, err := f.repo.SignInEmail(ctx, st)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		before["verification_requests"]--
 		assert.Equal(t, before, f.counts(t), "the expired row is deleted and nothing else is written")
 		_, err = f.repo.Users.ByEmail(ctx, "dan@example.com")
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 	})
 	t.Run("WrongSecret", func(t *testing.T) {
 		st := f.emailLink(t, "erin@example.com", 0)
 		st.Secret = "another secret"
 		_, err := f.repo.SignInEmail(ctx, st)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		assert.EqualValues(t, 1, f.count(t, "verification_requests"), "the link stays for the right secret")
 	})
 }
@@ -249,10 +249,10 @@ func TestFlowSignOut(t *testing.T) {
 	t.Run("OneSession", func(t *testing.T) {
 		require.NoError(t, f.repo.Sessions.Delete(ctx, mine[0].SessionToken))
 		_, err := f.repo.Sessions.WithUser(ctx, mine[0].SessionToken)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		_, err = f.repo.Sessions.WithUser(ctx, mine[1].SessionToken)
 		assert.NoError(t, err, "the user's other sessions stay")
-		assert.ErrorIs(t, f.repo.Sessions.Delete(ctx, mine[0].SessionToken), repository.ErrNotFound)
+		assert.ErrorIs(t, f.repo.Sessions.Delete(ctx, mine[0].SessionToken), legacy.ErrNotFound)
 	})
 	t.Run("Everywhere", func(t *testing.T) {
 		n, err := f.repo.Sessions.DeleteByUser(ctx, mine[1].UserID)
@@ -260,7 +260,7 @@ func TestFlowSignOut(t *testing.T) {
 		assert.EqualValues(t, 2, n)
 		for _, s := range mine {
 			_, err := f.repo.Sessions.WithUser(ctx, s.SessionToken)
-			assert.ErrorIs(t, err, repository.ErrNotFound)
+			assert.ErrorIs(t, err, legacy.ErrNotFound)
 		}
 		_, err = f.repo.Sessions.WithUser(ctx, other.Session.SessionToken)
 		assert.NoError(t, err, "another user's session stays")
@@ -277,14 +277,14 @@ func TestFlowExpiryAndCleanUp(t *testing.T) {
 	f.emailLink(t, "old@example.com", time.Hour)
 	f.emailLink(t, "old2@example.com", 2*time.Hour)
 
-	f.clock.Advance(repository.DefaultMaxAge - time.Hour)
+	f.clock.Advance(legacy.DefaultMaxAge - time.Hour)
 	fresh, err := f.repo.SignInOAuth(ctx, github("1", "one@example.com"))
 	require.NoError(t, err)
 	live := f.emailLink(t, "new@example.com", 0)
 
 	f.clock.Advance(time.Hour + time.Microsecond) // old session just expired
 	_, err = f.repo.Sessions.WithUser(ctx, old.Session.SessionToken)
-	assert.ErrorIs(t, err, repository.ErrNotFound)
+	assert.ErrorIs(t, err, legacy.ErrNotFound)
 	assert.EqualValues(t, 2, f.count(t, "sessions"), "expired rows stay until cleaned up")
 
 	n, err := f.repo.Sessions.DeleteExpired(ctx, 0)
@@ -321,17 +321,17 @@ func TestFlowDeleteUser(t *testing.T) {
 	assert.Zero(t, f.count(t, "accounts", "user_id = ?", gone.User.ID))
 	assert.Zero(t, f.count(t, "sessions", "user_id = ?", gone.User.ID))
 	_, err = f.repo.Users.ByID(ctx, gone.User.ID)
-	assert.ErrorIs(t, err, repository.ErrNotFound)
+	assert.ErrorIs(t, err, legacy.ErrNotFound)
 	_, err = f.repo.Sessions.WithUser(ctx, gone.Session.SessionToken)
-	assert.ErrorIs(t, err, repository.ErrNotFound)
-	_, err = f.repo.Users.ByAccount(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
-	assert.ErrorIs(t, err, repository.ErrNotFound)
+	assert.ErrorIs(t, err, legacy.ErrNotFound)
+	_, err = f.repo.Users.ByAccount(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
+	assert.ErrorIs(t, err, legacy.ErrNotFound)
 
 	assert.Equal(t, map[string]int64{"users": 1, "accounts": 1, "sessions": 1, "verification_requests": 0}, f.counts(t))
 	got, err := f.repo.Sessions.WithUser(ctx, stays.Session.SessionToken)
 	require.NoError(t, err)
 	assert.Equal(t, stays.User.ID, got.User.ID)
-	assert.ErrorIs(t, f.repo.Users.Delete(ctx, gone.User.ID), repository.ErrNotFound)
+	assert.ErrorIs(t, f.repo.Users.Delete(ctx, gone.User.ID), legacy.ErrNotFound)
 
 	// The provider account can sign up afresh.
 	again, err := f.repo.SignInOAuth(ctx, github("1", "gone@example.com"))
@@ -392,13 +392,13 @@ func TestFlowConcurrency(t *testing.T) {
 			linked[i] = &models.Account{UserID: users[i%2].ID, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: "1"}
 			return f.repo.Accounts.Link(ctx, linked[i])
 		})
-		ok, dup := tally(t, errs, repository.ErrAlreadyExists)
+		ok, dup := tally(t, errs, legacy.ErrAlreadyExists)
 		assert.Equal(t, 1, ok)
 		assert.Equal(t, 49, dup)
 		assert.EqualValues(t, 1, f.count(t, "accounts"))
 		for i, err := range errs {
 			if err == nil {
-				acc, err := f.repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
+				acc, err := f.repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
 				require.NoError(t, err)
 				assert.Equal(t, linked[i].UserID, acc.UserID, "the row is the winner's")
 			}
@@ -409,7 +409,7 @@ func TestFlowConcurrency(t *testing.T) {
 		errs := race(20, func(int) error {
 			return f.repo.Users.Create(ctx, &models.User{Email: strPtr("same@example.com")})
 		})
-		ok, dup := tally(t, errs, repository.ErrAlreadyExists)
+		ok, dup := tally(t, errs, legacy.ErrAlreadyExists)
 		assert.Equal(t, 1, ok)
 		assert.Equal(t, 19, dup)
 		assert.EqualValues(t, 1, f.count(t, "users"))
@@ -425,7 +425,7 @@ func TestFlowConcurrency(t *testing.T) {
 			if email == "" {
 				in.Email = nil
 			}
-			results := make([]*repository.SignInResult, 20)
+			results := make([]*legacy.SignInResult, 20)
 			errs := race(20, func(i int) (err error) {
 				results[i], err = f.repo.SignInOAuth(ctx, in)
 				return err
@@ -449,14 +449,14 @@ func TestFlowConcurrency(t *testing.T) {
 		f := newFlow(t)
 		for round := range 5 {
 			email := "round" + string(rune('0'+round)) + "@example.com"
-			links := []repository.SignInToken{f.emailLink(t, email, 0), f.emailLink(t, email, 0)}
-			results := make([]*repository.SignInResult, 2)
+			links := []legacy.SignInToken{f.emailLink(t, email, 0), f.emailLink(t, email, 0)}
+			results := make([]*legacy.SignInResult, 2)
 			errs := race(2, func(i int) (err error) {
 				results[i], err = f.repo.SignInEmail(ctx, links[i])
 				return err
 			})
 			// The first redeemed ends the other link.
-			ok, gone := tally(t, errs, repository.ErrNotFound)
+			ok, gone := tally(t, errs, legacy.ErrNotFound)
 			require.Equal(t, 1, ok)
 			require.Equal(t, 1, gone)
 			for _, r := range results {
@@ -475,7 +475,7 @@ func TestFlowConcurrency(t *testing.T) {
 			_, err := f.repo.Verifications.Use(ctx, st)
 			return err
 		})
-		ok, gone := tally(t, errs, repository.ErrNotFound)
+		ok, gone := tally(t, errs, legacy.ErrNotFound)
 		assert.Equal(t, 1, ok)
 		assert.Equal(t, 49, gone)
 		assert.Zero(t, f.count(t, "verification_requests"))
@@ -569,7 +569,7 @@ func TestNextAuthDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, rows := nextAuthDatabase(t)
-	repo := repository.New(db, repository.Options{}) // the real clock
+	repo := legacy.New(db, legacy.Options{}) // the real clock
 	alice := rows.Users[0]
 	live, expired := rows.Sessions[0], rows.Sessions[1]
 	var emailSession *models.Session // SignInTokens's
@@ -607,13 +607,13 @@ func TestNextAuthDatabase(t *testing.T) {
 	})
 	t.Run("ExpiredSession", func(t *testing.T) {
 		_, err := repo.Sessions.WithUser(ctx, expired.SessionToken)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		_, err = repo.Sessions.ByToken(ctx, expired.SessionToken)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 	})
 	t.Run("Accounts", func(t *testing.T) {
 		gh := rows.Accounts[0]
-		key := repository.AccountKey{ProviderID: gh.ProviderID, ProviderAccountID: gh.ProviderAccountID}
+		key := legacy.AccountKey{ProviderID: gh.ProviderID, ProviderAccountID: gh.ProviderAccountID}
 		u, err := repo.Users.ByAccount(ctx, key)
 		require.NoError(t, err)
 		assert.Equal(t, alice.ID, u.ID)
@@ -628,7 +628,7 @@ func TestNextAuthDatabase(t *testing.T) {
 		assert.True(t, gh.AccessTokenExpires.Equal(*acc.AccessTokenExpires))
 
 		google := rows.Accounts[1]
-		acc, err = repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: google.ProviderID, ProviderAccountID: google.ProviderAccountID})
+		acc, err = repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: google.ProviderID, ProviderAccountID: google.ProviderAccountID})
 		require.NoError(t, err)
 		assert.Equal(t, google.UserID, acc.UserID)
 		assert.Nil(t, acc.AccessToken)
@@ -636,20 +636,20 @@ func TestNextAuthDatabase(t *testing.T) {
 		assert.Nil(t, acc.AccessTokenExpires)
 
 		// Alice signs in with GitHub from the Go service.
-		res, err := repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: key, Email: alice.Email})
+		res, err := repo.SignInOAuth(ctx, legacy.OAuthSignIn{Account: key, Email: alice.Email})
 		require.NoError(t, err)
 		assert.False(t, res.IsNewUser)
 		assert.Equal(t, alice.ID, res.User.ID)
 		// GitLab with Alice's email is not linked automatically.
-		_, err = repo.SignInOAuth(ctx, repository.OAuthSignIn{
-			Account: repository.AccountKey{ProviderID: "gitlab", ProviderAccountID: "1"}, Email: alice.Email})
-		assert.ErrorIs(t, err, repository.ErrAccountNotLinked)
+		_, err = repo.SignInOAuth(ctx, legacy.OAuthSignIn{
+			Account: legacy.AccountKey{ProviderID: "gitlab", ProviderAccountID: "1"}, Email: alice.Email})
+		assert.ErrorIs(t, err, legacy.ErrAccountNotLinked)
 	})
 	t.Run("SignInTokens", func(t *testing.T) {
 		link, old := rows.VerificationRequests[0], rows.VerificationRequests[1]
 		require.Equal(t, "a1b2c3", link.Token)
 		require.Equal(t, "s3cret", rows.Secret)
-		st := repository.SignInToken{Identifier: link.Identifier, Token: link.Token, Secret: rows.Secret}
+		st := legacy.SignInToken{Identifier: link.Identifier, Token: link.Token, Secret: rows.Secret}
 		found, err := repo.Verifications.Find(ctx, st)
 		require.NoError(t, err)
 		assert.Equal(t, "2126-11-02T18:28:08.99Z", found.Expires.Format(time.RFC3339Nano))
@@ -663,35 +663,35 @@ func TestNextAuthDatabase(t *testing.T) {
 		// Alice's drops the account linked to her and her sessions.
 		assert.Equal(t, []string{"github"}, res.Unlinked)
 		_, err = repo.Sessions.WithUser(ctx, live.SessionToken)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		emailSession = res.Session
 		_, err = repo.SignInEmail(ctx, st)
-		assert.ErrorIs(t, err, repository.ErrNotFound, "a link works once")
+		assert.ErrorIs(t, err, legacy.ErrNotFound, "a link works once")
 		_, err = repo.Verifications.Use(ctx, st)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 
-		stOld := repository.SignInToken{Identifier: old.Identifier, Token: old.Token, Secret: rows.Secret}
+		stOld := legacy.SignInToken{Identifier: old.Identifier, Token: old.Token, Secret: rows.Secret}
 		_, err = repo.SignInEmail(ctx, stOld)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		_, err = repo.Verifications.Use(ctx, stOld)
-		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.ErrorIs(t, err, legacy.ErrNotFound)
 		var n int64
 		require.NoError(t, db.Raw("SELECT count(*) FROM verification_requests").Row().Scan(&n))
 		assert.Zero(t, n, "the used and the expired token are gone")
 	})
 	t.Run("RowsWeWriteLookLikeNextAuths", func(t *testing.T) {
 		before := time.Now().UTC().Truncate(time.Microsecond)
-		res, err := repo.SignInOAuth(ctx, repository.OAuthSignIn{
-			Account: repository.AccountKey{ProviderID: "github", ProviderAccountID: "67890"},
+		res, err := repo.SignInOAuth(ctx, legacy.OAuthSignIn{
+			Account: legacy.AccountKey{ProviderID: "github", ProviderAccountID: "67890"},
 			Name:    strPtr("Dave"), Email: strPtr("dave@example.com"), Image: strPtr("https://example.com/dave.png"),
 			AccessToken: strPtr("gho_access_dave"), RefreshToken: strPtr("gho_refresh_dave"),
 			AccessTokenExpires: func() *time.Time { t := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC); return &t }(),
 		})
 		require.NoError(t, err)
-		v, err := repo.Verifications.Create(ctx, repository.SignInToken{Identifier: "Dave@Example.com", Token: "d4v3", Secret: rows.Secret}, 0)
+		v, err := repo.Verifications.Create(ctx, legacy.SignInToken{Identifier: "Dave@Example.com", Token: "d4v3", Secret: rows.Secret}, 0)
 		require.NoError(t, err)
 		after := time.Now().UTC()
-		acc, err := repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "67890"})
+		acc, err := repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "67890"})
 		require.NoError(t, err)
 		assert.Greater(t, res.User.ID, int32(2), "ids continue NextAuth.js's sequences")
 		assert.EqualValues(t, 3, acc.ID)

@@ -10,10 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/cleanup"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // Once and Run clean up the tables of every Auth.js flavour: the sessions
@@ -28,7 +27,7 @@ func TestAuthJSFlavours(t *testing.T) {
 			db := testdb.Open(t)
 			require.NoError(t, gormauth.AutoMigrate(ctx, db, f))
 			clock := testdb.NewClock(start)
-			repo := adapter.New(db, f, adapter.Options{Secret: []string{"s3cret"}, Now: clock.Now})
+			repo := repository.New(db, f, repository.Options{Secret: []string{"s3cret"}, Now: clock.Now})
 			_, _, sessions, tokens := f.Tables()
 			count := func(table string) (n int64) {
 				require.NoError(t, db.Table(table).Count(&n).Error)
@@ -37,15 +36,15 @@ func TestAuthJSFlavours(t *testing.T) {
 
 			// Three sessions and sign-in tokens made at start, three an
 			// hour later.
-			mk := func(r *adapter.Repository, i int) {
+			mk := func(r *repository.Repository, i int) {
 				email := fmt.Sprintf("u%d@example.com", i)
-				u := &authjs.User{Email: &email}
+				u := &repository.User{Email: &email}
 				require.NoError(t, r.Users.Create(ctx, u))
 				_, err := r.Sessions.Create(ctx, u.ID)
 				require.NoError(t, err)
-				tok, err := adapter.NewSignInToken()
+				tok, err := repository.NewSignInToken()
 				require.NoError(t, err)
-				_, err = r.Verifications.Create(ctx, adapter.SignInToken{Identifier: email, Token: tok}, 0)
+				_, err = r.Verifications.Create(ctx, repository.SignInToken{Identifier: email, Token: tok}, 0)
 				require.NoError(t, err)
 			}
 			for i := range 3 {
@@ -66,7 +65,7 @@ func TestAuthJSFlavours(t *testing.T) {
 
 			// A minute past 30 days after start only the later round's
 			// sessions are left.
-			clock.Advance(adapter.DefaultMaxAge - 36*time.Hour + time.Minute)
+			clock.Advance(repository.DefaultMaxAge - 36*time.Hour + time.Minute)
 			res = cleanup.Once(ctx, repo, 0)
 			require.NoError(t, res.Err)
 			assert.Equal(t, int64(3), res.Sessions)

@@ -7,7 +7,7 @@
 //	err := cleanup.Run(ctx, repo, cleanup.Options{Interval: time.Hour})
 //
 // repo is NextAuth.js 2.0.0-beta.73's repository (package repository) or an
-// Auth.js flavour's (package authjs/adapter). Several replicas may run it at
+// Auth.js flavour's (package repository). Several replicas may run it at
 // once: each batch locks only rows no other batch holds (FOR UPDATE SKIP
 // LOCKED). "Expired" is judged by the repository's clock (its Options.Now)
 // and rules: beta.73's and Auth.js's own.
@@ -20,14 +20,14 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/gormauth/gormauth/authjs/adapter"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/repository"
 )
 
 // Repository is a repository whose expired rows a pass deletes: NextAuth.js
 // 2.0.0-beta.73's or an Auth.js flavour's.
 type Repository interface {
-	*repository.Repository | *adapter.Repository
+	*legacy.Repository | *repository.Repository
 }
 
 // deleter is what a pass needs of a repository: its sessions' and sign-in
@@ -37,14 +37,14 @@ type deleter interface {
 }
 
 // tables returns repo's sessions and sign-in tokens, or false for a nil
-// repository.
+// legacy.
 func tables[R Repository](repo R) (sessions, verifications deleter, ok bool) {
 	switch r := any(repo).(type) {
-	case *repository.Repository:
+	case *legacy.Repository:
 		if r != nil {
 			return r.Sessions, r.Verifications, true
 		}
-	case *adapter.Repository:
+	case *repository.Repository:
 		if r != nil {
 			return r.Sessions, r.Verifications, true
 		}
@@ -87,7 +87,7 @@ type Result struct {
 	Err error
 }
 
-// errNilRepository is what Run and Once report for a nil repository.
+// errNilRepository is what Run and Once report for a nil legacy.
 var errNilRepository = errors.New("cleanup: nil repository")
 
 // Once runs one pass: it deletes the expired sessions, then the expired

@@ -14,9 +14,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/cleanup"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -32,8 +32,8 @@ var start = testdb.Start
 // at start, makes rows; repo, whose clock the test moves, cleans up.
 type env struct {
 	db    *gorm.DB
-	seed  *repository.Repository
-	repo  *repository.Repository
+	seed  *legacy.Repository
+	repo  *legacy.Repository
 	clock *testdb.Clock
 	users int
 }
@@ -42,14 +42,14 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{db: testdb.Open(t), clock: testdb.NewClock(start)}
 	require.NoError(t, gormauth.AutoMigrate(context.Background(), e.db, gormauth.Beta73))
-	e.seed = repository.New(e.db, repository.Options{Now: func() time.Time { return start }})
-	e.repo = repository.New(e.db, repository.Options{Now: e.clock.Now})
+	e.seed = legacy.New(e.db, legacy.Options{Now: func() time.Time { return start }})
+	e.repo = legacy.New(e.db, legacy.Options{Now: e.clock.Now})
 	return e
 }
 
 // mustRows creates n sessions (each of a new user) and n sign-in tokens
 // with r, and so with r's clock.
-func (e *env) mustRows(t *testing.T, r *repository.Repository, n int) {
+func (e *env) mustRows(t *testing.T, r *legacy.Repository, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
@@ -59,9 +59,9 @@ func (e *env) mustRows(t *testing.T, r *repository.Repository, n int) {
 		require.NoError(t, r.Users.Create(ctx, u))
 		_, err := r.Sessions.Create(ctx, u.ID)
 		require.NoError(t, err)
-		tok, err := repository.NewToken()
+		tok, err := legacy.NewToken()
 		require.NoError(t, err)
-		_, err = r.Verifications.Create(ctx, repository.SignInToken{Identifier: email, Token: tok, Secret: "s3cret"}, 0)
+		_, err = r.Verifications.Create(ctx, legacy.SignInToken{Identifier: email, Token: tok, Secret: "s3cret"}, 0)
 		require.NoError(t, err)
 	}
 }
@@ -79,7 +79,7 @@ func TestOnce(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustRows(t, e.seed, 3) // expire start + 30 days and start + 1 day
-	e.clock.Advance(repository.DefaultMaxAge + time.Second)
+	e.clock.Advance(legacy.DefaultMaxAge + time.Second)
 	e.mustRows(t, e.repo, 2) // fresh
 
 	t.Run("DeletesExpired", func(t *testing.T) {
@@ -100,7 +100,7 @@ func TestOnce(t *testing.T) {
 	})
 	t.Run("SignInTokensExpireFirst", func(t *testing.T) {
 		// The fresh rows' tokens live a day, their sessions 30 days.
-		e.clock.Advance(repository.DefaultVerificationMaxAge + time.Second)
+		e.clock.Advance(legacy.DefaultVerificationMaxAge + time.Second)
 		res := cleanup.Once(ctx, e.repo, 0)
 		require.NoError(t, res.Err)
 		assert.Zero(t, res.Sessions)
@@ -140,11 +140,11 @@ func TestOnceLocation(t *testing.T) {
 	auckland, err := time.LoadLocation("Pacific/Auckland")
 	require.NoError(t, err)
 	e := newEnv(t)
-	seed := repository.New(e.db, repository.Options{Now: func() time.Time { return start }, Location: auckland})
-	repo := repository.New(e.db, repository.Options{Now: e.clock.Now, Location: auckland})
+	seed := legacy.New(e.db, legacy.Options{Now: func() time.Time { return start }, Location: auckland})
+	repo := legacy.New(e.db, legacy.Options{Now: e.clock.Now, Location: auckland})
 	e.mustRows(t, seed, 2) // expire start + 30 days (sessions) and start + 1 day (tokens)
 
-	e.clock.Advance(repository.DefaultVerificationMaxAge) // the tokens' last valid instant
+	e.clock.Advance(legacy.DefaultVerificationMaxAge) // the tokens' last valid instant
 	res := cleanup.Once(ctx, repo, 0)
 	require.NoError(t, res.Err)
 	assert.Zero(t, res.Verifications, "valid while now ≤ expires")
@@ -156,8 +156,8 @@ func TestOnceLocation(t *testing.T) {
 
 	// Read as UTC, Auckland's wall clock is 13 hours ahead: a repository
 	// without Location would keep the expired sessions half a day.
-	e.clock.Advance(repository.DefaultMaxAge - repository.DefaultVerificationMaxAge)
-	res = cleanup.Once(ctx, repository.New(e.db, repository.Options{Now: e.clock.Now}), 0)
+	e.clock.Advance(legacy.DefaultMaxAge - legacy.DefaultVerificationMaxAge)
+	res = cleanup.Once(ctx, legacy.New(e.db, legacy.Options{Now: e.clock.Now}), 0)
 	require.NoError(t, res.Err)
 	assert.Zero(t, res.Sessions, "UTC's view: not yet expired")
 	res = cleanup.Once(ctx, repo, 0)
@@ -169,7 +169,7 @@ func TestRun(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.mustRows(t, e.seed, 2)
-	e.clock.Advance(repository.DefaultMaxAge + time.Second)
+	e.clock.Advance(legacy.DefaultMaxAge + time.Second)
 
 	results := make(chan cleanup.Result, 100)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -239,8 +239,8 @@ func TestRunStopsAtOnce(t *testing.T) {
 func TestRunInvalidOptions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
+	assert.ErrorContains(t, cleanup.Run(ctx, (*legacy.Repository)(nil), cleanup.Options{}), "nil repository")
 	assert.ErrorContains(t, cleanup.Run(ctx, (*repository.Repository)(nil), cleanup.Options{}), "nil repository")
-	assert.ErrorContains(t, cleanup.Run(ctx, (*adapter.Repository)(nil), cleanup.Options{}), "nil repository")
 	e := newEnv(t)
 	assert.ErrorContains(t, cleanup.Run(ctx, e.repo, cleanup.Options{Interval: -time.Second}), "negative")
 	assert.ErrorContains(t, cleanup.Run(ctx, e.repo, cleanup.Options{BatchSize: -1}), "negative")

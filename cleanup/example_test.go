@@ -13,8 +13,8 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/cleanup"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
-	"github.com/gormauth/gormauth/repository"
 )
 
 func ExampleRun() {
@@ -30,7 +30,7 @@ func ExampleRun() {
 
 	// A session opened 31 days ago, so expired yesterday.
 	ctx := context.Background()
-	past := repository.New(db, repository.Options{Now: func() time.Time { return time.Now().AddDate(0, 0, -31) }})
+	past := legacy.New(db, legacy.Options{Now: func() time.Time { return time.Now().AddDate(0, 0, -31) }})
 	email := "alice@example.com"
 	user := &models.User{Email: &email}
 	if err := past.Users.Create(ctx, user); err != nil {
@@ -42,7 +42,7 @@ func ExampleRun() {
 
 	// A service runs this until SIGTERM (signal.NotifyContext); here one
 	// pass is enough.
-	repo := repository.New(db, repository.Options{})
+	repo := legacy.New(db, legacy.Options{})
 	ctx, cancel := context.WithCancel(ctx)
 	err = cleanup.Run(ctx, repo, cleanup.Options{
 		Interval: time.Hour,

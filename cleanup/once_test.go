@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/cleanup"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/repository"
 )
 
@@ -15,8 +15,8 @@ import (
 // Result, as Run returns it (it panicked).
 func TestOnceNilRepository(t *testing.T) {
 	for _, res := range []cleanup.Result{
+		cleanup.Once(context.Background(), (*legacy.Repository)(nil), 0),
 		cleanup.Once(context.Background(), (*repository.Repository)(nil), 0),
-		cleanup.Once(context.Background(), (*adapter.Repository)(nil), 0),
 	} {
 		require.ErrorContains(t, res.Err, "nil repository")
 		require.Zero(t, res.Sessions+res.Verifications)

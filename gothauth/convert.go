@@ -8,8 +8,7 @@ import (
 
 	"github.com/markbates/goth"
 
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
@@ -44,9 +43,9 @@ func nonEmpty(ss ...string) *string {
 // EmailVerified, so that a user the sign-in creates is verified.
 //
 //	in := gothauth.SignIn(u, gothauth.VerifiedEmail(provider, u))
-func SignIn(u goth.User, emailVerified bool) repository.OAuthSignIn {
-	in := repository.OAuthSignIn{
-		Account:      repository.AccountKey{ProviderID: u.Provider, ProviderAccountID: u.UserID},
+func SignIn(u goth.User, emailVerified bool) legacy.OAuthSignIn {
+	in := legacy.OAuthSignIn{
+		Account:      legacy.AccountKey{ProviderID: u.Provider, ProviderAccountID: u.UserID},
 		ProviderType: "oauth",
 		AccessToken:  nonEmpty(u.AccessToken),
 		RefreshToken: nonEmpty(u.RefreshToken),
@@ -65,8 +64,8 @@ func SignIn(u goth.User, emailVerified bool) repository.OAuthSignIn {
 // expires_at in seconds since the epoch, and the profile as SignIn takes it
 // (an email the provider did not verify left out, a verified one passed
 // with EmailVerified).
-func AuthJSSignIn(u goth.User, emailVerified bool) adapter.OAuthSignIn {
-	a := authjs.Account{Provider: u.Provider, ProviderAccountID: u.UserID, Type: "oauth",
+func AuthJSSignIn(u goth.User, emailVerified bool) repository.OAuthSignIn {
+	a := repository.Account{Provider: u.Provider, ProviderAccountID: u.UserID, Type: "oauth",
 		AccessToken: nonEmpty(u.AccessToken), RefreshToken: nonEmpty(u.RefreshToken), IDToken: nonEmpty(u.IDToken)}
 	if u.IDToken != "" {
 		a.Type = "oidc"
@@ -75,7 +74,7 @@ func AuthJSSignIn(u goth.User, emailVerified bool) adapter.OAuthSignIn {
 		at := u.ExpiresAt.Unix()
 		a.ExpiresAt = &at
 	}
-	in := adapter.OAuthSignIn{Account: a}
+	in := repository.OAuthSignIn{Account: a}
 	in.Name, in.Email, in.Image = profile(u, emailVerified)
 	in.EmailVerified = in.Email != nil
 	return in
@@ -83,11 +82,11 @@ func AuthJSSignIn(u goth.User, emailVerified bool) adapter.OAuthSignIn {
 
 func signerOf[R nextauthhttp.Repository](repo R) (signer, error) {
 	switch r := any(repo).(type) {
-	case *repository.Repository:
+	case *legacy.Repository:
 		if r != nil {
 			return beta73{r}, nil
 		}
-	case *adapter.Repository:
+	case *repository.Repository:
 		if r != nil {
 			return authJS{r}, nil
 		}
@@ -99,7 +98,7 @@ func signerOf[R nextauthhttp.Repository](repo R) (signer, error) {
 // with a session of another repository than the Handler's.
 var errForeignSession = errors.New("gothauth: the request's session is not of the Handler's repository: give Load and New the same one")
 
-type beta73 struct{ repo *repository.Repository }
+type beta73 struct{ repo *legacy.Repository }
 
 func (b beta73) signIn(ctx context.Context, u goth.User, verified bool) (string, time.Time, error) {
 	res, err := b.repo.SignInOAuth(ctx, SignIn(u, verified))
@@ -114,7 +113,7 @@ func (b beta73) signOut(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	if err := b.repo.Sessions.Delete(ctx, sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
+	if err := b.repo.Sessions.Delete(ctx, sess.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
 		return err
 	}
 	return nil
@@ -129,7 +128,7 @@ func (b beta73) link(ctx context.Context, u goth.User, verified bool) error {
 	err := b.repo.Accounts.Link(ctx, &models.Account{UserID: current.UserID, ProviderType: in.ProviderType,
 		ProviderID: u.Provider, ProviderAccountID: u.UserID, AccessToken: in.AccessToken, RefreshToken: in.RefreshToken,
 		AccessTokenExpires: in.AccessTokenExpires})
-	if !errors.Is(err, repository.ErrAlreadyExists) {
+	if !errors.Is(err, legacy.ErrAlreadyExists) {
 		return err
 	}
 	linked, lookup := b.repo.Accounts.ByKey(ctx, in.Account)
@@ -142,7 +141,7 @@ func (b beta73) link(ctx context.Context, u goth.User, verified bool) error {
 	return nil // linked to this user already
 }
 
-type authJS struct{ repo *adapter.Repository }
+type authJS struct{ repo *repository.Repository }
 
 // signIn signs in, never linking: the sign-in carries no SignedIn session,
 // even for a signed-in request. Where the flavour cannot create a user
@@ -152,8 +151,8 @@ type authJS struct{ repo *adapter.Repository }
 func (a authJS) signIn(ctx context.Context, u goth.User, verified bool) (string, time.Time, error) {
 	in := AuthJSSignIn(u, verified)
 	if in.Email == nil && a.repo.Flavour().EmailRequired() {
-		_, err := a.repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: in.Account.Provider, ProviderAccountID: in.Account.ProviderAccountID})
-		if errors.Is(err, adapter.ErrNotFound) {
+		_, err := a.repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: in.Account.Provider, ProviderAccountID: in.Account.ProviderAccountID})
+		if errors.Is(err, repository.ErrNotFound) {
 			return "", time.Time{}, fmt.Errorf("gothauth: %w: %s", ErrUnverifiedEmail, u.Provider)
 		}
 		if err != nil {
@@ -172,7 +171,7 @@ func (a authJS) signOut(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	if err := a.repo.Sessions.Delete(ctx, sess.SessionToken); err != nil && !errors.Is(err, adapter.ErrNotFound) {
+	if err := a.repo.Sessions.Delete(ctx, sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
 		return err
 	}
 	return nil
@@ -185,7 +184,7 @@ func (a authJS) link(ctx context.Context, u goth.User, verified bool) error {
 		return errForeignSession
 	}
 	_, err := a.repo.SignInOAuth(ctx, in)
-	if errors.Is(err, adapter.ErrAccountNotLinked) {
+	if errors.Is(err, repository.ErrAccountNotLinked) {
 		return fmt.Errorf("gothauth: %w", ErrLinkedToOther) // linked to another user
 	}
 	return err

@@ -16,9 +16,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/repository"
 )
 
@@ -36,8 +36,8 @@ var siteCases = []siteCase{
 		repo := newBeta73(t)
 		return newApp(t, repo, nil), func(t *testing.T, provider, id string) string {
 			t.Helper()
-			u, err := repo.Users.ByAccount(context.Background(), repository.AccountKey{ProviderID: provider, ProviderAccountID: id})
-			if errors.Is(err, repository.ErrNotFound) {
+			u, err := repo.Users.ByAccount(context.Background(), legacy.AccountKey{ProviderID: provider, ProviderAccountID: id})
+			if errors.Is(err, legacy.ErrNotFound) {
 				return ""
 			}
 			require.NoError(t, err)
@@ -48,8 +48,8 @@ var siteCases = []siteCase{
 		repo := newPrisma(t)
 		return newApp(t, repo, nil), func(t *testing.T, provider, id string) string {
 			t.Helper()
-			u, err := repo.Users.ByAccount(context.Background(), adapter.AccountKey{Provider: provider, ProviderAccountID: id})
-			if errors.Is(err, adapter.ErrNotFound) {
+			u, err := repo.Users.ByAccount(context.Background(), repository.AccountKey{Provider: provider, ProviderAccountID: id})
+			if errors.Is(err, repository.ErrNotFound) {
 				return ""
 			}
 			require.NoError(t, err)

@@ -21,8 +21,8 @@ import (
 	"github.com/markbates/goth"
 	"golang.org/x/oauth2"
 
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/nextauthhttp"
-	"github.com/gormauth/gormauth/repository"
 )
 
 // Errors the callback reports to Options.ErrorPage, wrapped; match them
@@ -59,7 +59,7 @@ var (
 	// ErrAccountNotLinked: the provider account is linked to no user, and
 	// its email belongs to a user, who must sign in as before and link it
 	// (the repositories' ErrAccountNotLinked).
-	ErrAccountNotLinked = repository.ErrAccountNotLinked
+	ErrAccountNotLinked = legacy.ErrAccountNotLinked
 	// ErrLinkedToOther: a signed-in user tried to link a provider account
 	// that another user has linked.
 	ErrLinkedToOther = errors.New("the provider account is linked to another user")
@@ -341,7 +341,7 @@ func (h *Handler) Callback(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if errors.Is(err, repository.ErrInvalidInput) {
+	if errors.Is(err, legacy.ErrInvalidInput) {
 		// A profile no row can hold (a NUL byte, a value over a limit).
 		err = fmt.Errorf("gothauth: %w: %s: the profile cannot be stored: %w", ErrProvider, u.Provider, err)
 	}
@@ -592,7 +592,7 @@ func random() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// signer is what the Handler needs of a repository.
+// signer is what the Handler needs of a legacy.
 type signer interface {
 	// signIn signs u in and returns the new session's token and expiry;
 	// verified tells whether the provider verified u.Email.

@@ -19,10 +19,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
@@ -162,10 +162,10 @@ func (a *app) flow(t *testing.T, c *http.Client, method, path string, person int
 	return res.StatusCode, string(body)
 }
 
-func newBeta73(t *testing.T) *repository.Repository {
+func newBeta73(t *testing.T) *legacy.Repository {
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
-	return repository.New(db, repository.Options{})
+	return legacy.New(db, legacy.Options{})
 }
 
 func TestSignInBeta73(t *testing.T) {
@@ -182,7 +182,7 @@ func TestSignInBeta73(t *testing.T) {
 	cookies := c.Jar.Cookies(u)
 	require.Len(t, cookies, 1, "the session cookie only: the state cookie is gone")
 	assert.Equal(t, nextauthhttp.CookieName, cookies[0].Name)
-	acc, err := repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
+	acc, err := repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
 	require.NoError(t, err)
 	require.NotNil(t, acc.AccessToken)
 	assert.NotEmpty(t, *acc.AccessToken)
@@ -219,7 +219,7 @@ func TestSignInAuthJS(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.Prisma))
-	repo := adapter.New(db, gormauth.Prisma, adapter.Options{})
+	repo := repository.New(db, gormauth.Prisma, repository.Options{})
 	a := newApp(t, repo, nil)
 	c := browser(t)
 	status, body := a.signIn(t, c, "github", 1)
@@ -229,7 +229,7 @@ func TestSignInAuthJS(t *testing.T) {
 	cookies := c.Jar.Cookies(u)
 	require.Len(t, cookies, 1)
 	assert.Equal(t, nextauthhttp.AuthJSCookieName, cookies[0].Name)
-	acc, err := repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "2"})
+	acc, err := repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "2"})
 	require.NoError(t, err)
 	assert.Equal(t, "oauth", acc.Type)
 
@@ -247,8 +247,8 @@ func TestSignInAuthJS(t *testing.T) {
 	// email: nothing is written.
 	status, _ = a.signIn(t, browser(t), "github", 2)
 	assert.Equal(t, http.StatusBadGateway, status)
-	_, err = repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: "github", ProviderAccountID: "3"})
-	assert.ErrorIs(t, err, adapter.ErrNotFound)
+	_, err = repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "3"})
+	assert.ErrorIs(t, err, repository.ErrNotFound)
 }
 
 func TestCallbackFailures(t *testing.T) {
@@ -292,8 +292,8 @@ func TestCallbackFailures(t *testing.T) {
 	status, page = a.signIn(t, browser(t), "github", 1)
 	assert.Equal(t, http.StatusConflict, status)
 	assert.Contains(t, page, "sign in with the same account you used originally")
-	_, err = repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "2"})
-	assert.ErrorIs(t, err, repository.ErrNotFound, "nothing linked")
+	_, err = repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "2"})
+	assert.ErrorIs(t, err, legacy.ErrNotFound, "nothing linked")
 
 	// The provider refuses the code exchange (a wrong client secret).
 	b := newApp(t, repo, func(demoURL, name, callbackURL string) goth.Provider {
@@ -319,7 +319,7 @@ func TestNew(t *testing.T) {
 		_, err := gothauth.New(repo, opts)
 		assert.Error(t, err, name)
 	}
-	_, err := gothauth.New((*repository.Repository)(nil), gothauth.Options{Providers: []goth.Provider{p}, Secret: secret})
+	_, err := gothauth.New((*legacy.Repository)(nil), gothauth.Options{Providers: []goth.Provider{p}, Secret: secret})
 	assert.Error(t, err)
 	assert.True(t, strings.HasPrefix(gothauth.Message(gothauth.ErrState), "This sign-in"))
 }
@@ -357,7 +357,7 @@ func TestCallbackBadCode(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
-	repo := repository.New(db, repository.Options{})
+	repo := legacy.New(db, legacy.Options{})
 	a := newApp(t, repo, nil)
 	written := func(t *testing.T) {
 		t.Helper()

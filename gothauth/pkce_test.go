@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth/gothauth"
-	"github.com/gormauth/gormauth/repository"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 )
 
 // TestPKCEDefault: PKCE is on for the goth providers whose exchange sends
@@ -102,8 +102,8 @@ func TestPKCEEndToEnd(t *testing.T) {
 	status, page = inject(t, a)
 	assert.Equal(t, http.StatusBadRequest, status, page)
 	assert.Contains(t, page, "expired or was already used")
-	_, err := repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "gitlab", ProviderAccountID: "9"})
-	assert.ErrorIs(t, err, repository.ErrNotFound, "the victim's account is not signed in to")
+	_, err := repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "gitlab", ProviderAccountID: "9"})
+	assert.ErrorIs(t, err, legacy.ErrNotFound, "the victim's account is not signed in to")
 
 	// The callback's own code_verifier is ignored: the state's is sent.
 	c := browser(t)

@@ -13,13 +13,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // mixedApp is newApp's site with the demo provider's github, but Load
@@ -42,10 +41,10 @@ func mixedApp[L, H nextauthhttp.Repository](t *testing.T, people oauthdemo.Peopl
 	return a
 }
 
-func newPrisma(t *testing.T) *adapter.Repository {
+func newPrisma(t *testing.T) *repository.Repository {
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Prisma))
-	return adapter.New(db, gormauth.Prisma, adapter.Options{})
+	return repository.New(db, gormauth.Prisma, repository.Options{})
 }
 
 // TestProfileNotStorable: a provider whose profile no database row can
@@ -71,7 +70,7 @@ func TestProfileNotStorable(t *testing.T) {
 		r := newPrisma(t)
 		check(t, mixedApp(t, bad, r, r))
 		_, err := r.Users.ByEmail(context.Background(), "eve@example.com")
-		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
 	})
 }
 
@@ -87,7 +86,7 @@ func TestCallbackForeignSession(t *testing.T) {
 
 	// Signed in on the Auth.js side, signing in with a beta.73 Handler.
 	email := "alice@example.com"
-	u := &authjs.User{Email: &email}
+	u := &repository.User{Email: &email}
 	require.NoError(t, prisma.Users.Create(ctx, u))
 	sess, err := prisma.Sessions.Create(ctx, u.ID)
 	require.NoError(t, err)
@@ -113,5 +112,5 @@ func TestCallbackForeignSession(t *testing.T) {
 	status, page = a.link(t, c, "github", 1)
 	assert.Equal(t, http.StatusInternalServerError, status, page)
 	_, err = prisma.Users.ByEmail(ctx, "bob@example.com")
-	assert.ErrorIs(t, err, adapter.ErrNotFound, "no user made behind the signed-in person's back")
+	assert.ErrorIs(t, err, repository.ErrNotFound, "no user made behind the signed-in person's back")
 }

@@ -17,10 +17,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -111,7 +110,7 @@ func TestUnverifiedEmailTakeover(t *testing.T) {
 		status, page := a.signIn(t, browser(t), "gitlab", 1) // Mallory
 		require.Equal(t, http.StatusOK, status, page)
 		assert.Contains(t, page, "(no email)")
-		mallory, err := repo.Users.ByAccount(ctx, repository.AccountKey{ProviderID: "gitlab", ProviderAccountID: "8"})
+		mallory, err := repo.Users.ByAccount(ctx, legacy.AccountKey{ProviderID: "gitlab", ProviderAccountID: "8"})
 		require.NoError(t, err)
 		assert.Nil(t, mallory.Email, "the victim's address is not given to Mallory's user")
 		assert.Nil(t, mallory.EmailVerified)
@@ -138,10 +137,10 @@ func TestUnverifiedEmailTakeover(t *testing.T) {
 		assert.Equal(t, http.StatusForbidden, status, page)
 		assert.Contains(t, page, "no verified email address")
 		assert.Contains(t, page, "sign in by email")
-		_, err := repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: "gitlab", ProviderAccountID: "8"})
-		assert.ErrorIs(t, err, adapter.ErrNotFound, "nothing written")
+		_, err := repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "gitlab", ProviderAccountID: "8"})
+		assert.ErrorIs(t, err, repository.ErrNotFound, "nothing written")
 		_, err = repo.Users.ByEmail(ctx, "victim@example.com")
-		assert.ErrorIs(t, err, adapter.ErrNotFound)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
 
 		status, page = a.signIn(t, browser(t), "github", 2) // the victim
 		require.Equal(t, http.StatusOK, status, page)
@@ -152,7 +151,7 @@ func TestUnverifiedEmailTakeover(t *testing.T) {
 		// Bob, a user here, links his provider account, whose address the
 		// provider has not verified; he signs in with it all the same.
 		email := "bob@example.com"
-		bob := &authjs.User{Email: &email}
+		bob := &repository.User{Email: &email}
 		require.NoError(t, repo.Users.Create(ctx, bob))
 		sess, err := repo.Sessions.Create(ctx, bob.ID)
 		require.NoError(t, err)

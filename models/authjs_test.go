@@ -14,13 +14,12 @@ import (
 	"gorm.io/gorm/schema"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/models/drizzle"
 	"github.com/gormauth/gormauth/models/pg"
 	"github.com/gormauth/gormauth/models/prisma"
 	"github.com/gormauth/gormauth/models/prismav4"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // flavourModels is one Auth.js flavour's models package, as the tests see
@@ -47,10 +46,10 @@ type flavourModels struct {
 // rows are one user with an account, a session and a sign-in token, in
 // package authjs's types.
 type rows struct {
-	User    authjs.User
-	Account authjs.Account
-	Session authjs.Session
-	Token   authjs.VerificationToken
+	User    repository.User
+	Account repository.Account
+	Session repository.Session
+	Token   repository.VerificationToken
 }
 
 // keys name the rows of a rows.
@@ -176,7 +175,7 @@ func TestAuthJSModelsTableNames(t *testing.T) {
 	}
 }
 
-// Rows the repository of package authjs/adapter writes read back through
+// Rows the repository of package repository writes read back through
 // the models with the same values, and rows created through the models
 // (ids, and Prisma's createdAt and updatedAt, left to their hooks; times in
 // the local zone, to the nanosecond) read back through the repository with
@@ -207,23 +206,23 @@ func roundTrip(t *testing.T, fm flavourModels) {
 	// connection's TimeZone.
 	mdb := testdb.OpenURL(t, dsn+"&TimeZone=America/Los_Angeles")
 	now := time.Date(2026, 11, 26, 18, 0, 0, 123456789, time.UTC)
-	repo := adapter.New(testdb.OpenURL(t, dsn), fm.f, adapter.Options{Now: func() time.Time { return now }, Secret: []string{secret}})
+	repo := repository.New(testdb.OpenURL(t, dsn), fm.f, repository.Options{Now: func() time.Time { return now }, Secret: []string{secret}})
 
 	// Written by the repository, read through the models.
 	verified := now.Add(-time.Hour)
-	u := &authjs.User{Name: ptr("Alice"), Email: ptr("alice@example.com"), EmailVerified: &verified, Image: ptr("https://example.com/a.png")}
+	u := &repository.User{Name: ptr("Alice"), Email: ptr("alice@example.com"), EmailVerified: &verified, Image: ptr("https://example.com/a.png")}
 	require.NoError(t, repo.Users.Create(ctx, u))
-	require.NoError(t, repo.Accounts.Link(ctx, &authjs.Account{UserID: u.ID, Type: "oidc", Provider: "google", ProviderAccountID: "1234",
+	require.NoError(t, repo.Accounts.Link(ctx, &repository.Account{UserID: u.ID, Type: "oidc", Provider: "google", ProviderAccountID: "1234",
 		RefreshToken: ptr("refresh-1"), AccessToken: ptr("access-1"), IDToken: ptr("id-1"), ExpiresAt: ptr(int64(2_000_000_000)),
 		TokenType: ptr("bearer"), Scope: ptr("openid email"), SessionState: ptr("state-1")}))
 	s, err := repo.Sessions.Create(ctx, u.ID)
 	require.NoError(t, err)
-	plain := adapter.SignInToken{Identifier: "alice@example.com", Token: "plain-1"}
+	plain := repository.SignInToken{Identifier: "alice@example.com", Token: "plain-1"}
 	_, err = repo.Verifications.Create(ctx, plain, time.Hour)
 	require.NoError(t, err)
 
 	k := keys{UserID: u.ID, Provider: "google", ProviderAccountID: "1234", SessionToken: s.SessionToken,
-		Identifier: plain.Identifier, TokenHash: adapter.HashToken(plain.Token, []string{secret})}
+		Identifier: plain.Identifier, TokenHash: repository.HashToken(plain.Token, []string{secret})}
 	want := readAdapter(t, repo, k, plain)
 	got := fm.read(t, mdb, k)
 	if fm.f.WallClock() {
@@ -236,12 +235,12 @@ func roundTrip(t *testing.T, fm flavourModels) {
 	// Written through the models, read by the repository.
 	local := time.Date(2026, 11, 27, 9, 30, 15, 987654321, time.Local)
 	in := rows{
-		User: authjs.User{Name: ptr("Bob"), Email: ptr("bob@example.com"), EmailVerified: &local},
-		Account: authjs.Account{Type: "oauth", Provider: "github", ProviderAccountID: "42", RefreshToken: ptr("refresh-2"),
+		User: repository.User{Name: ptr("Bob"), Email: ptr("bob@example.com"), EmailVerified: &local},
+		Account: repository.Account{Type: "oauth", Provider: "github", ProviderAccountID: "42", RefreshToken: ptr("refresh-2"),
 			AccessToken: ptr("access-2"), IDToken: ptr("id-2"), ExpiresAt: ptr(int64(2_100_000_000)), TokenType: ptr("bearer"),
 			Scope: ptr("read:user"), SessionState: ptr("state-2")},
-		Session: authjs.Session{SessionToken: "model-session-token", Expires: local.Add(24 * time.Hour)},
-		Token:   authjs.VerificationToken{Identifier: "bob@example.com", Token: adapter.HashToken("plain-2", []string{secret}), Expires: local.Add(time.Hour)},
+		Session: repository.Session{SessionToken: "model-session-token", Expires: local.Add(24 * time.Hour)},
+		Token:   repository.VerificationToken{Identifier: "bob@example.com", Token: repository.HashToken("plain-2", []string{secret}), Expires: local.Add(time.Hour)},
 	}
 	before := time.Now()
 	written := fm.write(t, mdb, in)
@@ -257,17 +256,17 @@ func roundTrip(t *testing.T, fm flavourModels) {
 		}
 	}
 	back := readAdapter(t, repo, keys{UserID: written.User.ID, Provider: "github", ProviderAccountID: "42",
-		SessionToken: "model-session-token", Identifier: "bob@example.com"}, adapter.SignInToken{Identifier: "bob@example.com", Token: "plain-2"})
+		SessionToken: "model-session-token", Identifier: "bob@example.com"}, repository.SignInToken{Identifier: "bob@example.com", Token: "plain-2"})
 	assert.Equal(t, written.inUTC(), back.inUTC(), "rows written through the models, read by the repository")
 }
 
 // readAdapter reads the rows named by k through the repository.
-func readAdapter(t *testing.T, repo *adapter.Repository, k keys, token adapter.SignInToken) rows {
+func readAdapter(t *testing.T, repo *repository.Repository, k keys, token repository.SignInToken) rows {
 	t.Helper()
 	ctx := context.Background()
 	u, err := repo.Users.ByID(ctx, k.UserID)
 	require.NoError(t, err)
-	a, err := repo.Accounts.ByKey(ctx, adapter.AccountKey{Provider: k.Provider, ProviderAccountID: k.ProviderAccountID})
+	a, err := repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: k.Provider, ProviderAccountID: k.ProviderAccountID})
 	require.NoError(t, err)
 	s, err := repo.Sessions.ByToken(ctx, k.SessionToken)
 	require.NoError(t, err)
@@ -324,13 +323,13 @@ func create(t *testing.T, db *gorm.DB, values ...any) {
 
 func prismaRows(u *prisma.User, a *prisma.Account, s *prisma.Session, v *prisma.VerificationToken) rows {
 	return rows{
-		User: authjs.User{ID: u.ID, Name: u.Name, Email: &u.Email, EmailVerified: u.EmailVerified, Image: u.Image,
+		User: repository.User{ID: u.ID, Name: u.Name, Email: &u.Email, EmailVerified: u.EmailVerified, Image: u.Image,
 			CreatedAt: &u.CreatedAt, UpdatedAt: &u.UpdatedAt},
-		Account: authjs.Account{UserID: a.UserID, Type: a.Type, Provider: a.Provider, ProviderAccountID: a.ProviderAccountID,
+		Account: repository.Account{UserID: a.UserID, Type: a.Type, Provider: a.Provider, ProviderAccountID: a.ProviderAccountID,
 			RefreshToken: a.RefreshToken, AccessToken: a.AccessToken, IDToken: a.IDToken, ExpiresAt: a.ExpiresAt,
 			TokenType: a.TokenType, Scope: a.Scope, SessionState: a.SessionState, CreatedAt: &a.CreatedAt, UpdatedAt: &a.UpdatedAt},
-		Session: authjs.Session{SessionToken: s.SessionToken, UserID: s.UserID, Expires: s.Expires, CreatedAt: &s.CreatedAt, UpdatedAt: &s.UpdatedAt},
-		Token:   authjs.VerificationToken{Identifier: v.Identifier, Token: v.Token, Expires: v.Expires},
+		Session: repository.Session{SessionToken: s.SessionToken, UserID: s.UserID, Expires: s.Expires, CreatedAt: &s.CreatedAt, UpdatedAt: &s.UpdatedAt},
+		Token:   repository.VerificationToken{Identifier: v.Identifier, Token: v.Token, Expires: v.Expires},
 	}
 }
 
@@ -356,12 +355,12 @@ func writePrisma(t *testing.T, db *gorm.DB, in rows) rows {
 
 func prismaV4Rows(u *prismav4.User, a *prismav4.Account, s *prismav4.Session, v *prismav4.VerificationToken) rows {
 	return rows{
-		User: authjs.User{ID: u.ID, Name: u.Name, Email: u.Email, EmailVerified: u.EmailVerified, Image: u.Image},
-		Account: authjs.Account{ID: a.ID, UserID: a.UserID, Type: a.Type, Provider: a.Provider, ProviderAccountID: a.ProviderAccountID,
+		User: repository.User{ID: u.ID, Name: u.Name, Email: u.Email, EmailVerified: u.EmailVerified, Image: u.Image},
+		Account: repository.Account{ID: a.ID, UserID: a.UserID, Type: a.Type, Provider: a.Provider, ProviderAccountID: a.ProviderAccountID,
 			RefreshToken: a.RefreshToken, AccessToken: a.AccessToken, IDToken: a.IDToken, ExpiresAt: a.ExpiresAt,
 			TokenType: a.TokenType, Scope: a.Scope, SessionState: a.SessionState},
-		Session: authjs.Session{ID: s.ID, SessionToken: s.SessionToken, UserID: s.UserID, Expires: s.Expires},
-		Token:   authjs.VerificationToken{Identifier: v.Identifier, Token: v.Token, Expires: v.Expires},
+		Session: repository.Session{ID: s.ID, SessionToken: s.SessionToken, UserID: s.UserID, Expires: s.Expires},
+		Token:   repository.VerificationToken{Identifier: v.Identifier, Token: v.Token, Expires: v.Expires},
 	}
 }
 
@@ -389,12 +388,12 @@ func writePrismaV4(t *testing.T, db *gorm.DB, in rows) rows {
 
 func drizzleRows(u *drizzle.User, a *drizzle.Account, s *drizzle.Session, v *drizzle.VerificationToken) rows {
 	return rows{
-		User: authjs.User{ID: u.ID, Name: u.Name, Email: u.Email, EmailVerified: u.EmailVerified, Image: u.Image},
-		Account: authjs.Account{UserID: a.UserID, Type: a.Type, Provider: a.Provider, ProviderAccountID: a.ProviderAccountID,
+		User: repository.User{ID: u.ID, Name: u.Name, Email: u.Email, EmailVerified: u.EmailVerified, Image: u.Image},
+		Account: repository.Account{UserID: a.UserID, Type: a.Type, Provider: a.Provider, ProviderAccountID: a.ProviderAccountID,
 			RefreshToken: a.RefreshToken, AccessToken: a.AccessToken, IDToken: a.IDToken, ExpiresAt: a.ExpiresAt,
 			TokenType: a.TokenType, Scope: a.Scope, SessionState: a.SessionState},
-		Session: authjs.Session{SessionToken: s.SessionToken, UserID: s.UserID, Expires: s.Expires},
-		Token:   authjs.VerificationToken{Identifier: v.Identifier, Token: v.Token, Expires: v.Expires},
+		Session: repository.Session{SessionToken: s.SessionToken, UserID: s.UserID, Expires: s.Expires},
+		Token:   repository.VerificationToken{Identifier: v.Identifier, Token: v.Token, Expires: v.Expires},
 	}
 }
 
@@ -421,12 +420,12 @@ func writeDrizzle(t *testing.T, db *gorm.DB, in rows) rows {
 func pgRows(u *pg.User, a *pg.Account, s *pg.Session, v *pg.VerificationToken) rows {
 	id := func(n int32) string { return strconv.FormatInt(int64(n), 10) }
 	return rows{
-		User: authjs.User{ID: id(u.ID), Name: u.Name, Email: u.Email, EmailVerified: u.EmailVerified, Image: u.Image},
-		Account: authjs.Account{ID: id(a.ID), UserID: id(a.UserID), Type: a.Type, Provider: a.Provider, ProviderAccountID: a.ProviderAccountID,
+		User: repository.User{ID: id(u.ID), Name: u.Name, Email: u.Email, EmailVerified: u.EmailVerified, Image: u.Image},
+		Account: repository.Account{ID: id(a.ID), UserID: id(a.UserID), Type: a.Type, Provider: a.Provider, ProviderAccountID: a.ProviderAccountID,
 			RefreshToken: a.RefreshToken, AccessToken: a.AccessToken, IDToken: a.IDToken, ExpiresAt: a.ExpiresAt,
 			TokenType: a.TokenType, Scope: a.Scope, SessionState: a.SessionState},
-		Session: authjs.Session{ID: id(s.ID), SessionToken: s.SessionToken, UserID: id(s.UserID), Expires: s.Expires},
-		Token:   authjs.VerificationToken{Identifier: v.Identifier, Token: v.Token, Expires: v.Expires},
+		Session: repository.Session{ID: id(s.ID), SessionToken: s.SessionToken, UserID: id(s.UserID), Expires: s.Expires},
+		Token:   repository.VerificationToken{Identifier: v.Identifier, Token: v.Token, Expires: v.Expires},
 	}
 }
 
@@ -461,7 +460,7 @@ func TestPrismaModelsUpdatedAt(t *testing.T) {
 	fm := allFlavourModels()[0]
 	dsn := toolDatabase(t, fm)
 	db := testdb.OpenURL(t, dsn+"&TimeZone=Asia/Tokyo")
-	repo := adapter.New(testdb.OpenURL(t, dsn), fm.f, adapter.Options{})
+	repo := repository.New(testdb.OpenURL(t, dsn), fm.f, repository.Options{})
 	created := time.Date(2020, 1, 2, 3, 4, 5, 6e6, time.UTC)
 	u := &prisma.User{Email: "carol@example.com", CreatedAt: created}
 	create(t, db, u)

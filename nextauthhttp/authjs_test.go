@@ -12,17 +12,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // authJSEnv is a database with flavour f's tables, an adapter repository
 // on a test clock, and Middleware around a handler that answers the
 // Auth.js user.
 type authJSEnv struct {
-	repo    *adapter.Repository
+	repo    *repository.Repository
 	clock   *testdb.Clock
 	handler http.Handler
 }
@@ -32,7 +31,7 @@ func newAuthJSEnv(t *testing.T, f *gormauth.Flavour, opts nextauthhttp.Options) 
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, f))
 	e := &authJSEnv{clock: testdb.NewClock(start)}
-	e.repo = adapter.New(db, f, adapter.Options{Now: e.clock.Now})
+	e.repo = repository.New(db, f, repository.Options{Now: e.clock.Now})
 	e.handler = nextauthhttp.Middleware(e.repo, opts)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, ok := nextauthhttp.AuthJSUserFrom(r.Context())
 		s, ok2 := nextauthhttp.AuthJSSessionFrom(r.Context())
@@ -66,7 +65,7 @@ func TestMiddlewareAuthJS(t *testing.T) {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			e := newAuthJSEnv(t, f, nextauthhttp.Options{})
-			u := &authjs.User{Email: ptr("alice@example.com")}
+			u := &repository.User{Email: ptr("alice@example.com")}
 			require.NoError(t, e.repo.Users.Create(ctx, u))
 			s, err := e.repo.Sessions.Create(ctx, u.ID)
 			require.NoError(t, err)
@@ -85,17 +84,17 @@ func TestMiddlewareAuthJS(t *testing.T) {
 			require.Len(t, cookies, 1, "the cookie is sent again although the session was not extended")
 			assert.Equal(t, name, cookies[0].Name)
 			assert.Equal(t, s.SessionToken, cookies[0].Value)
-			assert.Equal(t, start.Add(time.Hour+adapter.DefaultMaxAge), cookies[0].Expires)
+			assert.Equal(t, start.Add(time.Hour+repository.DefaultMaxAge), cookies[0].Expires)
 			row, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
 			require.NoError(t, err)
-			assert.Equal(t, start.Add(adapter.DefaultMaxAge), row.Expires, "not due: the row is unchanged")
+			assert.Equal(t, start.Add(repository.DefaultMaxAge), row.Expires, "not due: the row is unchanged")
 
-			e.clock.Advance(adapter.DefaultUpdateAge)
+			e.clock.Advance(repository.DefaultUpdateAge)
 			w = e.get(&http.Cookie{Name: name, Value: s.SessionToken})
 			require.Equal(t, http.StatusOK, w.Code)
 			row, err = e.repo.Sessions.ByToken(ctx, s.SessionToken)
 			require.NoError(t, err)
-			assert.Equal(t, start.Add(time.Hour+adapter.DefaultUpdateAge+adapter.DefaultMaxAge), row.Expires, "due: extended")
+			assert.Equal(t, start.Add(time.Hour+repository.DefaultUpdateAge+repository.DefaultMaxAge), row.Expires, "due: extended")
 
 			other := "next-auth.session-token"
 			if f.V4() {
@@ -118,8 +117,8 @@ func TestLoadAndRequire(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.Drizzle))
-	repo := adapter.New(db, gormauth.Drizzle, adapter.Options{})
-	u := &authjs.User{Email: ptr("alice@example.com")}
+	repo := repository.New(db, gormauth.Drizzle, repository.Options{})
+	u := &repository.User{Email: ptr("alice@example.com")}
 	require.NoError(t, repo.Users.Create(ctx, u))
 	s, err := repo.Sessions.Create(ctx, u.ID)
 	require.NoError(t, err)
@@ -176,8 +175,8 @@ func TestCookieDowngradeBehindProxy(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newAuthJSEnv(t, gormauth.Prisma, nextauthhttp.Options{})
-	session := func(email string) (*authjs.User, string) {
-		u := &authjs.User{Email: ptr(email)}
+	session := func(email string) (*repository.User, string) {
+		u := &repository.User{Email: ptr(email)}
 		require.NoError(t, e.repo.Users.Create(ctx, u))
 		s, err := e.repo.Sessions.Create(ctx, u.ID)
 		require.NoError(t, err)
@@ -230,7 +229,7 @@ func TestClearReplacesRefresh(t *testing.T) {
 	signOut := nextauthhttp.Load(e.repo, nextauthhttp.Options{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cookie.Clear(w, r)
 	}))
-	u := &authjs.User{Email: ptr("clear@example.com")}
+	u := &repository.User{Email: ptr("clear@example.com")}
 	require.NoError(t, e.repo.Users.Create(ctx, u))
 	s, err := e.repo.Sessions.Create(ctx, u.ID)
 	require.NoError(t, err)
@@ -252,7 +251,7 @@ func TestSiblingCookie(t *testing.T) {
 	ctx := context.Background()
 	e := newAuthJSEnv(t, gormauth.Prisma, nextauthhttp.Options{})
 	token := func(email string) string {
-		u := &authjs.User{Email: ptr(email)}
+		u := &repository.User{Email: ptr(email)}
 		require.NoError(t, e.repo.Users.Create(ctx, u))
 		s, err := e.repo.Sessions.Create(ctx, u.ID)
 		require.NoError(t, err)
@@ -282,7 +281,7 @@ func TestMiddlewareAdapterBeta73(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newAuthJSEnv(t, gormauth.Beta73, nextauthhttp.Options{})
-	u := &authjs.User{Email: ptr("alice@example.com")}
+	u := &repository.User{Email: ptr("alice@example.com")}
 	require.NoError(t, e.repo.Users.Create(ctx, u))
 	s, err := e.repo.Sessions.Create(ctx, u.ID)
 	require.NoError(t, err)
@@ -293,11 +292,11 @@ func TestMiddlewareAdapterBeta73(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	assert.Empty(t, w.Result().Cookies(), "not extended: no cookie")
 
-	e.clock.Advance(adapter.DefaultUpdateAge)
+	e.clock.Advance(repository.DefaultUpdateAge)
 	w = e.get(cookie)
 	require.Equal(t, http.StatusOK, w.Code)
 	c := w.Result().Cookies()
 	require.Len(t, c, 1, "extended: the cookie again")
 	assert.Equal(t, nextauthhttp.CookieName, c[0].Name)
-	assert.Equal(t, start.Add(time.Hour+adapter.DefaultUpdateAge+adapter.DefaultMaxAge).Unix(), c[0].Expires.Unix())
+	assert.Equal(t, start.Add(time.Hour+repository.DefaultUpdateAge+repository.DefaultMaxAge).Unix(), c[0].Expires.Unix())
 }

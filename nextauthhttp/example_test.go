@@ -15,9 +15,9 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
-	"github.com/gormauth/gormauth/repository"
 )
 
 func ExampleMiddleware() {
@@ -30,7 +30,7 @@ func ExampleMiddleware() {
 	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
 		log.Fatal(err)
 	}
-	repo := repository.New(db, repository.Options{})
+	repo := legacy.New(db, legacy.Options{})
 
 	// A signed-in user, as NextAuth.js leaves one in the database.
 	ctx := context.Background()
@@ -80,7 +80,7 @@ func ExampleMiddleware() {
 }
 
 func ExampleWellFormed() {
-	token, _ := repository.NewToken() // as NextAuth.js makes them: 64 hex characters
+	token, _ := legacy.NewToken() // as NextAuth.js makes them: 64 hex characters
 	fmt.Println(nextauthhttp.WellFormed(token))
 	fmt.Println(nextauthhttp.WellFormed("3f2504e0-4f89-41d3-9a0c-0305e82c3301"))          // Auth.js's UUIDs
 	fmt.Println(nextauthhttp.WellFormed("SJdj+x/LGSO9a5Qz+/w8ZA=="))                      // a custom generator's base64

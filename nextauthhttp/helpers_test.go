@@ -15,9 +15,9 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
-	"github.com/gormauth/gormauth/repository"
 )
 
 // TestMain gives each test its own database (testdb) and the Examples
@@ -31,7 +31,7 @@ var start = testdb.Start
 // middleware around a handler that answers the user as JSON.
 type env struct {
 	db      *gorm.DB
-	repo    *repository.Repository
+	repo    *legacy.Repository
 	clock   *testdb.Clock
 	tracer  *testdb.Tracer
 	log     *syncBuffer
@@ -60,18 +60,18 @@ func (b *syncBuffer) String() string {
 // middleware, configured by opts, around meHandler.
 func newEnv(t testing.TB, opts nextauthhttp.Options) *env {
 	t.Helper()
-	return newEnvRepo(t, opts, repository.Options{})
+	return newEnvRepo(t, opts, legacy.Options{})
 }
 
 // newEnvRepo is newEnv with a repository configured by repoOpts (its Now is
 // the env's clock).
-func newEnvRepo(t testing.TB, opts nextauthhttp.Options, repoOpts repository.Options) *env {
+func newEnvRepo(t testing.TB, opts nextauthhttp.Options, repoOpts legacy.Options) *env {
 	t.Helper()
 	e := &env{clock: testdb.NewClock(start), log: &syncBuffer{}}
 	e.db, e.tracer = testdb.OpenTraced(t, testdb.New(t))
 	migrate(t, e.db)
 	repoOpts.Now = e.clock.Now
-	e.repo = repository.New(e.db, repoOpts)
+	e.repo = legacy.New(e.db, repoOpts)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(e.log, nil))
 	}

@@ -14,11 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/authjsnode"
 	"github.com/gormauth/gormauth/internal/harness/nextauthjs"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
@@ -59,7 +58,7 @@ const (
 type jsSide struct {
 	f    *gormauth.Flavour
 	dsn  string
-	repo *adapter.Repository
+	repo *repository.Repository
 	base string // where the handler is mounted
 }
 
@@ -76,7 +75,7 @@ func newJSSide(t *testing.T, f *gormauth.Flavour) *jsSide {
 	require.NoError(t, err)
 	db := testdb.OpenURL(t, s.dsn)
 	testdb.Exec(t, db, string(ddl))
-	s.repo = adapter.New(db, f, adapter.Options{Secret: []string{nodeSecret}})
+	s.repo = repository.New(db, f, repository.Options{Secret: []string{nodeSecret}})
 	return s
 }
 
@@ -154,7 +153,7 @@ func customTokenJSToGo(t *testing.T, s *jsSide) {
 }
 
 // customTokenGoToJS: Go opens sessions with the application's custom
-// generator (adapter.Options.GenerateSessionToken) and sets their cookies;
+// generator (repository.Options.GenerateSessionToken) and sets their cookies;
 // Auth.js's session endpoint, given each cookie as the browser sends it,
 // answers its user and sends the cookie again with the same value.
 func customTokenGoToJS(t *testing.T, s *jsSide) {
@@ -162,13 +161,13 @@ func customTokenGoToJS(t *testing.T, s *jsSide) {
 	name := s.f.CookieName(false)
 	generated := []string{goToken, oddGoToken}
 	var next int
-	repo := adapter.New(testdb.OpenURL(t, s.dsn), s.f, adapter.Options{Secret: []string{nodeSecret},
+	repo := repository.New(testdb.OpenURL(t, s.dsn), s.f, repository.Options{Secret: []string{nodeSecret},
 		GenerateSessionToken: func() (string, error) { next++; return generated[next-1], nil }})
 	cookie := nextauthhttp.CookieOf(repo, nextauthhttp.Options{})
 	var ops []authjsnode.Op
 	var values []string
 	for i, token := range generated {
-		u := &authjs.User{Email: ptr([]string{"bob@example.com", "carol@example.com"}[i])}
+		u := &repository.User{Email: ptr([]string{"bob@example.com", "carol@example.com"}[i])}
 		require.NoError(t, repo.Users.Create(ctx, u))
 		sess, err := repo.Sessions.Create(ctx, u.ID)
 		require.NoError(t, err)
@@ -271,7 +270,7 @@ func TestCustomSessionTokenBeta73(t *testing.T) {
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
 	migrate(t, db)
-	repo := repository.New(db, repository.Options{})
+	repo := legacy.New(db, legacy.Options{})
 	u := &models.User{Email: ptr("dana@example.com")}
 	require.NoError(t, repo.Users.Create(ctx, u))
 	sess, err := repo.Sessions.Create(ctx, u.ID)

@@ -9,10 +9,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/fail"
 	"github.com/gormauth/gormauth/internal/input"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -26,7 +25,7 @@ const MaxTokenLen = input.MaxTokenLen
 // 2.0.0-beta.73's (package repository) or an Auth.js flavour's (package
 // authjs/adapter).
 type Repository interface {
-	*repository.Repository | *adapter.Repository
+	*legacy.Repository | *repository.Repository
 }
 
 // Options configures Load and Middleware. The zero value means the
@@ -59,7 +58,7 @@ type Options struct {
 	NoCookieRefresh bool
 	// StrictRevocation reads sessions from the primary only when the
 	// repository's *gorm.DB sends reads to replicas (see
-	// repository.Options.StrictRevocation): a session signed out a moment
+	// legacy.Options.StrictRevocation): a session signed out a moment
 	// ago is refused at once rather than once the replica has caught up.
 	// Set it on the middleware of the routes where that matters; the
 	// repository's own option applies to every route.
@@ -207,14 +206,14 @@ func UserFrom(ctx context.Context) (*models.User, bool) {
 // AuthJSSessionFrom returns the session of an Auth.js flavour Load put in
 // ctx, with its User filled in, and true; or nil and false when ctx holds
 // none.
-func AuthJSSessionFrom(ctx context.Context) (*authjs.Session, bool) {
-	sess, ok := ctx.Value(sessionKey{}).(*authjs.Session)
+func AuthJSSessionFrom(ctx context.Context) (*repository.Session, bool) {
+	sess, ok := ctx.Value(sessionKey{}).(*repository.Session)
 	return sess, ok && sess != nil
 }
 
 // AuthJSUserFrom returns the signed-in user of an Auth.js flavour Load put
 // in ctx and true, or nil and false.
-func AuthJSUserFrom(ctx context.Context) (*authjs.User, bool) {
+func AuthJSUserFrom(ctx context.Context) (*repository.User, bool) {
 	sess, ok := AuthJSSessionFrom(ctx)
 	if !ok || sess.User == nil {
 		return nil, false
@@ -223,7 +222,7 @@ func AuthJSUserFrom(ctx context.Context) (*authjs.User, bool) {
 }
 
 // SignedIn reports whether Load found a valid session for the request of
-// ctx, whichever the repository.
+// ctx, whichever the legacy.
 func SignedIn(ctx context.Context) bool {
 	return ctx.Value(sessionKey{}) != nil
 }

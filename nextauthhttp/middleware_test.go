@@ -19,8 +19,8 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/plugin/dbresolver"
 
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
@@ -86,7 +86,7 @@ func TestMiddleware(t *testing.T) {
 		assert.Empty(t, e.tracer.Statements())
 	})
 	t.Run("Unknown", func(t *testing.T) {
-		token, err := repository.NewToken()
+		token, err := legacy.NewToken()
 		require.NoError(t, err)
 		e.tracer.Reset()
 		assertUnauthorized(t, e.get(plain(token)))
@@ -267,7 +267,7 @@ func TestMiddlewareSlidingExpiry(t *testing.T) {
 		w := e.get(plain(s.SessionToken))
 		decodeMe(t, w)
 		assert.Equal(t, 1, e.tracer.Count("UPDATE"), "%q", e.tracer.Statements())
-		want := e.clock.Now().Add(repository.DefaultMaxAge)
+		want := e.clock.Now().Add(legacy.DefaultMaxAge)
 		assert.Equal(t, want, e.expires(t, s.SessionToken))
 
 		c := w.Result().Cookies()
@@ -289,7 +289,7 @@ func TestMiddlewareSlidingExpiry(t *testing.T) {
 		assert.Empty(t, w.Header().Values("Set-Cookie"))
 	})
 	t.Run("ExpiredAfterMaxAgeUnused", func(t *testing.T) {
-		e.clock.Advance(repository.DefaultMaxAge)
+		e.clock.Advance(legacy.DefaultMaxAge)
 		assertUnauthorized(t, e.get(plain(s.SessionToken)))
 	})
 }
@@ -302,7 +302,7 @@ func TestMiddlewareLocation(t *testing.T) {
 	t.Parallel()
 	auckland, err := time.LoadLocation("Pacific/Auckland")
 	require.NoError(t, err)
-	e := newEnvRepo(t, nextauthhttp.Options{}, repository.Options{Location: auckland})
+	e := newEnvRepo(t, nextauthhttp.Options{}, legacy.Options{Location: auckland})
 	u, _ := e.mustSession(t, "auckland@example.com")
 	now := e.clock.Now()
 	insert := func(token string, expires time.Time) {
@@ -318,7 +318,7 @@ func TestMiddlewareLocation(t *testing.T) {
 
 	w := e.get(plain(fresh))
 	decodeMe(t, w)
-	want := now.Add(repository.DefaultMaxAge)
+	want := now.Add(legacy.DefaultMaxAge)
 	c := w.Result().Cookies()
 	require.Len(t, c, 1, "extended, and the cookie sent again")
 	assert.Equal(t, want.Unix(), c[0].Expires.Unix(), "the cookie expires at the instant, %s", want)
@@ -357,8 +357,8 @@ func TestMiddlewareOptions(t *testing.T) {
 		assert.Equal(t, "/api/auth/signin", w.Header().Get("Location"))
 	})
 	t.Run("NilRepository", func(t *testing.T) {
-		assert.Panics(t, func() { nextauthhttp.Middleware((*repository.Repository)(nil), nextauthhttp.Options{}) })
-		assert.Panics(t, func() { nextauthhttp.Load((*adapter.Repository)(nil), nextauthhttp.Options{}) })
+		assert.Panics(t, func() { nextauthhttp.Middleware((*legacy.Repository)(nil), nextauthhttp.Options{}) })
+		assert.Panics(t, func() { nextauthhttp.Load((*repository.Repository)(nil), nextauthhttp.Options{}) })
 	})
 }
 
@@ -403,7 +403,7 @@ func TestMiddlewareDefaultLogger(t *testing.T) {
 
 func TestWellFormed(t *testing.T) {
 	t.Parallel()
-	token, err := repository.NewToken()
+	token, err := legacy.NewToken()
 	require.NoError(t, err)
 	tests := []struct {
 		name  string
@@ -502,7 +502,7 @@ func TestMiddlewareStrictRevocation(t *testing.T) {
 	require.NoError(t, db.Use(dbresolver.Register(dbresolver.Config{
 		Replicas: []gorm.Dialector{postgres.New(postgres.Config{Conn: replica.ConnPool})},
 	})))
-	repo := repository.New(db, repository.Options{})
+	repo := legacy.New(db, legacy.Options{})
 	email := "strict@example.com"
 	u := &models.User{Email: &email}
 	require.NoError(t, repo.Users.Create(ctx, u))
@@ -561,8 +561,8 @@ func TestLoadBeta73(t *testing.T) {
 	assert.Equal(t, "hello stranger false false", req(plain("0123456789abcdef0123456789abcdef")).Body.String())
 	assert.Equal(t, fmt.Sprintf("hello %d", u.ID), req(plain(s.SessionToken)).Body.String())
 
-	e.clock.Advance(repository.DefaultUpdateAge + time.Second)
+	e.clock.Advance(legacy.DefaultUpdateAge + time.Second)
 	w := req(plain(s.SessionToken))
 	require.Len(t, w.Result().Cookies(), 1, "extended: the cookie is sent again")
-	assert.Equal(t, start.Add(repository.DefaultUpdateAge+time.Second+repository.DefaultMaxAge), w.Result().Cookies()[0].Expires)
+	assert.Equal(t, start.Add(legacy.DefaultUpdateAge+time.Second+legacy.DefaultMaxAge), w.Result().Cookies()[0].Expires)
 }

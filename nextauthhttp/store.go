@@ -4,11 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/gormauth/gormauth/authjs/adapter"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/repository"
 )
 
-// store is what Load needs of a repository.
+// store is what Load needs of a legacy.
 type store interface {
 	// load returns the valid session of token with its user
 	// (*models.Session or *authjs.Session), after the
@@ -23,11 +23,11 @@ type store interface {
 
 func storeOf[R Repository](repo R) store {
 	switch r := any(repo).(type) {
-	case *repository.Repository:
+	case *legacy.Repository:
 		if r != nil {
 			return beta73{r}
 		}
-	case *adapter.Repository:
+	case *repository.Repository:
 		if r != nil {
 			return authJS{r}
 		}
@@ -37,7 +37,7 @@ func storeOf[R Repository](repo R) store {
 
 // beta73 reads NextAuth.js 2.0.0-beta.73's sessions, and sends the cookie
 // again when the sliding expiry extended the session, as NextAuth.js did.
-type beta73 struct{ repo *repository.Repository }
+type beta73 struct{ repo *legacy.Repository }
 
 func (b beta73) load(ctx context.Context, token string) (any, time.Time, error) {
 	sess, err := b.repo.Sessions.WithUser(ctx, token)
@@ -59,7 +59,7 @@ func (b beta73) strict() store  { return beta73{b.repo.Strict()} }
 // Expires = now + MaxAge, as Auth.js's session endpoint does, whether or
 // not the row was extended; or, on beta.73's tables, when the sliding
 // expiry extended the session.
-type authJS struct{ repo *adapter.Repository }
+type authJS struct{ repo *repository.Repository }
 
 func (a authJS) load(ctx context.Context, token string) (any, time.Time, error) {
 	sess, err := a.repo.Sessions.WithUser(ctx, token)

@@ -2,167 +2,255 @@ package repository
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"time"
 
+	"github.com/gormauth/gormauth/internal/fail"
+	"github.com/gormauth/gormauth/internal/input"
 	"github.com/gormauth/gormauth/internal/sqlexec"
-	"github.com/gormauth/gormauth/models"
 )
 
-// AccountKey names a provider account: the provider's id (such as "github")
-// and the user's id at that provider. A struct, so the two strings cannot be
-// swapped by mistake.
+// AccountKey names a provider account: the provider's id (such as
+// "github") and the user's id at that provider (Auth.js's
+// providerAccountId). A struct, so that the two strings cannot be swapped.
 type AccountKey struct {
-	ProviderID        string
+	Provider          string
 	ProviderAccountID string
 }
 
-// CompoundID returns the key's accounts.compound_id (models.CompoundID).
-func (k AccountKey) CompoundID() string {
-	return models.CompoundID(k.ProviderID, k.ProviderAccountID)
-}
-
-func (k AccountKey) check(op string) error {
-	return check(op,
-		field{Name: "provider id", Value: k.ProviderID, Max: MaxProviderFieldLen},
-		field{Name: "provider account id", Value: k.ProviderAccountID, Max: MaxProviderFieldLen})
+func (k AccountKey) check(op string, chars int) error {
+	return input.Check(op,
+		input.Field{Name: "provider", Value: k.Provider, Max: MaxProviderFieldLen, MaxChars: chars},
+		input.Field{Name: "provider account id", Value: k.ProviderAccountID, Max: MaxProviderFieldLen, MaxChars: chars})
 }
 
 // Accounts reads and writes the accounts table. Get it from
 // Repository.Accounts.
 type Accounts struct{ c *core }
 
-func (s *Accounts) check(op string, a *models.Account) error {
+func (s *Accounts) check(op string, a *Account) error {
 	if a == nil {
-		return invalid(op, "nil account")
+		return fail.Invalid(op, "nil account")
 	}
-	if err := checkID(op, "user id", a.UserID); err != nil {
+	if err := s.c.checkUserID(op, "user id", a.UserID); err != nil {
 		return err
 	}
-	if err := (AccountKey{a.ProviderID, a.ProviderAccountID}).check(op); err != nil {
-		return err
-	}
-	if err := check(op,
-		field{Name: "provider type", Value: a.ProviderType, Max: MaxProviderFieldLen},
-		opt("refresh token", a.RefreshToken, MaxProviderTokenLen),
-		opt("access token", a.AccessToken, MaxProviderTokenLen)); err != nil {
-		return err
-	}
-	return s.c.checkTime(op, "access token expiry", a.AccessTokenExpires)
+	return s.c.checkAccount(op, a)
 }
 
-// Link links the provider account a to the user a.UserID: it sets a.ID,
-// a.CompoundID, a.Created and a.Updated and inserts the row in one
-// statement; a.AccessTokenExpires is given the value as it reads back. a.ID
-// must be 0. It returns ErrNotFound if the user does not
-// exist and ErrAlreadyExists if the provider account is already linked (to
-// this user or another). Linking is always explicit: nothing links an
-// account because an email matches.
-func (s *Accounts) Link(ctx context.Context, a *models.Account) error {
+// checkAccount checks what an account row holds but its user id.
+func (c *core) checkAccount(op string, a *Account) error {
+	if err := (AccountKey{a.Provider, a.ProviderAccountID}).check(op, c.chars()); err != nil {
+		return err
+	}
+	if err := input.Check(op,
+		input.Field{Name: "type", Value: a.Type, Max: MaxProviderFieldLen, Optional: true, MaxChars: c.chars()},
+		input.Opt("refresh token", a.RefreshToken, MaxProviderTokenLen),
+		input.Opt("access token", a.AccessToken, MaxProviderTokenLen),
+		input.Opt("id token", a.IDToken, MaxProviderTokenLen),
+		input.Opt("token type", a.TokenType, MaxProviderFieldLen),
+		input.Opt("scope", a.Scope, MaxProviderTokenLen),
+		input.Opt("session state", a.SessionState, MaxProviderTokenLen)); err != nil {
+		return err
+	}
+	return c.checkExpiresAt(op, a.ExpiresAt)
+}
+
+// checkExpiresAt rejects an expires_at its column cannot hold (past
+// 2147483647, 2038-01-19, where it is an integer: Prisma, Drizzle; a time
+// outside the flavour's range where it is beta.73's access_token_expires)
+// or that is no time a JavaScript Date holds (seconds × 1000 beyond
+// ±8.64e15 ms).
+func (c *core) checkExpiresAt(op string, at *int64) error {
+	if at == nil {
+		return nil
+	}
+	if *at > maxJSSeconds || *at < -maxJSSeconds {
+		return fail.Invalid(op, "expires_at %d is outside the seconds a JavaScript Date holds (±%d)", *at, int64(maxJSSeconds))
+	}
+	if c.expiresAsTime {
+		t := time.Unix(*at, 0)
+		return c.checkTime(op, "expires_at", &t)
+	}
+	if max := c.f.MaxExpiresAt(); *at > max || *at < -max-1 {
+		return fail.Invalid(op, "expires_at %d is outside what the column holds (%d at most)", *at, max)
+	}
+	return nil
+}
+
+// maxJSSeconds is the last second of a JavaScript Date since the epoch.
+const maxJSSeconds = 8.64e12
+
+// Link links the provider account a to the user a.UserID (Auth.js's
+// linkAccount): it inserts the row in one statement, and sets a.ID where
+// the table has ids, and a.CreatedAt and a.UpdatedAt where it has those.
+// a.Type defaults to "oauth". It returns ErrNotFound if the user does not
+// exist and ErrAlreadyExists if the provider account is linked already (to
+// this user or another): in the flavours whose schema has no key on it
+// (pg, Drizzle's docs), the repository keeps it unique itself, under an
+// advisory lock of the provider account.
+func (s *Accounts) Link(ctx context.Context, a *Account) error {
 	const op = "Accounts.Link"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return err
 	}
 	if err := s.check(op, a); err != nil {
 		return err
 	}
-	if a.ID != 0 {
-		return invalid(op, "account already has id %d", a.ID)
-	}
-	row := *a
-	row.User = nil
-	row.CompoundID = models.CompoundID(a.ProviderID, a.ProviderAccountID)
-	now, err := s.c.clock(op)
-	if err != nil {
+	if _, err := s.c.clock(op); err != nil {
 		return err
 	}
-	if err := link(ctx, s.c, s.c.x.On(sqlexec.Primary), &row, now); err != nil {
-		return dbError(op, err)
+	row := *a
+	if row.Type == "" {
+		row.Type = "oauth"
 	}
-	if row.ID == 0 {
-		return notFound(op + ": user")
+	c := s.c
+	var linked bool
+	err := c.inAccountLock(ctx, AccountKey{a.Provider, a.ProviderAccountID}, func(q sqlexec.Querier) (err error) {
+		linked, err = c.link(ctx, q, &row)
+		return err
+	})
+	if err != nil {
+		return fail.DB(op, err)
+	}
+	if !linked {
+		// Either the user is gone, or (without a key) the account is
+		// linked already: tell which.
+		switch _, err := c.user(ctx, op, sqlexec.Primary, c.q.userByID, a.UserID); {
+		case errors.Is(err, ErrNotFound):
+			return fail.NotFound(op + ": user")
+		case err != nil:
+			return err
+		}
+		return fail.DB(op, fail.ErrAlreadyExists)
 	}
 	*a = row
 	return nil
 }
 
-// ByCompoundID returns the account whose compound_id is id, or ErrNotFound.
-func (s *Accounts) ByCompoundID(ctx context.Context, id string) (*models.Account, error) {
-	const op = "Accounts.ByCompoundID"
-	if err := ctxError(op, ctx); err != nil {
-		return nil, err
+// inAccountLock runs f, which writes for the provider account key: on the
+// flavours with a key on accounts, as it is (the key settles races); on the
+// others, in a transaction holding the advisory lock of the account, so
+// that concurrent writers take turns.
+func (c *core) inAccountLock(ctx context.Context, key AccountKey, f func(sqlexec.Querier) error) error {
+	if c.f.AccountKey() {
+		return f(c.x.On(sqlexec.Primary))
 	}
-	if err := check(op, field{Name: "compound id", Value: id, Max: MaxProviderFieldLen}); err != nil {
-		return nil, err
-	}
-	return s.byCompoundID(ctx, op, id)
+	return c.x.Tx(ctx, func(tx *sqlexec.Tx) error {
+		if _, err := tx.Exec(ctx, c.q.lock, accountLock(key)); err != nil {
+			return err
+		}
+		return f(tx)
+	})
 }
 
-func (s *Accounts) byCompoundID(ctx context.Context, op, id string) (*models.Account, error) {
-	var a models.Account
-	found, err := s.c.x.QueryRow(ctx, sqlexec.ReplicaOrPrimary, `SELECT `+accountColumns+` FROM accounts WHERE compound_id = $1`,
-		[]any{id}, accountFields(&a)...)
+// accountLock and emailLock are the keys of the advisory locks of a
+// provider account and an email address.
+func accountLock(k AccountKey) string {
+	return "gormauth:account:" + k.Provider + ":" + k.ProviderAccountID
+}
+func emailLock(email string) string { return "gormauth:email:" + email }
+
+// link inserts a (with Type set) if its user exists (and, without a key,
+// the account is not linked yet), and sets its ID and clock columns. It
+// reports whether it inserted.
+func (c *core) link(ctx context.Context, q sqlexec.Querier, a *Account) (bool, error) {
+	_, accounts, _ := c.f.IDs()
+	id, err := c.newID(accounts)
 	if err != nil {
-		return nil, dbError(op, err)
+		return false, err
+	}
+	now := c.now()
+	tokenType := a.TokenType
+	if tokenType != nil && !c.f.V4() {
+		lower := strings.ToLower(*tokenType) // as oauth4webapi gives it to Auth.js v5
+		tokenType = &lower
+	}
+	var got string
+	found, err := q.QueryRow(ctx, c.q.linkAccount.sql, c.q.linkAccount.args(map[string]any{
+		"id": id, "user": a.UserID, "type": a.Type, "provider": a.Provider, "account": a.ProviderAccountID,
+		"refresh": a.RefreshToken, "access": a.AccessToken, "expires_at": a.ExpiresAt, "expires_time": c.expiresTime(a.ExpiresAt), "id_token": a.IDToken,
+		"scope": a.Scope, "session_state": a.SessionState, "token_type": tokenType, "now": c.bind(now),
+	}), &got)
+	if err != nil || !found {
+		return false, err
+	}
+	a.ID, a.TokenType = got, tokenType
+	if c.f.ClockColumns() {
+		a.CreatedAt, a.UpdatedAt = &now, &now
+	}
+	// What the flavour does not keep (beta.73: the ID token, scope,
+	// session state and token type) is not in the account linked.
+	fields := map[string]**string{"id_token": &a.IDToken, "scope": &a.Scope, "session_state": &a.SessionState, "token_type": &a.TokenType}
+	for _, column := range c.unkept {
+		*fields[column] = nil
+	}
+	return true, nil
+}
+
+// ByKey returns the provider account key, or ErrNotFound.
+func (s *Accounts) ByKey(ctx context.Context, key AccountKey) (*Account, error) {
+	const op = "Accounts.ByKey"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := key.check(op, s.c.chars()); err != nil {
+		return nil, err
+	}
+	var a accountRow
+	found, err := s.c.x.QueryRow(ctx, sqlexec.ReplicaOrPrimary, s.c.q.accountByKey, []any{key.Provider, key.ProviderAccountID}, a.fields()...)
+	if err != nil {
+		return nil, fail.DB(op, err)
 	}
 	if !found {
-		return nil, notFound(op)
+		return nil, fail.NotFound(op)
 	}
 	return s.c.readAccount(&a), nil
 }
 
-// ByKey returns the provider account key, or ErrNotFound.
-func (s *Accounts) ByKey(ctx context.Context, key AccountKey) (*models.Account, error) {
-	const op = "Accounts.ByKey"
-	if err := ctxError(op, ctx); err != nil {
-		return nil, err
-	}
-	if err := key.check(op); err != nil {
-		return nil, err
-	}
-	return s.byCompoundID(ctx, op, key.CompoundID())
-}
-
-// ListByUser returns the accounts linked to the user, oldest first. A user
-// with no accounts, or no user, gives an empty list.
-func (s *Accounts) ListByUser(ctx context.Context, userID int32) ([]models.Account, error) {
+// ListByUser returns the accounts linked to the user, by provider and
+// provider account id. A user with no accounts, or no user, gives an empty
+// list.
+func (s *Accounts) ListByUser(ctx context.Context, userID string) ([]Account, error) {
 	const op = "Accounts.ListByUser"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := checkID(op, "user id", userID); err != nil {
+	if err := s.c.checkUserID(op, "user id", userID); err != nil {
 		return nil, err
 	}
-	accounts := []models.Account{}
-	err := s.c.x.Query(ctx, sqlexec.Replica, `SELECT `+accountColumns+` FROM accounts WHERE user_id = $1 ORDER BY id`,
-		[]any{userID}, func(r sqlexec.Scanner) error {
-			var a models.Account
-			if err := r.Scan(accountFields(&a)...); err != nil {
-				return err
-			}
-			accounts = append(accounts, *s.c.readAccount(&a))
-			return nil
-		})
+	accounts := []Account{}
+	err := s.c.x.Query(ctx, sqlexec.Replica, s.c.q.accountsByUser, []any{userID}, func(r sqlexec.Scanner) error {
+		var a accountRow
+		if err := r.Scan(a.fields()...); err != nil {
+			return err
+		}
+		accounts = append(accounts, *s.c.readAccount(&a))
+		return nil
+	})
 	if err != nil {
-		return nil, dbError(op, err)
+		return nil, fail.DB(op, err)
 	}
 	return accounts, nil
 }
 
-// Unlink deletes the provider account key, or returns ErrNotFound.
+// Unlink deletes the provider account key (Auth.js's unlinkAccount), or
+// returns ErrNotFound.
 func (s *Accounts) Unlink(ctx context.Context, key AccountKey) error {
 	const op = "Accounts.Unlink"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return err
 	}
-	if err := key.check(op); err != nil {
+	if err := key.check(op, s.c.chars()); err != nil {
 		return err
 	}
-	n, err := s.c.x.Exec(ctx, `DELETE FROM accounts WHERE compound_id = $1`, key.CompoundID())
+	n, err := s.c.x.Exec(ctx, s.c.q.unlinkAccount, key.Provider, key.ProviderAccountID)
 	if err != nil {
-		return dbError(op, err)
+		return fail.DB(op, err)
 	}
 	if n == 0 {
-		return notFound(op)
+		return fail.NotFound(op)
 	}
 	return nil
 }
@@ -171,49 +259,102 @@ func (s *Accounts) Unlink(ctx context.Context, key AccountKey) error {
 type Tokens struct {
 	// AccessToken is the new access token. Required.
 	AccessToken string `json:"-"`
-	// AccessTokenExpires is when it expires; nil stores NULL (unknown). It
-	// is stored at microsecond precision.
-	AccessTokenExpires *time.Time
-	// RefreshToken is the new refresh token; nil keeps the stored one, since
-	// providers often issue none on a refresh.
-	RefreshToken *string `json:"-"`
+	// ExpiresAt is when it expires, in seconds since the Unix epoch; nil
+	// stores NULL (unknown).
+	ExpiresAt *int64
+	// RefreshToken and IDToken, when not nil, replace the stored ones;
+	// providers often issue no new refresh token on a refresh.
+	RefreshToken, IDToken *string `json:"-"`
 }
 
 // UpdateTokens stores the provider tokens of the account key after a
 // refresh, in one statement, and returns the updated account. It returns
 // ErrNotFound if the account is not linked.
-func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (*models.Account, error) {
+func (s *Accounts) UpdateTokens(ctx context.Context, key AccountKey, t Tokens) (*Account, error) {
 	const op = "Accounts.UpdateTokens"
-	if err := ctxError(op, ctx); err != nil {
-		return nil, err
-	}
-	if err := key.check(op); err != nil {
-		return nil, err
-	}
-	if err := check(op,
-		field{Name: "access token", Value: t.AccessToken, Max: MaxProviderTokenLen},
-		opt("refresh token", t.RefreshToken, MaxProviderTokenLen)); err != nil {
-		return nil, err
-	}
-	if err := s.c.checkTime(op, "access token expiry", t.AccessTokenExpires); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return nil, err
 	}
 	c := s.c
+	if err := key.check(op, c.chars()); err != nil {
+		return nil, err
+	}
+	if err := input.Check(op,
+		input.Field{Name: "access token", Value: t.AccessToken, Max: MaxProviderTokenLen},
+		input.Opt("refresh token", t.RefreshToken, MaxProviderTokenLen),
+		input.Opt("id token", t.IDToken, MaxProviderTokenLen)); err != nil {
+		return nil, err
+	}
+	if err := c.checkExpiresAt(op, t.ExpiresAt); err != nil {
+		return nil, err
+	}
 	now, err := c.clock(op)
 	if err != nil {
 		return nil, err
 	}
-	var a models.Account
-	found, err := c.x.QueryRow(ctx, sqlexec.Primary, `UPDATE accounts SET access_token = $1,
-		access_token_expires = $2::timestamp, refresh_token = COALESCE($3::text, refresh_token), updated = $4::timestamp
-		WHERE compound_id = $5 RETURNING `+accountColumns,
-		[]any{t.AccessToken, c.wallPtr(t.AccessTokenExpires), t.RefreshToken, c.wall(now), key.CompoundID()},
-		accountFields(&a)...)
+	var a accountRow
+	found, err := c.x.QueryRow(ctx, sqlexec.Primary, c.q.updateTokens.sql, c.q.updateTokens.args(map[string]any{
+		"provider": key.Provider, "account": key.ProviderAccountID, "access": t.AccessToken, "expires_at": t.ExpiresAt,
+		"expires_time": c.expiresTime(t.ExpiresAt), "refresh": t.RefreshToken, "id_token": t.IDToken, "now": c.bind(now),
+	}), a.fields()...)
 	if err != nil {
-		return nil, dbError(op, err)
+		return nil, fail.DB(op, err)
 	}
 	if !found {
-		return nil, notFound(op)
+		return nil, fail.NotFound(op)
 	}
-	return c.readAccount(&a), nil
+	return s.c.readAccount(&a), nil
+}
+
+// accountStatements renders the statements of the accounts table.
+func (q *statements) accountStatements(w flavourSQL) {
+	q.accountByKey = w.render(`SELECT {accountCols a} FROM {accounts} a
+		WHERE a.{provider} = $1 AND a.{providerAccountId} = $2 LIMIT 1`)
+	q.accountsByUser = w.render(`SELECT {accountCols a} FROM {accounts} a
+		WHERE a.{userId} = {uid $1} ORDER BY a.{provider}, a.{providerAccountId}`)
+	q.deleteOrphanAccounts = w.render(`DELETE FROM {accounts} a WHERE a.{provider} = $1 AND a.{providerAccountId} = $2
+		AND NOT EXISTS (SELECT 1 FROM {users} u WHERE u."id" = a.{userId})`)
+	// dropLinks deletes the accounts of the user $1 and, if it had any,
+	// all its sessions, and returns the accounts' providers, sorted.
+	q.dropLinks = w.render(`WITH a AS (DELETE FROM {accounts} WHERE {userId} = {uid $1} RETURNING {provider}),
+			s AS (DELETE FROM {sessions} WHERE {userId} = {uid $1} AND EXISTS (SELECT 1 FROM a))
+		SELECT {provider} FROM a ORDER BY {provider}`)
+	q.unlinkAccount = w.render(`DELETE FROM {accounts} WHERE {provider} = $1 AND {providerAccountId} = $2`)
+	cols, values, set := w.accountTokens()
+	q.linkAccount = named(w.render(`INSERT INTO {accounts} ({newId accounts}{compoundId}{userId}, {type}, {provider}, {providerAccountId}` + cols + `{clock accounts})
+		SELECT {newIdValue accounts}{compoundIdValue}{uid @user}, @type, @provider::text, @account::text` + values + `{clockValues accounts}
+		WHERE EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid @user} FOR KEY SHARE){unlessLinked @provider @account}
+		RETURNING {readId accounts}`))
+	q.updateTokens = named(w.render(`UPDATE {accounts} a SET ` + set + `{touch accounts}
+		WHERE a.{provider} = @provider AND a.{providerAccountId} = @account
+		RETURNING {accountCols a}`))
+}
+
+// accountTokens returns, for the token columns the flavour's accounts
+// table has, the columns and values of linkAccount (each after a comma) and
+// the assignments of updateTokens, which keeps a stored refresh or ID token
+// that the update leaves out.
+func (w flavourSQL) accountTokens() (cols, values, set string) {
+	var sets []string
+	for _, t := range []struct{ col, value, set string }{
+		{"refresh_token", "@refresh::text", `COALESCE(@refresh::text, a."refresh_token")`},
+		{"access_token", "@access::text", "@access"},
+		{"expires_at", "@expires_at::bigint", "@expires_at::bigint"},
+		// beta.73 keeps the expiry as a time, in the flavour's zone.
+		{"access_token_expires", "@expires_time::{ts}", "@expires_time::{ts}"},
+		{"id_token", "@id_token::text", `COALESCE(@id_token::text, a."id_token")`},
+		{"scope", "@scope::text", ""},
+		{"session_state", "@session_state::text", ""},
+		{"token_type", "@token_type::text", ""},
+	} {
+		if !w.f.Has(w.table("accounts"), t.col) {
+			continue
+		}
+		cols += `, "` + t.col + `"`
+		values += ", " + t.value
+		if t.set != "" {
+			sets = append(sets, `"`+t.col+`" = `+t.set)
+		}
+	}
+	return cols, values, strings.Join(sets, ", ")
 }

@@ -9,173 +9,134 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
 
 func TestAccountsLink(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t)
-	u := e.mustUser(t, "a@example.com")
-
-	t.Run("OK", func(t *testing.T) {
-		exp := time.Date(2030, 1, 1, 9, 0, 0, 0, time.FixedZone("JST", 9*3600))
-		a := &models.Account{UserID: u.ID, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: "12345",
-			AccessToken: ptr("gho_a"), RefreshToken: ptr("gho_r"), AccessTokenExpires: &exp}
-		e.tracer.Reset()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		a := &repository.Account{UserID: u.ID, Provider: "github", ProviderAccountID: "42",
+			RefreshToken: ptr("ghr_1"), AccessToken: ptr("gho_1"), ExpiresAt: ptr(int64(2147483647)), IDToken: ptr("eyJ.id"),
+			Scope: ptr("read:user"), SessionState: ptr("st"), TokenType: ptr("Bearer")}
 		require.NoError(t, e.repo.Accounts.Link(ctx, a))
-		assert.Len(t, e.tracer.Statements(), 1)
-		assert.NotZero(t, a.ID)
-		assert.Equal(t, "2db75fb4d7a8e3005aca09c643b4e6f40142ddcfc18c675509988c1b111d0dcf", a.CompoundID)
-		var raw string
-		require.NoError(t, e.db.Raw("SELECT access_token_expires::text FROM accounts WHERE id = ?", a.ID).Scan(&raw).Error)
-		assert.Equal(t, "2030-01-01 00:00:00", raw, "stored as the UTC wall clock")
-		got, err := e.repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "12345"})
-		require.NoError(t, err)
-		assert.Equal(t, *a, *got)
-	})
-	t.Run("ErrAlreadyExists", func(t *testing.T) {
-		other := e.mustUser(t, "b@example.com")
-		a := &models.Account{UserID: other.ID, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: "12345"}
-		err := e.repo.Accounts.Link(ctx, a)
-		assert.ErrorIs(t, err, repository.ErrAlreadyExists)
-		assert.Zero(t, a.ID)
-	})
-	t.Run("UnknownUser", func(t *testing.T) {
-		before := e.count(t, "accounts")
-		a := &models.Account{UserID: 9999, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: "x"}
-		assert.ErrorIs(t, e.repo.Accounts.Link(ctx, a), repository.ErrNotFound)
-		assert.Equal(t, before, e.count(t, "accounts"))
-	})
-	t.Run("ErrInvalidInput", func(t *testing.T) {
-		before := e.count(t, "accounts")
-		valid := models.Account{UserID: u.ID, ProviderType: "oauth", ProviderID: "google", ProviderAccountID: "9"}
-		for name, bad := range badStrings {
-			for _, mutate := range []func(a *models.Account){
-				func(a *models.Account) { a.ProviderID = bad },
-				func(a *models.Account) { a.ProviderAccountID = bad },
-				func(a *models.Account) { a.ProviderType = bad },
-			} {
-				a := valid
-				mutate(&a)
-				assert.ErrorIs(t, e.repo.Accounts.Link(ctx, &a), repository.ErrInvalidInput, name)
-			}
-			if bad != "" {
-				a := valid
-				a.AccessToken = ptr(bad)
-				assert.ErrorIs(t, e.repo.Accounts.Link(ctx, &a), repository.ErrInvalidInput, name)
-			}
+		_, accountIDs, _ := e.f.IDs()
+		checkID(t, accountIDs, a.ID)
+		assert.Equal(t, "oauth", a.Type, "the default type")
+		switch _, accounts, _, _ := e.f.Tables(); {
+		case !e.f.Has(accounts, "token_type"):
+			assert.Nil(t, a.TokenType, "beta.73 keeps no token type, ID token, scope or session state")
+			assert.Nil(t, a.IDToken)
+		case e.f.V4():
+			assert.Equal(t, "Bearer", *a.TokenType, "NextAuth.js v4 stores the token type as the provider sent it")
+		default:
+			assert.Equal(t, "bearer", *a.TokenType, "Auth.js v5 gets it lower-cased from oauth4webapi")
 		}
-		a := valid
-		a.UserID = 0
-		assert.ErrorIs(t, e.repo.Accounts.Link(ctx, &a), repository.ErrInvalidInput)
-		assert.ErrorIs(t, e.repo.Accounts.Link(ctx, nil), repository.ErrInvalidInput)
-		assert.Equal(t, before, e.count(t, "accounts"))
+		if _, accounts, _, _ := e.f.Tables(); e.f.Has(accounts, "token_type") {
+			assert.Equal(t, a.TokenType, e.column(t, e.accounts, `"token_type"`, `"providerAccountId" = '42'`))
+		}
+		got, err := e.repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "42"})
+		require.NoError(t, err)
+		assert.Equal(t, a, got)
+		if e.f.ClockColumns() {
+			assert.Equal(t, start, *got.CreatedAt)
+		}
+
+		// Linked already, to this user or another: on every flavour, with a
+		// key on (provider, providerAccountId) or without.
+		other := e.mustUser(t, "bob@example.com")
+		for _, id := range []string{u.ID, other.ID} {
+			err := e.repo.Accounts.Link(ctx, &repository.Account{UserID: id, Provider: "github", ProviderAccountID: "42"})
+			assert.ErrorIs(t, err, repository.ErrAlreadyExists)
+		}
+		assert.Equal(t, int64(1), e.count(t, e.accounts, ""))
+
+		// The largest expires_at the column and a JavaScript Date hold
+		// (int4: 2038-01-19; int8: +275760-09-13), and one past it.
+		max := min(e.f.MaxExpiresAt(), 8.64e12)
+		require.NoError(t, e.repo.Accounts.Link(ctx, &repository.Account{UserID: u.ID, Provider: "google", ProviderAccountID: "1", ExpiresAt: &max}))
+		{
+			over := max + 1
+			err = e.repo.Accounts.Link(ctx, &repository.Account{UserID: u.ID, Provider: "google", ProviderAccountID: "2", ExpiresAt: &over})
+			assert.ErrorIs(t, err, repository.ErrInvalidInput)
+			assert.Equal(t, int64(2), e.count(t, e.accounts, ""))
+		}
+
+		// An unknown user.
+		require.NoError(t, e.repo.Users.Delete(ctx, other.ID))
+		err = e.repo.Accounts.Link(ctx, &repository.Account{UserID: other.ID, Provider: "gitlab", ProviderAccountID: "9"})
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.Equal(t, int64(2), e.count(t, e.accounts, ""))
 	})
 }
 
+// Concurrent links of one provider account, to one user or to several:
+// exactly one succeeds on every flavour, also where the table has no key.
 func TestAccountsLinkConcurrent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t)
-	u := e.mustUser(t, "a@example.com")
-	const n = 50
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = e.repo.Accounts.Link(ctx, &models.Account{UserID: u.ID, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: "42"})
-		}()
-	}
-	wg.Wait()
-	ok, exists := 0, 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			ok++
-		case assert.ErrorIs(t, err, repository.ErrAlreadyExists):
-			exists++
+	eachFlavour(t, func(t *testing.T, e *env) {
+		users := []*repository.User{e.mustUser(t, "a@example.com"), e.mustUser(t, "b@example.com")}
+		const n = 8
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = e.repo.Accounts.Link(ctx, &repository.Account{UserID: users[i%2].ID, Provider: "github", ProviderAccountID: "42"})
+			}()
 		}
-	}
-	assert.Equal(t, 1, ok)
-	assert.Equal(t, n-1, exists)
-	assert.EqualValues(t, 1, e.count(t, "accounts"))
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else {
+				assert.ErrorIs(t, err, repository.ErrAlreadyExists)
+			}
+		}
+		assert.Equal(t, 1, ok)
+		assert.Equal(t, int64(1), e.count(t, e.accounts, ""))
+	})
 }
 
-func TestAccountsLookupsAndUnlink(t *testing.T) {
+func TestAccountsListUnlinkAndTokens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t)
-	u := e.mustUser(t, "a@example.com")
-	gh := e.mustAccount(t, u, "1")
-	g := &models.Account{UserID: u.ID, ProviderType: "oauth", ProviderID: "google", ProviderAccountID: "2"}
-	require.NoError(t, e.repo.Accounts.Link(ctx, g))
-	key := repository.AccountKey{ProviderID: "github", ProviderAccountID: "1"}
-
-	t.Run("ByCompoundID", func(t *testing.T) {
-		got, err := e.repo.Accounts.ByCompoundID(ctx, key.CompoundID())
-		require.NoError(t, err)
-		assert.Equal(t, gh.ID, got.ID)
-		_, err = e.repo.Accounts.ByCompoundID(ctx, models.CompoundID("github", "nope"))
-		assert.ErrorIs(t, err, repository.ErrNotFound)
-		_, err = e.repo.Accounts.ByCompoundID(ctx, "")
-		assert.ErrorIs(t, err, repository.ErrInvalidInput)
-	})
-	t.Run("ListByUser", func(t *testing.T) {
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		e.mustAccount(t, u, "2")
+		e.mustAccount(t, u, "1")
 		list, err := e.repo.Accounts.ListByUser(ctx, u.ID)
 		require.NoError(t, err)
 		require.Len(t, list, 2)
-		assert.Equal(t, []int32{gh.ID, g.ID}, []int32{list[0].ID, list[1].ID})
-		list, err = e.repo.Accounts.ListByUser(ctx, u.ID+100)
+		assert.Equal(t, "1", list[0].ProviderAccountID)
+		assert.Equal(t, "2", list[1].ProviderAccountID)
+
+		e.clock.Advance(time.Hour)
+		key := repository.AccountKey{Provider: "github", ProviderAccountID: "1"}
+		exp := start.Add(2 * time.Hour).Unix()
+		a, err := e.repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "gho_new", ExpiresAt: &exp})
 		require.NoError(t, err)
-		assert.Empty(t, list)
-		assert.NotNil(t, list)
-	})
-	t.Run("Unlink", func(t *testing.T) {
-		require.NoError(t, e.repo.Accounts.Unlink(ctx, key))
-		_, err := e.repo.Accounts.ByKey(ctx, key)
+		assert.Equal(t, "gho_new", *a.AccessToken)
+		assert.Equal(t, exp, *a.ExpiresAt)
+		if _, accounts, _, _ := e.f.Tables(); e.f.Has(accounts, "scope") {
+			assert.Equal(t, "read:user", *a.Scope, "the fields not given are kept")
+		} else {
+			assert.Nil(t, a.Scope, "beta.73 keeps no scope")
+		}
+		if e.f.ClockColumns() {
+			assert.Equal(t, start.Add(time.Hour), *a.UpdatedAt)
+		}
+		_, err = e.repo.Accounts.UpdateTokens(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "3"}, repository.Tokens{AccessToken: "x"})
 		assert.ErrorIs(t, err, repository.ErrNotFound)
+
+		require.NoError(t, e.repo.Accounts.Unlink(ctx, key))
 		assert.ErrorIs(t, e.repo.Accounts.Unlink(ctx, key), repository.ErrNotFound)
-		_, err = e.repo.Accounts.ByKey(ctx, repository.AccountKey{ProviderID: "google", ProviderAccountID: "2"})
-		assert.NoError(t, err, "the other account stays")
+		list, err = e.repo.Accounts.ListByUser(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Len(t, list, 1)
 	})
-}
-
-func TestAccountsUpdateTokens(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	e := newEnv(t)
-	u := e.mustUser(t, "a@example.com")
-	a := &models.Account{UserID: u.ID, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: "1",
-		AccessToken: ptr("old-access"), RefreshToken: ptr("old-refresh")}
-	require.NoError(t, e.repo.Accounts.Link(ctx, a))
-	key := repository.AccountKey{ProviderID: "github", ProviderAccountID: "1"}
-
-	e.clock.Advance(time.Hour)
-	exp := e.clock.Now().Add(time.Hour)
-	got, err := e.repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "new-access", AccessTokenExpires: &exp})
-	require.NoError(t, err)
-	assert.Equal(t, "new-access", *got.AccessToken)
-	assert.Equal(t, "old-refresh", *got.RefreshToken, "a nil refresh token keeps the stored one")
-	assert.Equal(t, exp, *got.AccessTokenExpires)
-	assert.Equal(t, e.clock.Now(), got.Updated)
-	assert.Equal(t, a.Created, got.Created)
-
-	got, err = e.repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "newer", RefreshToken: ptr("new-refresh")})
-	require.NoError(t, err)
-	assert.Equal(t, "new-refresh", *got.RefreshToken)
-	assert.Nil(t, got.AccessTokenExpires)
-
-	_, err = e.repo.Accounts.UpdateTokens(ctx, repository.AccountKey{ProviderID: "github", ProviderAccountID: "2"}, repository.Tokens{AccessToken: "x"})
-	assert.ErrorIs(t, err, repository.ErrNotFound)
-	_, err = e.repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{})
-	assert.ErrorIs(t, err, repository.ErrInvalidInput)
-	_, err = e.repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "a\x00"})
-	assert.ErrorIs(t, err, repository.ErrInvalidInput)
-	stored, err := e.repo.Accounts.ByKey(ctx, key)
-	require.NoError(t, err)
-	assert.Equal(t, "newer", *stored.AccessToken, "rejected input wrote nothing")
 }

@@ -1,93 +1,114 @@
-// Package repository runs the queries of an authentication system on the
-// four NextAuth.js tables (see package models), with NextAuth.js's exact
-// semantics, so that a Go service can share its database with a NextAuth.js
-// application or use the schema on its own.
+// Package adapter runs the queries of Auth.js's Adapter, and its sign-in
+// flows, on the tables of one flavour (gormauth.Flavour): Auth.js v5 with
+// the Prisma, Drizzle or pg adapter, NextAuth.js v4 with the Prisma
+// adapter, or NextAuth.js 2.0.0-beta.73's own tables (gormauth.Beta73), so
+// that a Go service reads and writes the same users, accounts, sessions and
+// sign-in tokens as the Next.js application beside it.
 //
-//	repo := repository.New(db, repository.Options{}) // MaxAge 30 days, UpdateAge 24 hours
-//	sess, err := repo.Sessions.WithUser(ctx, cookie.Value)
+//	f, err := gormauth.Detect(ctx, db)
+//	repo := repository.New(db, f, repository.Options{Secret: []string{os.Getenv("AUTH_SECRET")}})
+//	sess, err := repo.Sessions.WithUser(ctx, cookie.Value) // cookie f.CookieName(secure)
 //	if errors.Is(err, repository.ErrNotFound) {
 //		// not signed in, or the session expired
 //	}
-//	_, err = repo.Sessions.Refresh(ctx, sess) // sliding expiry, writes at most once a day
+//	_, err = repo.Sessions.Refresh(ctx, sess) // Auth.js's sliding expiry
 //
-// # Operations
+// The API has the shape and vocabulary of package repository (NextAuth.js
+// 2.0.0-beta.73's tables): Repository.Users, .Accounts, .Sessions and
+// .Verifications group the operations on each table; Repository.SignInOAuth
+// and Repository.SignInEmail are the flows that span them. Ids are strings
+// whatever the flavour's column type.
 //
-// Repository.Users, .Accounts, .Sessions and .Verifications group the
-// operations on each table; Repository.SignInOAuth and
-// Repository.SignInEmail are the sign-in flows that span tables, each one
-// transaction and safe against concurrent sign-ins. Every method takes a
-// context.Context first.
+// # Auth.js's rules
 //
-// # Sign-in by email
+//   - Sessions: a new session's token is a random UUID (NewSessionToken),
+//     or what Options.GenerateSessionToken makes; any token is looked up,
+//     so the 64 hexadecimal characters of older applications work too. A session is valid while now ≤ expires. It is
+//     due for the sliding expiry when expires − MaxAge + UpdateAge ≤ now,
+//     and Refresh then sets expires to now + MaxAge. Options.MaxLifetime
+//     (off by default, as in Auth.js; only for Prisma's Auth.js v5 flavour,
+//     whose sessions record createdAt) also ends a session at createdAt +
+//     MaxLifetime, which its expires never passes.
+//   - Email sign-in: Verifications.Create normalises the address as the
+//     flavour's Auth.js does (NormalizeIdentifier, NormalizeIdentifierV4,
+//     or Options.NormalizeIdentifier) and stores
+//     sha256(token + secrets joined with ",") (HashToken); Use and
+//     SignInEmail take the identifier exactly as the link carries it and
+//     redeem a token once. Unlike Auth.js, which keeps every link until it
+//     is used or expires, an address has one working link:
+//     Verifications.Replace stores a token and deletes the address's
+//     others, and SignInEmail deletes them when it redeems one. Deliberately
+//     unlike Auth.js too, SignInEmail that
+//     proves an address for the first time (EmailVerified nil) on a user
+//     with linked provider accounts deletes those accounts and the user's
+//     sessions, and lists the providers in SignInResult.Unlinked: Auth.js
+//     keeps them, so that whoever signed up first through a provider that
+//     does not verify addresses keeps signing in as the owner of the
+//     address (pre-account takeover). They are dropped rather than the
+//     sign-in refused or the person asked: the link proves the address,
+//     nothing proves the accounts.
+//   - OAuth sign-in: the profile's email is lower-cased with JavaScript's
+//     toLowerCase (LowerEmail); an unknown provider account whose email
+//     belongs to a user is ErrAccountNotLinked unless
+//     Options.AllowDangerousEmailAccountLinking; a request already signed
+//     in links the provider account to its user. A user the flow creates is
+//     verified if the provider verified the address
+//     (OAuthSignIn.EmailVerified), so that SignInEmail keeps its accounts.
+//   - Accounts keep the seven token fields Auth.js keeps, expires_at in
+//     seconds since the epoch, refused beyond what the flavour's column
+//     holds (2038-01-19 where it is an integer); Auth.js v5 lower-cases the
+//     token type ("bearer"), NextAuth.js v4 stores it as the provider sent
+//     it.
 //
-// One working link an address: Verifications.Replace stores a new sign-in
-// token and deletes the address's others, and SignInEmail, when it redeems
-// a token, deletes the address's other tokens too (NextAuth.js keeps each
-// until it is used or expires). Both hold an advisory lock of the address.
+// # NextAuth.js 2.0.0-beta.73
 //
-// SignInEmail differs from NextAuth.js on purpose where an address is
-// proven for the first time: if the user of the address was created by an
-// OAuth sign-in (EmailVerified nil) and has linked provider accounts, it
-// deletes those accounts and the user's sessions before it opens the new
-// session, and lists the providers in SignInResult.Unlinked. NextAuth.js
-// keeps them, so that whoever signed up first through a provider that does
-// not verify addresses keeps signing in as the owner of the address
-// (pre-account takeover). The accounts are dropped rather than the sign-in
-// refused or the person asked: the link proves the address, nothing proves
-// the accounts. A user SignInOAuth creates with OAuthSignIn.EmailVerified
-// (the provider verified the address) is verified and keeps them. Beside
-// NextAuth.js 2.0.0-beta.73, which never records a verified address, every
-// user it made is unverified: one who signed up through a provider loses
-// that account, and their sessions, at their first email sign-in here, and
-// links it again while signed in.
+// On gormauth.Beta73 the repository follows beta.73's rules where they
+// differ from Auth.js's (see gormauth.Flavour's methods): session tokens
+// are 64 hexadecimal characters (gormauth.Flavour.NewSessionToken), and
+// each session gets beta.73's access_token; a session is due for the
+// sliding expiry only more than UpdateAge after its last extension; the
+// address of a sign-in link is lower-cased when it is stored and when it is
+// redeemed, and otherwise taken as typed; the timestamp columns hold the
+// wall clock of Options.Location (the TZ of NextAuth.js's Node.js
+// process), read as JavaScript's Date reads it; accounts keep no ID token,
+// scope, session state or token type, and the expiry as
+// access_token_expires, which ExpiresAt reads and writes in seconds
+// (rounded down); compound_id is set as beta.73 sets it. Package
+// repository is the same schema's repository with beta.73's own types.
 //
-// # Errors
+// # Flavours
 //
-// Errors name the operation and wrap one of ErrNotFound, ErrAlreadyExists
-// (a Postgres unique violation, SQLSTATE 23505), ErrInvalidInput or
-// ErrAccountNotLinked, to match with errors.Is, and the underlying cause.
-// Their text never contains a token or secret. Invalid input (empty values,
-// values over the Max… limits, NUL bytes, invalid UTF-8, ids ≤ 0, times out
-// of a column's range, a nil or cancelled context) is rejected before
-// anything is sent to the database.
+// One implementation serves every flavour, driven by its description: the
+// statements are made once per repository from the flavour's table names,
+// id kinds, timestamp type and clock columns. Ids are made as each flavour's
+// Auth.js makes them: cuids (Prisma) and UUIDs (Drizzle) in Go, serial
+// integers (pg) by the database. Prisma's createdAt and updatedAt are
+// filled where the Prisma client would fill them. The statements rely on no
+// key a flavour may lack: no ON CONFLICT; a user's accounts and sessions are
+// deleted by the repository, whether or not foreign keys cascade; where the
+// accounts table has no unique key (pg, Drizzle's docs schema) an advisory
+// lock of the provider account keeps each provider account linked once, and
+// the sign-in flows hold advisory locks of the provider account and the
+// email address, so that concurrent sign-ins of a new identity make one
+// user on every flavour.
 //
 // # Time
 //
-// The columns are timestamp without time zone. Every timestamp is written as
-// the wall clock of Options.Location (UTC unless set; beside NextAuth.js
-// 2.0.0-beta.73, the TZ of its Node.js process) at microsecond precision,
-// and read back as the instant that wall clock stands for, whatever the
-// process's TZ, the Postgres session's TimeZone or a TimeZone in the DSN.
-// No statement relies on the database's now(). Expiry is decided in Go on
-// those instants, as NextAuth.js decides it in JavaScript: a session or
-// sign-in token is valid while now ≤ expires. A wall clock that Location
-// skips or shows twice is read as JavaScript's Date reads it, so both sides
-// agree to the millisecond. With Options.MaxLifetime (off by default, as
-// in NextAuth.js) a session is also valid only while now ≤ created +
-// MaxLifetime, and its expires never goes past that. Times outside the range Options.Location
-// states (what a column holds and NextAuth.js reads back) are refused with
-// ErrInvalidInput.
+// Every timestamp is stored in UTC, as Auth.js stores it: the instant in
+// timestamp with time zone (pg), or the UTC wall clock in timestamp without
+// time zone (Prisma, to the millisecond; Drizzle); in Beta73, the wall clock
+// of Options.Location. This holds whatever the TZ of the Go process and
+// the TimeZone of the Postgres session. Times are returned as
+// instants in UTC at the flavour's precision. Expiry is decided in Go.
 //
-// # Email addresses
+// # Errors and logs
 //
-// Both sign-in flows lower-case the address, as NextAuth.js does, with
-// JavaScript's toLowerCase (LowerEmail), before they look a user up or
-// store one: SignInOAuth the profile's email, SignInEmail (and
-// Verifications) the identifier. Users.Create, Users.Update and
-// Users.ByEmail take the address exactly as given, as NextAuth.js's adapter
-// does. MaxEmailLen applies to the address as stored.
-//
-// # Logs
-//
-// The repository wraps the *gorm.DB's logger so that it never prints bound
-// parameters: its SQL is logged with $1, $2, … in place of values, so
-// session tokens, provider tokens, sign-in tokens and secrets never reach a
-// log. Queries you run yourself on the same *gorm.DB are not covered: open it
-// with logger.Config{ParameterizedQueries: true} to get the same there.
-//
-// # Round trips
-//
-// Single operations are one statement each, with no BEGIN/COMMIT around
-// them; Sessions.WithUser reads a session and its user in one query, and
-// Sessions.Refresh writes only when the session is due.
+// Errors name the operation and wrap ErrNotFound, ErrAlreadyExists,
+// ErrInvalidInput or ErrAccountNotLinked, the same values as package
+// repository's, and their cause. Invalid input (empty values, values over
+// the Max… limits or a varchar(255) column, NUL bytes, invalid UTF-8, ids the
+// flavour cannot have, times or expires_at a column cannot hold, a nil or
+// cancelled context) is refused before anything is sent. Statements are
+// logged through the *gorm.DB's logger without their parameters, so no
+// token or secret reaches a log.
 package repository

@@ -1,17 +1,52 @@
 package repository
 
-// The statements the benchmarks' hand-written pgx floor sends, exactly as
-// the repository sends them.
-const (
-	SessionWithUserSQL  = sessionWithUser
-	UserByAccountSQL    = userByAccount
-	SessionByTokenSQL   = `SELECT ` + sessionColumns + ` FROM sessions WHERE session_token = $1`
-	SignInLinkedUserSQL = signInLinkedUser
-	ExtendSessionSQL    = extendSession
-	InsertSessionSQL    = insertSession
-	LinkAccountSQL      = linkAccount
-	InsertTokenSQL      = insertToken
-	DeleteTokenSQL      = deleteToken
-	VerifiedUserSQL     = verifiedUser
-	DeleteSessionSQL    = `DELETE FROM sessions WHERE session_token = $1`
+import (
+	"reflect"
+
+	"github.com/gormauth/gormauth"
 )
+
+// The statements the benchmarks' hand-written pgx floor sends, exactly as
+// the repository sends them for its flavour, and the names of the
+// parameters of those that take named ones, in order.
+
+func SessionWithUserSQL(r *Repository) string { return r.core.q.sessionWithUser }
+
+func SignInLinkedSQL(r *Repository) (string, []string) {
+	return r.core.q.signInLinked.sql, r.core.q.signInLinked.names
+}
+
+func CreateSessionSQL(r *Repository) (string, []string) {
+	return r.core.q.createSession.sql, r.core.q.createSession.names
+}
+
+// AccountLockKey is the key of the advisory lock the repository takes for
+// the provider account, for tests that hold it.
+func AccountLockKey(provider, account string) string {
+	return accountLock(AccountKey{provider, account})
+}
+
+// Statements returns every statement of r's flavour by its field name,
+// with named parameters already positional.
+func Statements(r *Repository) map[string]string { return statementsByName(r.core.q) }
+
+// StatementsOf returns the statements the engine renders for f, Beta73
+// included, which New refuses until the engine runs it.
+func StatementsOf(f *gormauth.Flavour) map[string]string { return statementsByName(newStatements(f)) }
+
+func statementsByName(q statements) map[string]string {
+	out := map[string]string{}
+	v := reflect.ValueOf(q)
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			out[v.Type().Field(i).Name] = f.String()
+		case reflect.Struct:
+			out[v.Type().Field(i).Name] = f.FieldByName("sql").String()
+		default:
+			panic("repository.Statements: a field of statements is neither SQL nor a stmt: " + v.Type().Field(i).Name)
+		}
+	}
+	return out
+}

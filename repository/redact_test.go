@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/gormauth/gormauth/internal/harness/redacttest"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
 
@@ -13,30 +12,35 @@ import (
 // verb or handler, and shows its useful fields.
 func TestRedaction(t *testing.T) {
 	t.Parallel()
-	const token, secret, access, refresh = "plain-sign-in-token-1", "app-secret-2", "gho_access-3", "ghr_refresh-4"
-	expires := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
-	tok := repository.SignInToken{Identifier: "alice@example.com", Token: token, Secret: secret}
-	tokens := repository.Tokens{AccessToken: access, RefreshToken: ptr(refresh), AccessTokenExpires: &expires}
-	in := repository.OAuthSignIn{Account: repository.AccountKey{ProviderID: "github", ProviderAccountID: "1001"},
-		AccessToken: ptr(access), RefreshToken: ptr(refresh), Email: ptr("alice@example.com")}
-	account := models.Account{ID: 7, UserID: 3, ProviderID: "github", ProviderAccountID: "1001", AccessToken: ptr(access), RefreshToken: ptr(refresh)}
-	session := models.Session{ID: 9, UserID: 3, Expires: expires, SessionToken: "session-token-5", AccessToken: "session-handle-6"}
+	const token, access, refresh, idToken, sessionToken = "plain-sign-in-token-1", "gho_access-3", "ghr_refresh-4", "eyJ.id-token-5", "95347991-b3d5-4f4c-9091-ab3dbd527cba"
+	tok := repository.SignInToken{Identifier: "alice@example.com", Token: token}
+	session := repository.Session{ID: "s1", SessionToken: sessionToken, UserID: "u1", Expires: time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)}
+	email := repository.EmailSignIn{SignInToken: tok, SignedIn: &session}
+	tokens := repository.Tokens{AccessToken: access, RefreshToken: ptr(refresh), IDToken: ptr(idToken), ExpiresAt: ptr(int64(2000000000))}
+	account := repository.Account{UserID: "u1", Type: "oauth", Provider: "github", ProviderAccountID: "1001",
+		AccessToken: ptr(access), RefreshToken: ptr(refresh), IDToken: ptr(idToken), Scope: ptr("read:user")}
+	in := repository.OAuthSignIn{Account: account, Email: ptr("alice@example.com"), SignedIn: &session}
+	opts := repository.Options{Secret: []string{"app-secret-6", "old-secret-7"}, MaxAge: time.Hour}
+	all := []string{token, access, refresh, idToken, sessionToken, "app-secret-6", "old-secret-7"}
 	for _, c := range []struct {
-		v       any
-		secrets []string
-		shown   []string
+		v     any
+		shown []string
 	}{
-		{tok, []string{token, secret}, []string{"alice@example.com"}},
-		{&tok, []string{token, secret}, []string{"alice@example.com"}},
-		{tokens, []string{access, refresh}, []string{"2026-05-06"}},
-		{&tokens, []string{access, refresh}, []string{"2026-05-06"}},
-		{in, []string{access, refresh}, []string{"github", "1001", "alice@example.com"}},
-		{&in, []string{access, refresh}, []string{"github", "1001"}},
-		{account, []string{access, refresh}, []string{"github", "1001"}},
-		{&account, []string{access, refresh}, []string{"github", "1001"}},
-		{session, []string{"session-token-5", "session-handle-6"}, []string{"2026-05-06"}},
-		{&session, []string{"session-token-5", "session-handle-6"}, []string{"2026-05-06"}},
+		{tok, []string{"alice@example.com"}},
+		{&tok, []string{"alice@example.com"}},
+		{email, []string{"alice@example.com", "u1"}},
+		{&email, []string{"alice@example.com", "u1"}},
+		{tokens, []string{"2000000000"}},
+		{&tokens, []string{"2000000000"}},
+		{account, []string{"github", "1001"}},
+		{&account, []string{"github", "1001"}},
+		{session, []string{"u1", "2026-05-06"}},
+		{&session, []string{"u1", "2026-05-06"}},
+		{in, []string{"github", "1001", "alice@example.com"}},
+		{&in, []string{"github", "1001", "alice@example.com"}},
+		{opts, []string{"1h0m0s"}},
+		{&opts, []string{"1h0m0s"}},
 	} {
-		redacttest.Check(t, c.v, c.secrets, c.shown)
+		redacttest.Check(t, c.v, all, c.shown)
 	}
 }

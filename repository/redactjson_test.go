@@ -5,30 +5,27 @@ import (
 	"time"
 
 	"github.com/gormauth/gormauth/internal/harness/redacttest"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
 
 // Every type that holds a secret encodes to JSON without it, as it is and
 // as a field of a struct that slog's JSON handler encodes (SignInToken,
-// Tokens and OAuthSignIn put their tokens and the secret in the JSON
-// before). A session's AccessToken is not among them: beta.73 hands it to
-// client code, and models.Session's JSON has it on purpose.
+// EmailSignIn and Tokens put their tokens in the JSON before).
 func TestRedactionJSON(t *testing.T) {
 	t.Parallel()
-	const token, secret, access, refresh = "plain-sign-in-token-1", "app-secret-2", "gho_access-3", "ghr_refresh-4"
-	expires := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
-	tok := repository.SignInToken{Identifier: "alice@example.com", Token: token, Secret: secret}
-	account := models.Account{ID: 7, UserID: 3, ProviderID: "github", ProviderAccountID: "1001", AccessToken: ptr(access), RefreshToken: ptr(refresh)}
-	session := models.Session{ID: 9, UserID: 3, Expires: expires, SessionToken: "session-token-5", AccessToken: "session-handle-6"}
-	all := []string{token, secret, access, refresh, "session-token-5"}
+	const token, access, refresh, idToken, sessionToken = "plain-sign-in-token-1", "gho_access-3", "ghr_refresh-4", "eyJ.id-token-5", "95347991-b3d5-4f4c-9091-ab3dbd527cba"
+	tok := repository.SignInToken{Identifier: "alice@example.com", Token: token}
+	session := repository.Session{ID: "s1", SessionToken: sessionToken, UserID: "u1", Expires: time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)}
+	account := repository.Account{UserID: "u1", Type: "oauth", Provider: "github", ProviderAccountID: "1001",
+		AccessToken: ptr(access), RefreshToken: ptr(refresh), IDToken: ptr(idToken)}
+	all := []string{token, access, refresh, idToken, sessionToken}
 	for _, v := range []any{
 		tok, &tok,
-		repository.Tokens{AccessToken: access, RefreshToken: ptr(refresh), AccessTokenExpires: &expires},
-		repository.OAuthSignIn{Account: repository.AccountKey{ProviderID: "github", ProviderAccountID: "1001"},
-			AccessToken: ptr(access), RefreshToken: ptr(refresh)},
+		repository.EmailSignIn{SignInToken: tok, SignedIn: &session},
+		repository.Tokens{AccessToken: access, RefreshToken: ptr(refresh), IDToken: ptr(idToken)},
 		account, session,
-		repository.SignInResult{User: &models.User{ID: 3}, Session: &session},
+		repository.OAuthSignIn{Account: account, SignedIn: &session},
+		repository.SignInResult{User: &repository.User{ID: "u1"}, Session: &session, Account: &account},
 	} {
 		redacttest.CheckJSON(t, v, all)
 	}

@@ -2,164 +2,238 @@ package repository
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/gormauth/gormauth/internal/fail"
+	"github.com/gormauth/gormauth/internal/ids"
+	"github.com/gormauth/gormauth/internal/input"
 	"github.com/gormauth/gormauth/internal/sqlexec"
-	"github.com/gormauth/gormauth/models"
 )
 
 // Sessions reads and writes the sessions table. Get it from
 // Repository.Sessions. Expired sessions are never returned: a session is
-// valid while now ≤ expires, as in NextAuth.js. Returned sessions hold the
-// instants their columns stand for in Options.Location.
+// valid while now ≤ expires, and Auth.js refuses one when expires < now.
 type Sessions struct{ c *core }
 
-func checkToken(op, name, token string) error {
-	return check(op, field{Name: name, Value: token, Max: MaxTokenLen})
+// maxAttempts bounds the retries of an operation that lost a race to a
+// concurrent writer of the same row.
+const maxAttempts = 3
+
+func (c *core) checkToken(op, name, token string) error {
+	return input.Check(op, input.Field{Name: name, Value: token, Max: MaxTokenLen, MaxChars: c.chars()})
 }
 
-// Create opens a session for the user: two fresh tokens of 32 random bytes
-// from crypto/rand (lowercase hex), expiring MaxAge from now. One statement;
-// it returns ErrNotFound, and writes nothing, if the user does not exist.
-func (s *Sessions) Create(ctx context.Context, userID int32) (*models.Session, error) {
+// NewSessionToken returns a new session token as Auth.js makes them
+// (crypto.randomUUID): a random version 4 UUID in lowercase, from
+// crypto/rand. It is the default of Options.GenerateSessionToken.
+func NewSessionToken() (string, error) { return ids.UUID() }
+
+// sessionToken returns the token of a session op is about to open, from
+// Options.GenerateSessionToken, checked as every session token is. Every
+// operation that opens a session calls it before it sends anything.
+func (c *core) sessionToken(op string) (string, error) {
+	token, err := c.opts.GenerateSessionToken()
+	if err != nil {
+		return "", fmt.Errorf("gormauth: %s: Options.GenerateSessionToken: %w", op, err)
+	}
+	if err := c.checkToken(op, "the session token from Options.GenerateSessionToken", token); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// Create opens a session for the user (Auth.js's createSession, as its
+// sign-in flows call it): a new token (Options.GenerateSessionToken)
+// expiring MaxAge from now, and an id where the table has one. One
+// statement; it returns ErrNotFound, and writes nothing, if the user does
+// not exist.
+func (s *Sessions) Create(ctx context.Context, userID string) (*Session, error) {
 	const op = "Sessions.Create"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return nil, err
 	}
-	if err := checkID(op, "user id", userID); err != nil {
+	if err := s.c.checkUserID(op, "user id", userID); err != nil {
 		return nil, err
 	}
-	now, err := s.c.clock(op, s.c.opts.MaxAge)
+	if _, err := s.c.clock(op, s.c.opts.MaxAge); err != nil {
+		return nil, err
+	}
+	token, err := s.c.sessionToken(op)
 	if err != nil {
 		return nil, err
 	}
-	sess, err := openSession(ctx, s.c, s.c.x.On(sqlexec.Primary), userID, now)
+	sess, err := s.c.openSession(ctx, s.c.x.On(sqlexec.Primary), userID, token)
 	if errors.Is(err, ErrNotFound) {
-		return nil, notFound(op + ": user")
+		return nil, fail.NotFound(op + ": user")
 	}
 	if err != nil {
-		return nil, dbError(op, err)
+		return nil, fail.DB(op, err)
 	}
 	return sess, nil
 }
 
-// ByToken returns the valid session whose session token (the cookie value)
-// is token, or ErrNotFound.
-func (s *Sessions) ByToken(ctx context.Context, token string) (*models.Session, error) {
-	return s.find(ctx, "Sessions.ByToken", "session token", "session_token", token)
-}
-
-// ByAccessToken returns the valid session whose access token is token, or
-// ErrNotFound.
-func (s *Sessions) ByAccessToken(ctx context.Context, token string) (*models.Session, error) {
-	return s.find(ctx, "Sessions.ByAccessToken", "access token", "access_token", token)
-}
-
-func (s *Sessions) find(ctx context.Context, op, name, column, token string) (*models.Session, error) {
-	if err := ctxError(op, ctx); err != nil {
+// newSession returns the session openSession inserts: token (from
+// sessionToken), a new id, and times as they read back.
+func (c *core) newSession(userID, token string) (*Session, error) {
+	_, _, sessions := c.f.IDs()
+	id, err := c.newID(sessions)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkToken(op, name, token); err != nil {
+	now := c.now()
+	sess := &Session{ID: id, SessionToken: token, UserID: userID, Expires: c.expiry(&now, now)}
+	if c.f.ClockColumns() {
+		sess.CreatedAt, sess.UpdatedAt = &now, &now
+	}
+	return sess, nil
+}
+
+// sessionArgs are the values of createSession's and signInLinked's
+// parameters for sess.
+func (c *core) sessionArgs(sess *Session) map[string]any {
+	now := c.now()
+	if sess.CreatedAt != nil {
+		now = *sess.CreatedAt
+	}
+	args := map[string]any{"id": sess.ID, "token": sess.SessionToken, "user": sess.UserID,
+		"expires": c.bind(sess.Expires), "now": c.bind(now)}
+	if c.accessTokens {
+		// beta.73's sessions.access_token: 32 random bytes in hex, as
+		// NextAuth.js makes it.
+		b := make([]byte, 32)
+		_, _ = rand.Read(b) // never fails (crypto/rand)
+		args["access_token"] = hex.EncodeToString(b)
+	}
+	return args
+}
+
+// openSession inserts a new session with token for the user, if the user
+// exists (holding a KEY SHARE lock on the user's row until the statement
+// ends, so that a concurrent deletion of the user waits and deletes it
+// too), and returns it; ErrNotFound if there is no such user.
+func (c *core) openSession(ctx context.Context, q sqlexec.Querier, userID, token string) (*Session, error) {
+	sess, err := c.newSession(userID, token)
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	found, err := q.QueryRow(ctx, c.q.createSession.sql, c.q.createSession.args(c.sessionArgs(sess)), &id)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ErrNotFound
+	}
+	sess.ID = id
+	return sess, nil
+}
+
+// ByToken returns the valid session whose session token (the cookie value)
+// is token, or ErrNotFound. Tokens of any form are looked up: Auth.js's
+// UUIDs and the 64 hexadecimal characters of older applications.
+func (s *Sessions) ByToken(ctx context.Context, token string) (*Session, error) {
+	const op = "Sessions.ByToken"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	if err := s.c.checkToken(op, "session token", token); err != nil {
 		return nil, err
 	}
 	now, err := s.c.clock(op)
 	if err != nil {
 		return nil, err
 	}
-	return s.c.session(ctx, op, s.c.sessionRoute(), now, `SELECT `+sessionColumns+` FROM sessions WHERE `+column+` = $1`, token)
+	return s.c.session(ctx, op, s.c.sessionRoute(), token, now)
 }
 
-// session reads the session query returns; ErrNotFound if there is none
-// or it has ended at now.
-func (c *core) session(ctx context.Context, op string, route sqlexec.Route, now time.Time, query string, args ...any) (*models.Session, error) {
-	var sess models.Session
-	found, err := c.x.QueryRow(ctx, route, query, args, sessionFields(&sess)...)
+// session reads the session whose token is token; ErrNotFound if there is
+// none or it has ended at now.
+func (c *core) session(ctx context.Context, op string, route sqlexec.Route, token string, now time.Time) (*Session, error) {
+	var sess Session
+	found, err := c.x.QueryRow(ctx, route, c.q.sessionByToken, []any{token}, sessionFields(&sess)...)
 	if err != nil {
-		return nil, dbError(op, err)
+		return nil, fail.DB(op, err)
 	}
 	if !found || c.ended(c.readSession(&sess), now) {
-		return nil, notFound(op)
+		return nil, fail.NotFound(op)
 	}
 	return &sess, nil
 }
 
 // WithUser returns the valid session whose session token is token, with its
-// User filled in, in one query: the lookup behind every authenticated
-// request. It returns ErrNotFound if the session is absent or expired or its
-// user no longer exists.
-func (s *Sessions) WithUser(ctx context.Context, token string) (*models.Session, error) {
+// User filled in, in one query (Auth.js's getSessionAndUser): the lookup
+// behind every authenticated request. It returns ErrNotFound if the session
+// is absent or expired or its user no longer exists. Unlike Auth.js, it
+// does not delete an expired session it finds: Sessions.DeleteExpired (or
+// package cleanup) does, so that a read stays a read, on a replica too.
+func (s *Sessions) WithUser(ctx context.Context, token string) (*Session, error) {
 	const op = "Sessions.WithUser"
-	if err := ctxError(op, ctx); err != nil {
-		return nil, err
-	}
-	if err := checkToken(op, "session token", token); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return nil, err
 	}
 	c := s.c
+	if err := c.checkToken(op, "session token", token); err != nil {
+		return nil, err
+	}
 	now, err := c.clock(op)
 	if err != nil {
 		return nil, err
 	}
-	sess := &models.Session{User: &models.User{}}
-	u := sess.User
-	found, err := c.x.QueryRow(ctx, c.sessionRoute(), sessionWithUser, []any{token},
-		&sess.ID, &sess.UserID, &sess.Expires, &sess.SessionToken, &sess.AccessToken, &sess.Created, &sess.Updated,
-		&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Image, &u.Created, &u.Updated)
+	sess := &Session{User: &User{}}
+	found, err := c.x.QueryRow(ctx, c.sessionRoute(), c.q.sessionWithUser, []any{token},
+		append(sessionFields(sess), userFields(sess.User)...)...)
 	if err != nil {
-		return nil, dbError(op, err)
+		return nil, fail.DB(op, err)
 	}
 	if !found || c.ended(c.readSession(sess), now) {
-		return nil, notFound(op)
+		return nil, fail.NotFound(op)
 	}
 	return sess, nil
 }
 
-// sessionWithUser reads a session and its user with one join, the
-// timestamps as the column lists of times.go read them.
-const sessionWithUser = `SELECT s.id, s.user_id, s.expires AT TIME ZONE 'UTC', s.session_token, s.access_token,
-		s.created AT TIME ZONE 'UTC', s.updated AT TIME ZONE 'UTC',
-		u.id, u.name, u.email, u.email_verified AT TIME ZONE 'UTC', u.image,
-		u.created AT TIME ZONE 'UTC', u.updated AT TIME ZONE 'UTC'
-	FROM sessions s JOIN users u ON u.id = s.user_id
-	WHERE s.session_token = $1`
-
-// Due reports whether the sliding expiry should extend sess now: when it was
-// last extended more than UpdateAge ago, i.e. now > expires − MaxAge +
-// UpdateAge, and, with MaxLifetime, it expires before created +
-// MaxLifetime. It does not touch the database. A nil session is never due.
-func (s *Sessions) Due(sess *models.Session) bool {
+// Due reports whether the sliding expiry extends sess now: when it was
+// last extended UpdateAge ago or more, i.e. expires − MaxAge + UpdateAge ≤
+// now (more than UpdateAge ago in Beta73: see gormauth.Flavour.Due), and,
+// with MaxLifetime, it expires before createdAt + MaxLifetime. It does not touch the database. A nil session is never due.
+func (s *Sessions) Due(sess *Session) bool {
 	if sess == nil {
 		return false
 	}
 	c, o := s.c, s.c.opts
 	now := c.now()
-	return now.After(sess.Expires.Add(o.UpdateAge-o.MaxAge)) && sess.Expires.Before(c.stored(c.expiry(sess.Created, now)))
+	return c.f.Due(sess.Expires, now, o.MaxAge, o.UpdateAge) && sess.Expires.Before(c.expiry(sess.CreatedAt, now))
 }
 
-// Refresh applies NextAuth.js's sliding expiry to sess, a session just read:
-// if it is Due, its expires is pushed to now + MaxAge (no later than
-// created + MaxLifetime, with that option) in one statement and
-// sess is updated; otherwise nothing is written. It reports whether it
-// wrote. Concurrent refreshes of one session write once and never move
-// expires backwards: the statement writes only if the row still holds the
-// expiry sess was read with, and the refresh that finds it changed reads
+// Refresh applies Auth.js's sliding expiry to sess, a session just read
+// (Auth.js's updateSession with a new expires, as its session endpoint
+// calls it): if it is Due, its expires is pushed to now + MaxAge (no later
+// than createdAt + MaxLifetime, with that option) in one statement and sess
+// is updated; otherwise nothing is written. It reports
+// whether it wrote. Concurrent refreshes of one session write once and never
+// move expires backwards: the statement writes only if the row still holds
+// the expiry sess was read with, and a refresh that finds it changed reads
 // the row again instead. It returns ErrNotFound if the session was deleted
 // or expired in the meantime.
-func (s *Sessions) Refresh(ctx context.Context, sess *models.Session) (bool, error) {
+func (s *Sessions) Refresh(ctx context.Context, sess *Session) (bool, error) {
 	const op = "Sessions.Refresh"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return false, err
 	}
 	if sess == nil {
-		return false, invalid(op, "nil session")
+		return false, fail.Invalid(op, "nil session")
 	}
 	now, err := s.c.clock(op, s.c.opts.MaxAge)
 	if err != nil {
 		return false, err
 	}
 	if s.c.ended(sess, now) {
-		return false, notFound(op)
+		return false, fail.NotFound(op)
 	}
 	if !s.Due(sess) {
 		return false, nil
@@ -168,89 +242,84 @@ func (s *Sessions) Refresh(ctx context.Context, sess *models.Session) (bool, err
 }
 
 // ForceRefresh pushes sess's expires to now + MaxAge (no later than
-// created + MaxLifetime, with that option) whether or not it is Due, and
+// createdAt + MaxLifetime, with that option) whether or not it is Due, and
 // updates sess. It never moves expires backwards: if the row
-// already expires later (a refresh by a clock that runs ahead), sess is
-// given that expiry and nothing is written. It returns ErrNotFound if the
-// session is absent or expired.
-func (s *Sessions) ForceRefresh(ctx context.Context, sess *models.Session) error {
+// already expires later, sess is given that expiry and nothing is written.
+// It returns ErrNotFound if the session is absent or expired.
+func (s *Sessions) ForceRefresh(ctx context.Context, sess *Session) error {
 	const op = "Sessions.ForceRefresh"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return err
 	}
 	if sess == nil {
-		return invalid(op, "nil session")
+		return fail.Invalid(op, "nil session")
 	}
 	_, err := s.extend(ctx, op, sess, true)
 	return err
 }
 
-// extendSession sets the expiry of the session $3 to $1 if it still
-// expires at $4 (compare-and-set).
-const extendSession = `UPDATE sessions SET expires = $1::timestamp, updated = $2::timestamp
-	WHERE session_token = $3 AND expires = $4::timestamp
-	RETURNING ` + sessionColumns
-
 // extend sets the session's expires to now + MaxAge if the row still
 // expires when sess says; when another writer changed it first, it reads
 // the row into sess and, if force and the row still expires sooner, tries
 // again.
-func (s *Sessions) extend(ctx context.Context, op string, sess *models.Session, force bool) (bool, error) {
-	if err := checkToken(op, "session token", sess.SessionToken); err != nil {
+func (s *Sessions) extend(ctx context.Context, op string, sess *Session, force bool) (bool, error) {
+	c := s.c
+	if err := c.checkToken(op, "session token", sess.SessionToken); err != nil {
 		return false, err
 	}
-	now, err := s.c.clock(op, s.c.opts.MaxAge)
+	now, err := c.clock(op, c.opts.MaxAge)
 	if err != nil {
 		return false, err
 	}
-	if s.c.ended(sess, now) {
-		return false, notFound(op)
+	if c.ended(sess, now) {
+		return false, fail.NotFound(op)
 	}
-	expires := s.c.expiry(sess.Created, now)
+	expires := c.expiry(sess.CreatedAt, now)
 	for attempt := 1; ; attempt++ {
 		if sess.Expires.Before(expires) {
-			var row models.Session
-			found, err := s.c.x.QueryRow(ctx, sqlexec.Primary, extendSession,
-				[]any{s.c.wall(expires), s.c.wall(now), sess.SessionToken, s.c.wall(sess.Expires)}, sessionFields(&row)...)
+			var row Session
+			found, err := c.x.QueryRow(ctx, sqlexec.Primary, c.q.extendSession.sql, c.q.extendSession.args(map[string]any{
+				"token": sess.SessionToken, "expires": c.bind(expires), "old": c.bind(sess.Expires), "now": c.bind(now),
+			}), sessionFields(&row)...)
 			if err != nil {
-				return false, dbError(op, err)
+				return false, fail.DB(op, err)
 			}
 			if found {
-				s.c.readSession(&row)
-				sess.Expires, sess.Updated = row.Expires, row.Updated
+				c.readSession(&row)
+				sess.Expires, sess.UpdatedAt = row.Expires, row.UpdatedAt
 				return true, nil
 			}
 		}
 		// Nothing written: a concurrent refresh got there first, or the
 		// session is gone, or (forced) it already expires later. Tell which,
 		// from the primary, which has the other refresh's write.
-		cur, err := s.c.session(ctx, op, sqlexec.Primary, now, `SELECT `+sessionColumns+` FROM sessions WHERE session_token = $1`, sess.SessionToken)
+		cur, err := c.session(ctx, op, sqlexec.Primary, sess.SessionToken, now)
 		if err != nil {
 			return false, err
 		}
-		sess.Expires, sess.Updated = cur.Expires, cur.Updated
+		sess.Expires, sess.UpdatedAt = cur.Expires, cur.UpdatedAt
 		if !force || !cur.Expires.Before(expires) || attempt == maxAttempts {
 			return false, nil
 		}
 	}
 }
 
-// Delete deletes the session whose session token is token (signing out),
-// or returns ErrNotFound.
+// Delete deletes the session whose session token is token (signing out;
+// Auth.js's deleteSession), or returns ErrNotFound.
 func (s *Sessions) Delete(ctx context.Context, token string) error {
 	const op = "Sessions.Delete"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return err
 	}
-	if err := checkToken(op, "session token", token); err != nil {
+	if err := s.c.checkToken(op, "session token", token); err != nil {
 		return err
 	}
-	n, err := s.c.x.Exec(ctx, `DELETE FROM sessions WHERE session_token = $1`, token)
+	n, err := s.c.x.Exec(ctx, s.c.q.deleteSession, token)
 	if err != nil {
-		return dbError(op, err)
+		return fail.DB(op, err)
 	}
 	if n == 0 {
-		return notFound(op)
+		return fail.NotFound(op)
 	}
 	return nil
 }
@@ -258,25 +327,22 @@ func (s *Sessions) Delete(ctx context.Context, token string) error {
 // DeleteByUser deletes every session of the user (signing out everywhere)
 // and returns how many there were. It returns ErrNotFound, and deletes
 // nothing, if the user does not exist.
-func (s *Sessions) DeleteByUser(ctx context.Context, userID int32) (int64, error) {
+func (s *Sessions) DeleteByUser(ctx context.Context, userID string) (int64, error) {
 	const op = "Sessions.DeleteByUser"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return 0, err
 	}
-	if err := checkID(op, "user id", userID); err != nil {
+	if err := s.c.checkUserID(op, "user id", userID); err != nil {
 		return 0, err
 	}
 	var userExists bool
 	var deleted int64
-	_, err := s.c.x.QueryRow(ctx, sqlexec.Primary, `WITH d AS (DELETE FROM sessions
-			WHERE user_id = $1 AND EXISTS (SELECT 1 FROM users WHERE id = $1) RETURNING 1)
-		SELECT EXISTS (SELECT 1 FROM users WHERE id = $1), (SELECT count(*) FROM d)`,
-		[]any{userID}, &userExists, &deleted)
+	_, err := s.c.x.QueryRow(ctx, sqlexec.Primary, s.c.q.deleteSessionsByUser, []any{userID}, &userExists, &deleted)
 	if err != nil {
-		return 0, dbError(op, err)
+		return 0, fail.DB(op, err)
 	}
 	if !userExists {
-		return 0, notFound(op + ": user")
+		return 0, fail.NotFound(op + ": user")
 	}
 	return deleted, nil
 }
@@ -284,47 +350,66 @@ func (s *Sessions) DeleteByUser(ctx context.Context, userID int32) (int64, error
 // SessionInfo describes one of a user's sessions without its session
 // token, for a page that shows where the user is signed in.
 type SessionInfo struct {
-	// Handle identifies the session to the user's own pages: its access
-	// token, which NextAuth.js made to identify a session to client code.
-	// It does not authenticate a request; DeleteByHandle takes it.
+	// Handle identifies the session to the user's own pages: 32
+	// hexadecimal characters of a SHA-256 of the session token, from which
+	// the token cannot be found. It does not authenticate a request;
+	// DeleteByHandle takes it.
 	Handle string
-	// Created is when the session was opened, Updated when it was last
-	// extended, Expires when it ends.
-	Created, Updated, Expires time.Time
+	// CreatedAt is when the session was opened, where the flavour records
+	// it (Prisma, Auth.js v5); nil otherwise.
+	CreatedAt *time.Time
+	// Extended is when the session was opened or last extended by the
+	// sliding expiry: Expires − MaxAge.
+	Extended time.Time
+	// Expires is when the session ends.
+	Expires time.Time
+}
+
+// handlePrefix is hashed before the session token to make its handle.
+const handlePrefix = "gormauth-session-handle:"
+
+// sessionHandle returns the handle of the session whose token is token.
+func sessionHandle(token string) string {
+	sum := sha256.Sum256([]byte(handlePrefix + token))
+	return hex.EncodeToString(sum[:16])
 }
 
 // Is reports whether i describes s.
-func (i SessionInfo) Is(s *models.Session) bool { return s != nil && i.Handle == s.AccessToken }
+func (i SessionInfo) Is(s *Session) bool {
+	return s != nil && i.Handle == sessionHandle(s.SessionToken)
+}
 
-// ListByUser returns the user's valid sessions, newest first. A user
-// without sessions, or no user, gives an empty list.
-func (s *Sessions) ListByUser(ctx context.Context, userID int32) ([]SessionInfo, error) {
+// ListByUser returns the user's valid sessions, newest first (by
+// CreatedAt where the flavour has it, else by Expires). A user without
+// sessions, or no user, gives an empty list.
+func (s *Sessions) ListByUser(ctx context.Context, userID string) ([]SessionInfo, error) {
 	const op = "Sessions.ListByUser"
-	if err := ctxError(op, ctx); err != nil {
-		return nil, err
-	}
-	if err := checkID(op, "user id", userID); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return nil, err
 	}
 	c := s.c
+	if err := c.checkUserID(op, "user id", userID); err != nil {
+		return nil, err
+	}
 	now, err := c.clock(op)
 	if err != nil {
 		return nil, err
 	}
 	list := []SessionInfo{}
-	err = c.x.Query(ctx, c.sessionRoute(), `SELECT `+sessionColumns+` FROM sessions WHERE user_id = $1
-		ORDER BY created DESC, id DESC`, []any{userID}, func(r sqlexec.Scanner) error {
-		var sess models.Session
+	err = c.x.Query(ctx, c.sessionRoute(), c.q.sessionsByUser, []any{userID, c.bind(now)}, func(r sqlexec.Scanner) error {
+		var sess Session
 		if err := r.Scan(sessionFields(&sess)...); err != nil {
 			return err
 		}
-		if !c.ended(c.readSession(&sess), now) {
-			list = append(list, SessionInfo{Handle: sess.AccessToken, Created: sess.Created, Updated: sess.Updated, Expires: sess.Expires})
+		if c.ended(c.readSession(&sess), now) {
+			return nil
 		}
+		list = append(list, SessionInfo{Handle: sessionHandle(sess.SessionToken), CreatedAt: sess.CreatedAt,
+			Extended: sess.Expires.Add(-c.opts.MaxAge), Expires: sess.Expires})
 		return nil
 	})
 	if err != nil {
-		return nil, dbError(op, err)
+		return nil, fail.DB(op, err)
 	}
 	return list, nil
 }
@@ -333,57 +418,119 @@ func (s *Sessions) ListByUser(ctx context.Context, userID int32) ([]SessionInfo,
 // handle: signing out one device from a list of them. It returns
 // ErrNotFound, and deletes nothing, unless that session belongs to the
 // user, so that a handle sent by one user never ends another's session.
-func (s *Sessions) DeleteByHandle(ctx context.Context, userID int32, handle string) error {
+func (s *Sessions) DeleteByHandle(ctx context.Context, userID, handle string) error {
 	const op = "Sessions.DeleteByHandle"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return err
 	}
-	if err := checkID(op, "user id", userID); err != nil {
+	c := s.c
+	if err := c.checkUserID(op, "user id", userID); err != nil {
 		return err
 	}
-	if err := checkToken(op, "handle", handle); err != nil {
-		return err
+	if len(handle) != 32 || strings.Trim(handle, "0123456789abcdef") != "" {
+		return fail.Invalid(op, "handle is not 32 lowercase hexadecimal characters")
 	}
-	n, err := s.c.x.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND access_token = $2`, userID, handle)
+	n, err := c.x.Exec(ctx, c.q.deleteSessionByHandle, userID, handle)
 	if err != nil {
-		return dbError(op, err)
+		return fail.DB(op, err)
 	}
 	if n == 0 {
-		return notFound(op)
+		return fail.NotFound(op)
 	}
 	return nil
 }
 
 // DeleteOthers deletes every session of keep's user but keep (signing out
 // of the other devices) and returns how many it deleted.
-func (s *Sessions) DeleteOthers(ctx context.Context, keep *models.Session) (int64, error) {
+func (s *Sessions) DeleteOthers(ctx context.Context, keep *Session) (int64, error) {
 	const op = "Sessions.DeleteOthers"
-	if err := ctxError(op, ctx); err != nil {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return 0, err
 	}
 	if keep == nil {
-		return 0, invalid(op, "nil session")
+		return 0, fail.Invalid(op, "nil session")
 	}
-	if err := checkID(op, "user id", keep.UserID); err != nil {
+	c := s.c
+	if err := c.checkUserID(op, "user id", keep.UserID); err != nil {
 		return 0, err
 	}
-	if err := checkToken(op, "session token", keep.SessionToken); err != nil {
+	if err := c.checkToken(op, "session token", keep.SessionToken); err != nil {
 		return 0, err
 	}
-	n, err := s.c.x.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND session_token <> $2`, keep.UserID, keep.SessionToken)
+	n, err := c.x.Exec(ctx, c.q.deleteOtherSessions, keep.UserID, keep.SessionToken)
 	if err != nil {
-		return 0, dbError(op, err)
+		return 0, fail.DB(op, err)
 	}
 	return n, nil
 }
 
 // DeleteExpired deletes every expired session, batchSize rows a statement
 // (DefaultBatchSize if ≤ 0) so that no statement holds many locks, and
-// returns how many it deleted. It stops between batches when ctx is done.
+// returns how many it deleted. Rows another transaction holds are skipped.
+// It stops between batches when ctx is done.
 func (s *Sessions) DeleteExpired(ctx context.Context, batchSize int) (int64, error) {
-	const op = "Sessions.DeleteExpired"
-	if err := ctxError(op, ctx); err != nil {
+	return s.c.deleteExpired(ctx, "Sessions.DeleteExpired", s.c.q.deleteExpiredSessions, batchSize)
+}
+
+// deleteExpired runs query, one of the deleteExpired statements, in
+// batches.
+func (c *core) deleteExpired(ctx context.Context, op, query string, batch int) (int64, error) {
+	if err := fail.Ctx(op, ctx); err != nil {
 		return 0, err
 	}
-	return deleteExpired(ctx, s.c, op, models.SessionsTable, batchSize)
+	if batch <= 0 {
+		batch = DefaultBatchSize
+	}
+	now, err := c.clock(op)
+	if err != nil {
+		return 0, err
+	}
+	// Stored times are UTC: no wall clock repeats, so the cutoff is now.
+	n, err := c.x.ExecBatches(ctx, query, c.bind(now), batch)
+	if err != nil {
+		return n, fail.DB(op, err)
+	}
+	return n, nil
+}
+
+// sessionStatements renders the statements of the sessions table.
+func (q *statements) sessionStatements(w flavourSQL) {
+	q.sessionByToken = w.render(`SELECT {sessionCols s} FROM {sessions} s WHERE s.{sessionToken} = $1 LIMIT 1`)
+	q.sessionWithUser = w.render(`SELECT {sessionCols s}, {userCols u}
+		FROM {sessions} s JOIN {users} u ON u."id" = s.{userId}
+		WHERE s.{sessionToken} = $1 LIMIT 1`)
+	q.deleteSession = w.render(`DELETE FROM {sessions} WHERE {sessionToken} = $1`)
+	newestFirst := `s."expires" DESC`
+	if w.f.ClockColumns() {
+		newestFirst = `s.{createdAt} DESC, s."expires" DESC`
+	}
+	q.sessionsByUser = w.render(`SELECT {sessionCols s} FROM {sessions} s
+		WHERE s.{userId} = {uid $1} AND s."expires" >= $2::{ts} ORDER BY ` + newestFirst)
+	q.deleteSessionByHandle = w.render(`DELETE FROM {sessions} WHERE {userId} = {uid $1}
+		AND left(encode(sha256(convert_to('` + handlePrefix + `' || {sessionToken}, 'UTF8')), 'hex'), 32) = $2`)
+	q.deleteOtherSessions = w.render(`DELETE FROM {sessions} WHERE {userId} = {uid $1} AND {sessionToken} <> $2`)
+	q.deleteSessionsByUser = w.render(`WITH d AS (DELETE FROM {sessions}
+			WHERE {userId} = {uid $1} AND EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid $1}) RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid $1}), (SELECT count(*) FROM d)`)
+	q.deleteExpiredSessions = w.deleteExpired("sessions")
+	q.createSession = named(w.render(`INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{accessToken}{clock sessions})
+		SELECT {newIdValue sessions}@token, {uid @user}, @expires::{ts}{accessTokenValue}{clockValues sessions}
+		WHERE EXISTS (SELECT 1 FROM {users} WHERE "id" = {uid @user} FOR KEY SHARE)
+		RETURNING {readId sessions}`))
+	q.extendSession = named(w.render(`UPDATE {sessions} s SET "expires" = @expires::{ts}{touch sessions}
+		WHERE s.{sessionToken} = @token AND s."expires" = @old::{ts}
+		RETURNING {sessionCols s}`))
+	// signInLinked locks the user's row, then the account's: a sign-in that
+	// waits for the user's row while SignInEmail unlinks the account
+	// (holding the user's row FOR UPDATE) finds the account deleted and
+	// signs no one in.
+	q.signInLinked = named(w.render(`WITH u AS (
+			SELECT {userCols u} FROM {users} u JOIN {accounts} a ON a.{userId} = u."id"
+			WHERE a.{provider} = @provider AND a.{providerAccountId} = @account
+			LIMIT 1 FOR KEY SHARE OF u, a),
+		s AS (
+			INSERT INTO {sessions} ({newId sessions}{sessionToken}, {userId}, "expires"{accessToken}{clock sessions})
+			SELECT {newIdValue sessions}@token, {uidOf u.id}, @expires::{ts}{accessTokenValue}{clockValues sessions} FROM u
+			RETURNING {readId sessions} AS session_id)
+		SELECT u.*, s.session_id FROM u, s`))
 }

@@ -12,8 +12,9 @@ import (
 // Transaction with a nil function is ErrInvalidInput, before BEGIN.
 func TestTransactionNil(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.tracer.Reset()
-	assert.ErrorIs(t, e.repo.Transaction(context.Background(), nil), repository.ErrInvalidInput)
-	assert.Empty(t, e.tracer.Statements(), "nothing sent")
+	eachFlavour(t, func(t *testing.T, e *env) {
+		e.tracer.Reset()
+		assert.ErrorIs(t, e.repo.Transaction(context.Background(), nil), repository.ErrInvalidInput)
+		assert.Empty(t, e.tracer.Statements(), "nothing sent")
+	})
 }

@@ -3,7 +3,7 @@
 # Markdown table of BENCHMARKS.md: one row per operation, data set and
 # number of clients, module against the hand-written pgx floor.
 #
-#   go test ./repository ./authjs/adapter -run '^$' -bench VersusPgx | awk -f scripts/benchtable.awk
+#   go test ./repository -run '^$' -bench VersusPgx | awk -f scripts/benchtable.awk
 /^BenchmarkVersusPgx\// {
 	name = $1
 	sub(/^BenchmarkVersusPgx\//, "", name)

@@ -33,13 +33,13 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/cleanup"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
-	"github.com/gormauth/gormauth/repository"
 )
 
 var (
 	interval  = flag.Duration("interval", cleanup.DefaultInterval, "time between passes")
-	batchSize = flag.Int("batch", repository.DefaultBatchSize, "rows deleted per statement")
+	batchSize = flag.Int("batch", legacy.DefaultBatchSize, "rows deleted per statement")
 	once      = flag.Bool("once", false, "run one pass and exit (non-zero if it failed)")
 	demo      = flag.Bool("demo", false, "seed expired sessions and sign-in tokens first")
 )
@@ -83,7 +83,7 @@ func run(ctx context.Context, dsn string) error {
 	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
-	repo := repository.New(db, repository.Options{})
+	repo := legacy.New(db, legacy.Options{})
 	if *demo {
 		if err := seed(ctx, db); err != nil {
 			return err
@@ -123,10 +123,10 @@ func ctxDone(err error) bool {
 // tokens (which expired 30 days ago); and with the real clock one of each
 // that is still valid.
 func seed(ctx context.Context, db *gorm.DB) error {
-	past := repository.New(db, repository.Options{Now: func() time.Time { return time.Now().Add(-31 * 24 * time.Hour) }})
-	now := repository.New(db, repository.Options{})
+	past := legacy.New(db, legacy.Options{Now: func() time.Time { return time.Now().Add(-31 * 24 * time.Hour) }})
+	now := legacy.New(db, legacy.Options{})
 	stamp := time.Now().UnixNano()
-	for i, r := range []*repository.Repository{past, past, past, now} {
+	for i, r := range []*legacy.Repository{past, past, past, now} {
 		email := fmt.Sprintf("cleanup-demo-%d-%d@example.com", stamp, i)
 		u := &models.User{Email: &email}
 		if err := r.Users.Create(ctx, u); err != nil {
@@ -138,11 +138,11 @@ func seed(ctx context.Context, db *gorm.DB) error {
 		if i == 0 {
 			continue // three sessions, but only two expired sign-in tokens
 		}
-		token, err := repository.NewToken()
+		token, err := legacy.NewToken()
 		if err != nil {
 			return err
 		}
-		if _, err := r.Verifications.Create(ctx, repository.SignInToken{Identifier: email, Token: token, Secret: "demo"}, 0); err != nil {
+		if _, err := r.Verifications.Create(ctx, legacy.SignInToken{Identifier: email, Token: token, Secret: "demo"}, 0); err != nil {
 			return fmt.Errorf("seeding: %w", err)
 		}
 	}

@@ -38,9 +38,9 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
-	"github.com/gormauth/gormauth/repository"
 )
 
 var (
@@ -89,7 +89,7 @@ func run(ctx context.Context, dsn string) error {
 	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
-	repo := repository.New(db, repository.Options{})
+	repo := legacy.New(db, legacy.Options{})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -132,7 +132,7 @@ func run(ctx context.Context, dsn string) error {
 // nextauthhttp.Load, so / greets a signed-in user; /api/ needs a session
 // (nextauthhttp.Require); the sign-out is protected from cross-site
 // requests.
-func routes(repo *repository.Repository) http.Handler {
+func routes(repo *legacy.Repository) http.Handler {
 	opts := nextauthhttp.Options{TrustProxyHeaders: *trustProxy}
 	cookie := nextauthhttp.CookieOf(repo, opts)
 	protect := http.NewCrossOriginProtection().Handler
@@ -144,7 +144,7 @@ func routes(repo *repository.Repository) http.Handler {
 	})
 	api.Handle("POST /api/signout", protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := nextauthhttp.SessionFrom(r.Context())
-		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
+		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
 			slog.Error("signing out", "error", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})
 			return
@@ -174,10 +174,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // seedDemo makes the demo user and a session, writes the session cookie to
 // a curl cookie jar, and prints how to use it. The returned function
 // removes a jar it put in a temporary folder.
-func seedDemo(ctx context.Context, repo *repository.Repository, base string) (func(), error) {
+func seedDemo(ctx context.Context, repo *legacy.Repository, base string) (func(), error) {
 	email, name := "demo@example.com", "Demo User"
 	user, err := repo.Users.ByEmail(ctx, email)
-	if errors.Is(err, repository.ErrNotFound) {
+	if errors.Is(err, legacy.ErrNotFound) {
 		user = &models.User{Name: &name, Email: &email}
 		err = repo.Users.Create(ctx, user)
 	}

@@ -33,7 +33,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/repository"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 )
 
 var (
@@ -82,15 +82,15 @@ func run(ctx context.Context, dsn string) error {
 	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
-	repo := repository.New(db, repository.Options{})
+	repo := legacy.New(db, legacy.Options{})
 
 	// 1. The person asks for a link: store the token's hash for a day.
-	token, err := repository.NewToken()
+	token, err := legacy.NewToken()
 	if err != nil {
 		return err
 	}
-	signIn := repository.SignInToken{Identifier: *email, Token: token, Secret: *secret}
-	row, err := repo.Verifications.Create(ctx, signIn, repository.DefaultVerificationMaxAge)
+	signIn := legacy.SignInToken{Identifier: *email, Token: token, Secret: *secret}
+	row, err := repo.Verifications.Create(ctx, signIn, legacy.DefaultVerificationMaxAge)
 	if err != nil {
 		return fmt.Errorf("storing the sign-in token: %w", err)
 	}
@@ -120,7 +120,7 @@ func run(ctx context.Context, dsn string) error {
 
 	// 4. The link works once.
 	_, err = repo.SignInEmail(ctx, signIn)
-	if !errors.Is(err, repository.ErrNotFound) {
+	if !errors.Is(err, legacy.ErrNotFound) {
 		return fmt.Errorf("a second redeem of the same link should fail with ErrNotFound, got %v", err)
 	}
 	fmt.Println("4. SignInEmail again: ErrNotFound, the link works only once")

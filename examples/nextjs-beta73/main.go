@@ -34,7 +34,7 @@
 // zone in the timestamp columns: give this service that zone in NEXTAUTH_TZ
 // (an IANA name such as Europe/Paris; default UTC, where containers
 // usually run), and it reads and writes them as NextAuth.js does
-// (repository.Options.Location).
+// (legacy.Options.Location).
 //
 // # The cookie
 //
@@ -78,9 +78,9 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
-	"github.com/gormauth/gormauth/repository"
 )
 
 var (
@@ -140,7 +140,7 @@ func run(ctx context.Context, dsn string, zone *time.Location) error {
 	if err := checkTables(ctx, db); err != nil {
 		return err
 	}
-	repo := repository.New(db, repository.Options{Location: zone})
+	repo := legacy.New(db, legacy.Options{Location: zone})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -187,7 +187,7 @@ func checkTables(ctx context.Context, db *gorm.DB) error {
 // (nextauthhttp.Middleware: Load, then Require); the sign-out, which changes
 // state, is protected from cross-site requests too, and its answer expires
 // the cookie rather than sending it again with a later expiry.
-func routes(repo *repository.Repository) http.Handler {
+func routes(repo *legacy.Repository) http.Handler {
 	cookie := nextauthhttp.CookieOf(repo, nextauthhttp.Options{})
 	me := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, _ := nextauthhttp.UserFrom(r.Context())
@@ -195,7 +195,7 @@ func routes(repo *repository.Repository) http.Handler {
 	})
 	signOut := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := nextauthhttp.SessionFrom(r.Context())
-		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
+		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
 			slog.Error("signing out", "error", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})
 			return
@@ -239,10 +239,10 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 // cookie into a curl cookie jar, a new temporary file that only this user
 // can read, and prints the curl commands to try. The returned function
 // removes the jar.
-func seedDemo(ctx context.Context, repo *repository.Repository, base string) (func(), error) {
+func seedDemo(ctx context.Context, repo *legacy.Repository, base string) (func(), error) {
 	email, name := "demo@example.com", "Demo User"
 	user, err := repo.Users.ByEmail(ctx, email)
-	if errors.Is(err, repository.ErrNotFound) {
+	if errors.Is(err, legacy.ErrNotFound) {
 		user = &models.User{Name: &name, Email: &email}
 		err = repo.Users.Create(ctx, user)
 	}

@@ -50,7 +50,7 @@
 //	DATABASE_URL=postgres://user:pass@localhost:5432/app AUTH_SECRET=… go run ./examples/nextjs-prisma
 //
 // DATABASE_URL is the application's database; AUTH_SECRET its secret, given
-// to the repository as adapter.Options.Secret (the routes here need none, but
+// to the repository as repository.Options.Secret (the routes here need none, but
 // a copy that makes or redeems email sign-in links hashes them with it).
 // -demo needs no Next.js application and no secret: it creates the tables
 // as Prisma's migration does (gormauth.AutoMigrate) when they are missing,
@@ -80,9 +80,8 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
 )
 
 var (
@@ -136,7 +135,7 @@ func run(ctx context.Context, dsn, secret string) error {
 	if err := checkTables(ctx, db); err != nil {
 		return err
 	}
-	repo := adapter.New(db, gormauth.Prisma, adapter.Options{Secret: []string{secret}})
+	repo := repository.New(db, gormauth.Prisma, repository.Options{Secret: []string{secret}})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -183,7 +182,7 @@ func checkTables(ctx context.Context, db *gorm.DB) error {
 // (nextauthhttp.Middleware: Load, then Require); the sign-out, which changes
 // state, is protected from cross-site requests too, and its answer expires
 // the cookie rather than sending it again with a later expiry.
-func routes(repo *adapter.Repository) http.Handler {
+func routes(repo *repository.Repository) http.Handler {
 	cookie := nextauthhttp.CookieOf(repo, nextauthhttp.Options{})
 	me := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, _ := nextauthhttp.AuthJSUserFrom(r.Context())
@@ -191,7 +190,7 @@ func routes(repo *adapter.Repository) http.Handler {
 	})
 	signOut := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := nextauthhttp.AuthJSSessionFrom(r.Context())
-		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, adapter.ErrNotFound) {
+		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
 			slog.Error("signing out", "error", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})
 			return
@@ -235,11 +234,11 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 // cookie into a curl cookie jar, a new temporary file that only this user
 // can read, and prints the curl commands to try. The returned function
 // removes the jar.
-func seedDemo(ctx context.Context, repo *adapter.Repository, base string) (func(), error) {
+func seedDemo(ctx context.Context, repo *repository.Repository, base string) (func(), error) {
 	email, name := "demo@example.com", "Demo User"
 	user, err := repo.Users.ByEmail(ctx, email)
-	if errors.Is(err, adapter.ErrNotFound) {
-		user = &authjs.User{Name: &name, Email: &email}
+	if errors.Is(err, repository.ErrNotFound) {
+		user = &repository.User{Name: &name, Email: &email}
 		err = repo.Users.Create(ctx, user)
 	}
 	if err != nil {

@@ -30,8 +30,8 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
-	"github.com/gormauth/gormauth/repository"
 )
 
 // noDatabase is printed when DATABASE_URL is not set.
@@ -82,7 +82,7 @@ func run(ctx context.Context, dsn string) error {
 		return err
 	}
 
-	repo := repository.New(db, repository.Options{}) // sessions last 30 days
+	repo := legacy.New(db, legacy.Options{}) // sessions last 30 days
 	if err := removePreviousRun(ctx, repo); err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func run(ctx context.Context, dsn string) error {
 		return fmt.Errorf("signing out: %w", err)
 	}
 	_, err = repo.Sessions.WithUser(ctx, sess.SessionToken)
-	if !errors.Is(err, repository.ErrNotFound) {
+	if !errors.Is(err, legacy.ErrNotFound) {
 		return fmt.Errorf("the session is still there after signing out: %v", err)
 	}
 	fmt.Println("6. Sessions.Delete: signed out; Sessions.WithUser now returns ErrNotFound")
@@ -163,9 +163,9 @@ func printTables(ctx context.Context, db *gorm.DB) error {
 
 // removePreviousRun deletes the user of an earlier run, with its accounts
 // and sessions, so that the example can run again on the same database.
-func removePreviousRun(ctx context.Context, repo *repository.Repository) error {
+func removePreviousRun(ctx context.Context, repo *legacy.Repository) error {
 	old, err := repo.Users.ByEmail(ctx, "alice@example.com")
-	if errors.Is(err, repository.ErrNotFound) {
+	if errors.Is(err, legacy.ErrNotFound) {
 		return nil
 	}
 	if err == nil {

@@ -16,8 +16,8 @@ import (
 
 	"github.com/markbates/goth"
 
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/gothauth"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/ratelimit"
 	"github.com/gormauth/gormauth/repository"
@@ -39,7 +39,7 @@ type provider struct {
 
 // config is what the app is made of.
 type config struct {
-	repo *repository.Repository
+	repo *legacy.Repository
 	// baseURL is the app's origin (http://127.0.0.1:8080): the magic links
 	// lead there.
 	baseURL string
@@ -270,13 +270,13 @@ func (a *app) sendLink(w http.ResponseWriter, r *http.Request) {
 		!a.allow(w, r, "address", a.perAddress, mailbox) || !a.allow(w, r, "domain", a.perDomain, domain) {
 		return
 	}
-	token, err := repository.NewToken()
+	token, err := legacy.NewToken()
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	t := repository.SignInToken{Identifier: email, Token: token, Secret: a.secret}
-	if _, err := a.repo.Verifications.Replace(r.Context(), t, 0); errors.Is(err, repository.ErrInvalidInput) {
+	t := legacy.SignInToken{Identifier: email, Token: token, Secret: a.secret}
+	if _, err := a.repo.Verifications.Replace(r.Context(), t, 0); errors.Is(err, legacy.ErrInvalidInput) {
 		// Refused before anything was written.
 		a.message(w, http.StatusBadRequest, "Please check the address", "This address cannot be used to sign in.", false)
 		return
@@ -347,7 +347,7 @@ func mailboxKey(email string) string {
 // emailAddress returns the address to send a sign-in link to, typed as
 // raw, or what is wrong with it for the person. beta.73 itself checks
 // nothing but lower-cases the address, so the app applies the rules of its
-// successor, NextAuth.js v4's email provider (adapter.NormalizeIdentifierV4:
+// successor, NextAuth.js v4's email provider (repository.NormalizeIdentifierV4:
 // NFKC, lower case, trimmed; one "@" between a name and a domain with a
 // "."; no double quote; the domain cut at a ","), and the repository's
 // length limit. And as the address goes into a mail's header, it must be
@@ -363,11 +363,11 @@ func emailAddress(raw string) (email, problem string) {
 	if strings.ContainsFunc(raw, isControl) {
 		return "", "An email address has no line breaks, tabs or other control characters. Please type it again."
 	}
-	email, err := adapter.NormalizeIdentifierV4(raw)
+	email, err := repository.NormalizeIdentifierV4(raw)
 	if err != nil || !isOneAddress(strings.TrimSpace(raw)) || !isOneAddress(email) {
 		return "", "“" + shown(raw) + "” is not an email address: an address is a name, one @ and a domain with a dot, such as you@example.com."
 	}
-	if len(email) > repository.MaxEmailLen {
+	if len(email) > legacy.MaxEmailLen {
 		return "", "This address is too long to be an email address."
 	}
 	if !isDomainName(email[strings.LastIndexByte(email, '@')+1:]) {
@@ -411,8 +411,8 @@ func isOneAddress(s string) bool {
 
 // linkToken returns the sign-in token that a link's query or its
 // confirmation form carries.
-func (a *app) linkToken(email, token string) repository.SignInToken {
-	return repository.SignInToken{Identifier: email, Token: token, Secret: a.secret}
+func (a *app) linkToken(email, token string) legacy.SignInToken {
+	return legacy.SignInToken{Identifier: email, Token: token, Secret: a.secret}
 }
 
 // confirmLink answers a GET or HEAD of a sign-in link with a page that
@@ -450,7 +450,7 @@ func (a *app) redeemLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if before, ok := nextauthhttp.SessionFrom(ctx); ok {
-		if err := a.repo.Sessions.Delete(ctx, before.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
+		if err := a.repo.Sessions.Delete(ctx, before.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
 			a.logger.WarnContext(ctx, "ending the session a sign-in replaced", "error", err)
 		}
 	}
@@ -469,7 +469,7 @@ func (a *app) redeemLink(w http.ResponseWriter, r *http.Request) {
 // linkFailed answers a sign-in link that does not work (unknown, used,
 // expired, or not a link at all) with 404, and any other failure with 500.
 func (a *app) linkFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, repository.ErrNotFound) || errors.Is(err, repository.ErrInvalidInput) {
+	if errors.Is(err, legacy.ErrNotFound) || errors.Is(err, legacy.ErrInvalidInput) {
 		a.message(w, http.StatusNotFound, "This link does not work", "Sign-in links work once, for 24 hours, and only the last one asked for. Ask for a new one.", true)
 		return
 	}
@@ -489,7 +489,7 @@ func (a *app) label(id string) string {
 
 // sessionView is a session as the account page lists it.
 type sessionView struct {
-	repository.SessionInfo
+	legacy.SessionInfo
 	Current bool
 	// Since is when it was signed in, Active when it was last extended
 	// (which happens on use, at most once a day), Ends when it expires,
@@ -574,7 +574,7 @@ func span(d time.Duration) string {
 
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	sess, _ := nextauthhttp.SessionFrom(r.Context())
-	if err := a.repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
+	if err := a.repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
 		a.fail(w, r, err)
 		return
 	}
@@ -594,7 +594,7 @@ func (a *app) signOutOthers(w http.ResponseWriter, r *http.Request) {
 func (a *app) endSession(w http.ResponseWriter, r *http.Request) {
 	sess, _ := nextauthhttp.SessionFrom(r.Context())
 	err := a.repo.Sessions.DeleteByHandle(r.Context(), sess.UserID, r.FormValue("handle"))
-	if err != nil && !errors.Is(err, repository.ErrNotFound) && !errors.Is(err, repository.ErrInvalidInput) {
+	if err != nil && !errors.Is(err, legacy.ErrNotFound) && !errors.Is(err, legacy.ErrInvalidInput) {
 		a.fail(w, r, err)
 		return
 	}

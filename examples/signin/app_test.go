@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
-	"github.com/gormauth/gormauth/repository"
 )
 
 // rows returns how many rows each of the tables holds.
@@ -148,7 +148,7 @@ func TestMagicLinkRefused(t *testing.T) {
 		"victim@[IPv6:2001:db8::1]": "is not an email address",
 		"victim@127.0.0.1":          "does not end in a domain name",
 		"victim@10.1":               "does not end in a domain name",
-		strings.Repeat("a", repository.MaxEmailLen) + "@example.com": "is too long",
+		strings.Repeat("a", legacy.MaxEmailLen) + "@example.com": "is too long",
 	} {
 		t.Run(email, func(t *testing.T) {
 			s.logs.reset()

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/models"
-	"github.com/gormauth/gormauth/repository"
 )
 
 // browser returns a client with its own cookies that does not follow
@@ -46,11 +46,11 @@ func (s *site) askLink(t *testing.T, email string) string {
 
 // tokenOf returns the sign-in token a link carries, as the repository
 // takes it.
-func (s *site) tokenOf(t *testing.T, link string) repository.SignInToken {
+func (s *site) tokenOf(t *testing.T, link string) legacy.SignInToken {
 	t.Helper()
 	u, err := url.Parse(link)
 	require.NoError(t, err)
-	return repository.SignInToken{Identifier: u.Query().Get("email"), Token: u.Query().Get("token"), Secret: strings.Repeat("s", 32)}
+	return legacy.SignInToken{Identifier: u.Query().Get("email"), Token: u.Query().Get("token"), Secret: strings.Repeat("s", 32)}
 }
 
 // live reports whether the sign-in token of link can still be redeemed.
@@ -58,7 +58,7 @@ func (s *site) live(t *testing.T, link string) bool {
 	t.Helper()
 	_, err := s.repo.Verifications.Find(context.Background(), s.tokenOf(t, link))
 	if err != nil {
-		require.ErrorIs(t, err, repository.ErrNotFound)
+		require.ErrorIs(t, err, legacy.ErrNotFound)
 		return false
 	}
 	return true
@@ -314,9 +314,9 @@ func TestRedeemLeavesNoOtherLive(t *testing.T) {
 	ctx := context.Background()
 	var links []string
 	for range 2 {
-		tok, err := repository.NewToken()
+		tok, err := legacy.NewToken()
 		require.NoError(t, err)
-		_, err = s.repo.Verifications.Create(ctx, repository.SignInToken{Identifier: "alice@example.com", Token: tok, Secret: strings.Repeat("s", 32)}, 0)
+		_, err = s.repo.Verifications.Create(ctx, legacy.SignInToken{Identifier: "alice@example.com", Token: tok, Secret: strings.Repeat("s", 32)}, 0)
 		require.NoError(t, err)
 		links = append(links, s.srv.URL+"/magic?"+url.Values{"email": {"alice@example.com"}, "token": {tok}}.Encode())
 	}
@@ -336,8 +336,8 @@ func TestUnlinkedNotice(t *testing.T) {
 	t.Parallel()
 	s := newSite(t, false)
 	email := "alice@example.com"
-	_, err := s.repo.SignInOAuth(context.Background(), repository.OAuthSignIn{
-		Account: repository.AccountKey{ProviderID: "github", ProviderAccountID: "666"}, ProviderType: "oauth",
+	_, err := s.repo.SignInOAuth(context.Background(), legacy.OAuthSignIn{
+		Account: legacy.AccountKey{ProviderID: "github", ProviderAccountID: "666"}, ProviderType: "oauth",
 		Email: &email,
 	})
 	require.NoError(t, err)

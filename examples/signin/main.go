@@ -59,7 +59,7 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
-	"github.com/gormauth/gormauth/repository"
+	legacy "github.com/gormauth/gormauth/internal/legacy73"
 )
 
 var (
@@ -149,7 +149,7 @@ func run(ctx context.Context, s settings) error {
 		secret = randomSecret()
 	}
 	cfg := config{
-		repo:    repository.New(db, repository.Options{}),
+		repo:    legacy.New(db, legacy.Options{}),
 		baseURL: base,
 		secret:  secret,
 		mail:    mail,

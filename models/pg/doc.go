@@ -18,7 +18,7 @@
 // column holds. The schema has no foreign keys
 // and no unique key but the sign-in token's: deleting a user leaves its
 // accounts and sessions, and nothing keeps an email or a provider account
-// unique, which package authjs/adapter does itself.
+// unique, which package repository does itself.
 //
 // The provider tokens of Account and the token of Session and
 // VerificationToken are secrets: fmt, log/slog and encoding/json never show

@@ -13,8 +13,8 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/authjs/adapter"
 	"github.com/gormauth/gormauth/models/prisma"
+	"github.com/gormauth/gormauth/repository"
 )
 
 func Example() {
@@ -24,7 +24,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	// The tables of an Auth.js v5 application with @auth/prisma-adapter.
+	// The tables of an Auth.js v5 application with @auth/prisma-repository.
 	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Prisma); err != nil {
 		log.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func Example() {
 	if err := db.Create(&u).Error; err != nil {
 		log.Fatal(err)
 	}
-	token, err := adapter.NewSessionToken()
+	token, err := repository.NewSessionToken()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package benchvs measures an operation of the module against its floor,
 // hand-written pgx v5 sending the same statements on the same database, for
-// the benchmarks of package repository and package authjs/adapter: both
+// the benchmarks of package repository and package repository: both
 // sides run in interleaved rounds (in alternating order), and the reported
 // ratio is the median of the rounds' ratios, so that what else the machine
 // does affects both sides alike.
