@@ -1,10 +1,6 @@
 package repository
 
-import (
-	"reflect"
-
-	"github.com/gormauth/gormauth"
-)
+import "reflect"
 
 // The statements the benchmarks' hand-written pgx floor sends, exactly as
 // the repository sends them for its flavour, and the names of the
@@ -27,12 +23,9 @@ func AccountLockKey(provider, account string) string {
 }
 
 // Statements returns every statement of r's flavour by its field name,
-// with named parameters already positional.
+// with named parameters already positional; those the flavour has no use
+// for (empty) are left out.
 func Statements(r *Repository) map[string]string { return statementsByName(r.core.q) }
-
-// StatementsOf returns the statements the engine renders for f, Beta73
-// included, which New refuses until the engine runs it.
-func StatementsOf(f *gormauth.Flavour) map[string]string { return statementsByName(newStatements(f)) }
 
 func statementsByName(q statements) map[string]string {
 	out := map[string]string{}
@@ -41,7 +34,9 @@ func statementsByName(q statements) map[string]string {
 		f := v.Field(i)
 		switch f.Kind() {
 		case reflect.String:
-			out[v.Type().Field(i).Name] = f.String()
+			if f.String() != "" {
+				out[v.Type().Field(i).Name] = f.String()
+			}
 		case reflect.Struct:
 			out[v.Type().Field(i).Name] = f.FieldByName("sql").String()
 		default:

@@ -52,7 +52,7 @@ func (c *core) expiresTime(expiresAt *int64) *time.Time {
 }
 
 func sessionFields(s *Session) []any {
-	return []any{&s.ID, &s.SessionToken, &s.UserID, &s.Expires, &s.CreatedAt, &s.UpdatedAt}
+	return []any{&s.ID, &s.SessionToken, &s.UserID, &s.Expires, &s.AccessToken, &s.CreatedAt, &s.UpdatedAt}
 }
 
 func (c *core) readSession(s *Session) *Session {

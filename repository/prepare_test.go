@@ -1,14 +1,11 @@
 package repository_test
 
 import (
-	"context"
 	"database/sql"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/gormauth/gormauth"
-	"github.com/gormauth/gormauth/internal/harness/testdb"
 	"github.com/gormauth/gormauth/repository"
 )
 
@@ -20,14 +17,6 @@ func TestStatementsPrepare(t *testing.T) {
 	t.Parallel()
 	eachFlavour(t, func(t *testing.T, e *env) {
 		prepareAll(t, e.dsn, repository.Statements(e.repo))
-	})
-	// beta.73's tables, which the engine does not run yet: its statements
-	// already name their columns.
-	t.Run("beta73", func(t *testing.T) {
-		t.Parallel()
-		dsn := testdb.New(t)
-		require.NoError(t, gormauth.AutoMigrate(context.Background(), testdb.OpenURL(t, dsn), gormauth.Beta73))
-		prepareAll(t, dsn, repository.StatementsOf(gormauth.Beta73))
 	})
 }
 

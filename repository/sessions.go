@@ -108,7 +108,8 @@ func (c *core) sessionArgs(sess *Session) map[string]any {
 		// NextAuth.js makes it.
 		b := make([]byte, 32)
 		_, _ = rand.Read(b) // never fails (crypto/rand)
-		args["access_token"] = hex.EncodeToString(b)
+		tok := hex.EncodeToString(b)
+		args["access_token"], sess.AccessToken = tok, &tok
 	}
 	return args
 }
@@ -149,14 +150,37 @@ func (s *Sessions) ByToken(ctx context.Context, token string) (*Session, error) 
 	if err != nil {
 		return nil, err
 	}
-	return s.c.session(ctx, op, s.c.sessionRoute(), token, now)
+	return s.c.session(ctx, op, s.c.sessionRoute(), s.c.q.sessionByToken, token, now)
 }
 
-// session reads the session whose token is token; ErrNotFound if there is
-// none or it has ended at now.
-func (c *core) session(ctx context.Context, op string, route sqlexec.Route, token string, now time.Time) (*Session, error) {
+// ByAccessToken returns the valid session whose NextAuth.js 2.0.0-beta.73
+// access token (Session.AccessToken, the session.accessToken its client
+// holds) is token, or ErrNotFound. On a flavour whose sessions have no
+// access token (every flavour but gormauth.Beta73) it returns an error
+// matching errors.ErrUnsupported and sends nothing.
+func (s *Sessions) ByAccessToken(ctx context.Context, token string) (*Session, error) {
+	const op = "Sessions.ByAccessToken"
+	if err := fail.Ctx(op, ctx); err != nil {
+		return nil, err
+	}
+	if !s.c.accessTokens {
+		return nil, fmt.Errorf("gormauth: %s: the %s flavour's sessions have no access token: %w", op, s.c.f.Name(), errors.ErrUnsupported)
+	}
+	if err := s.c.checkToken(op, "access token", token); err != nil {
+		return nil, err
+	}
+	now, err := s.c.clock(op)
+	if err != nil {
+		return nil, err
+	}
+	return s.c.session(ctx, op, s.c.sessionRoute(), s.c.q.sessionByAccessToken, token, now)
+}
+
+// session reads the session query (sessionByToken or sessionByAccessToken)
+// finds for token; ErrNotFound if there is none or it has ended at now.
+func (c *core) session(ctx context.Context, op string, route sqlexec.Route, query, token string, now time.Time) (*Session, error) {
 	var sess Session
-	found, err := c.x.QueryRow(ctx, route, c.q.sessionByToken, []any{token}, sessionFields(&sess)...)
+	found, err := c.x.QueryRow(ctx, route, query, []any{token}, sessionFields(&sess)...)
 	if err != nil {
 		return nil, fail.DB(op, err)
 	}
@@ -293,7 +317,7 @@ func (s *Sessions) extend(ctx context.Context, op string, sess *Session, force b
 		// Nothing written: a concurrent refresh got there first, or the
 		// session is gone, or (forced) it already expires later. Tell which,
 		// from the primary, which has the other refresh's write.
-		cur, err := c.session(ctx, op, sqlexec.Primary, sess.SessionToken, now)
+		cur, err := c.session(ctx, op, sqlexec.Primary, c.q.sessionByToken, sess.SessionToken, now)
 		if err != nil {
 			return false, err
 		}
@@ -496,6 +520,9 @@ func (c *core) deleteExpired(ctx context.Context, op, query string, batch int) (
 // sessionStatements renders the statements of the sessions table.
 func (q *statements) sessionStatements(w flavourSQL) {
 	q.sessionByToken = w.render(`SELECT {sessionCols s} FROM {sessions} s WHERE s.{sessionToken} = $1 LIMIT 1`)
+	if w.f.Has(w.table("sessions"), "access_token") {
+		q.sessionByAccessToken = w.render(`SELECT {sessionCols s} FROM {sessions} s WHERE s."access_token" = $1 LIMIT 1`)
+	}
 	q.sessionWithUser = w.render(`SELECT {sessionCols s}, {userCols u}
 		FROM {sessions} s JOIN {users} u ON u."id" = s.{userId}
 		WHERE s.{sessionToken} = $1 LIMIT 1`)

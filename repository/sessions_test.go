@@ -2,6 +2,7 @@ package repository_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -275,5 +276,44 @@ func TestSessionsManagement(t *testing.T) {
 		assert.NoError(t, err, "the current session stays")
 		_, err = e.repo.Sessions.ByToken(ctx, bobs.SessionToken)
 		assert.NoError(t, err, "another user's session stays")
+	})
+}
+
+// NextAuth.js 2.0.0-beta.73 gives each session an access token, which its
+// client receives as session.accessToken and sends to APIs: on Beta73 a
+// session carries it and ByAccessToken finds the session by it; the other
+// flavours have none and say so before sending anything.
+func TestSessionsByAccessToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		s := e.mustSession(t, e.mustUser(t, "alice@example.com"))
+		if _, _, sessions, _ := e.f.Tables(); !e.f.Has(sessions, "access_token") {
+			assert.Nil(t, s.AccessToken)
+			e.tracer.Reset()
+			_, err := e.repo.Sessions.ByAccessToken(ctx, "0123")
+			assert.ErrorIs(t, err, errors.ErrUnsupported)
+			assert.Empty(t, e.tracer.Statements())
+			return
+		}
+		require.NotNil(t, s.AccessToken)
+		assert.Regexp(t, `^[0-9a-f]{64}$`, *s.AccessToken, "32 random bytes in hex, as NextAuth.js makes it")
+		assert.Equal(t, s.AccessToken, e.column(t, e.sessions, "access_token", `"sessionToken" = ?`, s.SessionToken))
+		assert.NotContains(t, fmt.Sprint(s), *s.AccessToken)
+
+		got, err := e.repo.Sessions.ByAccessToken(ctx, *s.AccessToken)
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+		byToken, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.Equal(t, s.AccessToken, byToken.AccessToken)
+
+		_, err = e.repo.Sessions.ByAccessToken(ctx, s.SessionToken)
+		assert.ErrorIs(t, err, repository.ErrNotFound, "a session token is not an access token")
+		_, err = e.repo.Sessions.ByAccessToken(ctx, "")
+		assert.ErrorIs(t, err, repository.ErrInvalidInput)
+		e.clock.Advance(repository.DefaultMaxAge + time.Millisecond)
+		_, err = e.repo.Sessions.ByAccessToken(ctx, *s.AccessToken)
+		assert.ErrorIs(t, err, repository.ErrNotFound, "expired")
 	})
 }

@@ -30,7 +30,7 @@ type statements struct {
 	linkAccount, updateTokens                                         stmt
 	dropLinks                                                         string
 	// sessions
-	sessionByToken, sessionWithUser, deleteSession, sessionsByUser, deleteSessionsByUser, deleteExpiredSessions string
+	sessionByToken, sessionByAccessToken, sessionWithUser, deleteSession, sessionsByUser, deleteSessionsByUser, deleteExpiredSessions string
 	deleteSessionByHandle, deleteOtherSessions                                                                  string
 	createSession, extendSession, signInLinked                                                                  stmt
 	// verification tokens
@@ -361,8 +361,13 @@ func (w flavourSQL) accountCols(a string) string {
 
 func (w flavourSQL) sessionCols(a string) string {
 	_, _, sessionIDs := w.f.IDs()
+	accessToken := "NULL::text"
+	if w.f.Has(w.table("sessions"), "access_token") {
+		accessToken = qualify(a, `"access_token"`)
+	}
 	return strings.Join(append([]string{w.readID(sessionIDs, a), qualify(a, w.c("sessionToken")),
-		qualify(a, w.c("userId")) + "::text", w.readTime(qualify(a, w.c("expires")))}, w.clockRead("sessions", a)...), ", ")
+		qualify(a, w.c("userId")) + "::text", w.readTime(qualify(a, w.c("expires"))), accessToken},
+		w.clockRead("sessions", a)...), ", ")
 }
 
 func (w flavourSQL) tokenCols() string {

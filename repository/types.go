@@ -97,6 +97,11 @@ type Session struct {
 	// Expires is when the session ends; a session is valid while
 	// now ≤ Expires.
 	Expires time.Time `gorm:"column:expires" json:"expires"`
+	// AccessToken is NextAuth.js 2.0.0-beta.73's access token of the
+	// session (sessions.access_token, which its client receives as
+	// session.accessToken), found again by Sessions.ByAccessToken; nil in
+	// the other flavours. Secret.
+	AccessToken *string `gorm:"column:access_token" json:"-"`
 	// CreatedAt and UpdatedAt are Prisma's (Auth.js v5) clock columns; nil
 	// in the other flavours.
 	CreatedAt *time.Time `gorm:"column:createdAt" json:"createdAt,omitempty"`

@@ -33,8 +33,12 @@ func (a Account) LogValue() slog.Value {
 func (s Session) Format(f fmt.State, verb rune) { redact.Format(f, verb, s.String()) }
 
 // LogValue is what log/slog records of the session: its ids and expiry,
-// the session token as "[redacted]".
+// the session token (and beta.73's access token) as "[redacted]".
 func (s Session) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("id", s.ID), slog.String("userId", s.UserID),
-		slog.String("expires", s.Expires.Format(time.RFC3339)), redact.Attr("sessionToken", s.SessionToken))
+	attrs := []slog.Attr{slog.String("id", s.ID), slog.String("userId", s.UserID),
+		slog.String("expires", s.Expires.Format(time.RFC3339)), redact.Attr("sessionToken", s.SessionToken)}
+	if s.AccessToken != nil {
+		attrs = append(attrs, redact.AttrPtr("access_token", s.AccessToken))
+	}
+	return slog.GroupValue(attrs...)
 }
