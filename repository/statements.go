@@ -31,8 +31,8 @@ type statements struct {
 	dropLinks                                                         string
 	// sessions
 	sessionByToken, sessionByAccessToken, sessionWithUser, deleteSession, sessionsByUser, deleteSessionsByUser, deleteExpiredSessions string
-	deleteSessionByHandle, deleteOtherSessions                                                                  string
-	createSession, extendSession, signInLinked                                                                  stmt
+	deleteSessionByHandle, deleteOtherSessions                                                                                        string
+	createSession, extendSession, signInLinked                                                                                        stmt
 	// verification tokens
 	findToken, deleteToken, deleteExpiredTokens string
 	insertToken                                 stmt
