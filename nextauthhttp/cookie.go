@@ -8,19 +8,6 @@ import (
 	"github.com/gormauth/gormauth"
 )
 
-// The names of the session cookie.
-const (
-	// CookieName is NextAuth.js's session cookie over plain HTTP
-	// (2.0.0-beta.73 and v4).
-	CookieName = "next-auth.session-token"
-	// SecureCookieName is NextAuth.js's session cookie over HTTPS.
-	SecureCookieName = "__Secure-next-auth.session-token"
-	// AuthJSCookieName is Auth.js v5's session cookie over plain HTTP.
-	AuthJSCookieName = "authjs.session-token"
-	// AuthJSSecureCookieName is Auth.js v5's session cookie over HTTPS.
-	AuthJSSecureCookieName = "__Secure-authjs.session-token"
-)
-
 // Cookie is the session cookie of one application: its names over plain
 // HTTP and over HTTPS, and whether a proxy's X-Forwarded-Proto header
 // counts. It reads, sets and clears the cookie with the name for the
@@ -38,14 +25,12 @@ type Cookie struct {
 	TrustProxyHeaders bool
 }
 
-// NextAuthCookie is the session cookie of NextAuth.js 2.0.0-beta.73 and
-// v4: next-auth.session-token, __Secure-next-auth.session-token.
-func NextAuthCookie() Cookie { return Cookie{Name: CookieName, SecureName: SecureCookieName} }
-
-// AuthJSCookie is the session cookie of the Auth.js flavour f: Auth.js
-// v5's authjs.session-token, __Secure-authjs.session-token, or NextAuth.js
-// v4's names for its flavour.
-func AuthJSCookie(f *gormauth.Flavour) Cookie {
+// CookieFor is the session cookie of flavour f's application, named as
+// its JavaScript side names it (gormauth.Flavour.CookieName):
+// next-auth.session-token for NextAuth.js (beta.73 and v4),
+// authjs.session-token for Auth.js v5, each with the prefix __Secure-
+// over HTTPS.
+func CookieFor(f *gormauth.Flavour) Cookie {
 	return Cookie{Name: f.CookieName(false), SecureName: f.CookieName(true)}
 }
 

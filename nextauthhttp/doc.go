@@ -3,11 +3,10 @@
 // service can sit beside a Next.js application (same database, same
 // domain) and know who is signed in, or sign people in itself.
 //
-//	repo := repository.New(db, repository.Options{}) // NextAuth.js 2.0.0-beta.73's tables
-//	// or: repo := adapter.New(db, gormauth.Prisma, adapter.Options{…}) // an Auth.js flavour's
+//	repo := repository.New(db, gormauth.Prisma, repository.Options{Secret: secrets}) // any flavour
 //	mux := http.NewServeMux()
 //	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
-//		user, _ := nextauthhttp.UserFrom(r.Context()) // AuthJSUserFrom for an Auth.js flavour
+//		user, _ := nextauthhttp.UserFrom(r.Context())
 //		json.NewEncoder(w).Encode(user)
 //	})
 //	http.ListenAndServe(":8080", nextauthhttp.Middleware(repo, nextauthhttp.Options{})(mux))
@@ -33,20 +32,19 @@
 //     leaves the request anonymous without any database query; any other
 //     token is looked up, whatever its characters, as Auth.js looks up
 //     those its session.generateSessionToken option makes.
-//  2. The session and its user are loaded in one query
-//     (Sessions.WithUser). An unknown or expired session, or one whose user
-//     is gone, leaves the request anonymous. The cookie is left alone: the
-//     application that set it clears it.
-//  3. The sliding expiry is applied (Sessions.Refresh): at most once per
-//     UpdateAge per session the expiry is pushed to now + MaxAge in one
-//     UPDATE; other requests write nothing. The cookie is sent again as the
-//     application's own handler sends it: for NextAuth.js beta.73 when the
-//     expiry was pushed, with the new expiry; for Auth.js (and NextAuth.js
-//     v4) on every request, with Expires = now + MaxAge.
+//  2. The repository authenticates it (repository.Repository.Authenticate):
+//     the session and its user in one query, then the sliding expiry, which
+//     writes at most once per UpdateAge per session. An unknown or expired
+//     session, or one whose user is gone, leaves the request anonymous. The
+//     cookie is left alone: the application that set it clears it.
+//  3. The cookie is sent again when the application's own handler would
+//     send it, with the expiry Authenticate reports.
 //  4. The session (with its User) is put in the request's context
-//     (SessionFrom and UserFrom for beta.73, AuthJSSessionFrom and
-//     AuthJSUserFrom for the Auth.js flavours, SignedIn for either), and
-//     the next handler runs.
+//     (SessionFrom, UserFrom, SignedIn), and the next handler runs.
+//
+// Repository is a two-method interface that *repository.Repository
+// satisfies on every flavour, so that handlers built on the middleware can
+// also be tested with a fake, without a database.
 //
 // Other database errors are answered 500 and logged (Options.Logger); the
 // log never contains the token. The answers are JSON,
@@ -55,10 +53,8 @@
 //
 // # Cookies
 //
-// The session cookie is named by the application and the scheme:
-// "next-auth.session-token" for NextAuth.js (beta.73 and v4) and
-// "authjs.session-token" for Auth.js v5, with the prefix "__Secure-" when
-// the site is served over HTTPS. CookieOf returns the Cookie the middleware
+// The session cookie is named by the flavour and the scheme (CookieFor).
+// CookieOf returns the Cookie the middleware
 // reads for a repository; its Set and Clear write the cookie with the
 // attributes the JavaScript side gives it (Path=/, HttpOnly,
 // SameSite=Lax, Secure over HTTPS), so that a sign-in or sign-out made in Go

@@ -7,12 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/fail"
 	"github.com/gormauth/gormauth/internal/input"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/repository"
 )
 
@@ -21,20 +21,24 @@ import (
 // anyway.
 const MaxTokenLen = input.MaxTokenLen
 
-// Repository is a repository the middleware reads sessions with: NextAuth.js
-// 2.0.0-beta.73's (package repository) or an Auth.js flavour's (package
-// authjs/adapter).
+// Repository is what the middleware needs of a repository: package
+// repository's *Repository, on any flavour, is one. Authenticate loads the
+// valid session of a token with its user and applies the sliding expiry,
+// reporting when to send the cookie again (zero: do not); its errors
+// matching repository.ErrNotFound or ErrInvalidInput leave the request
+// anonymous, any other is answered 500. Flavour names the application's
+// session cookie (CookieFor). A fake that satisfies it tests HTTP code
+// without a database.
 type Repository interface {
-	*legacy.Repository | *repository.Repository
+	Authenticate(ctx context.Context, token string) (sess *repository.Session, cookieExpires time.Time, err error)
+	Flavour() *gormauth.Flavour
 }
 
 // Options configures Load and Middleware. The zero value means the
 // documented defaults, which match NextAuth.js's and Auth.js's.
 type Options struct {
 	// CookieName is the name of the session cookie over plain HTTP. Default:
-	// the repository's application's (CookieName for beta.73's repository;
-	// for an Auth.js flavour's, AuthJSCookie(flavour).Name, which is
-	// AuthJSCookieName but for NextAuth.js v4's flavour).
+	// the repository's flavour's, CookieFor(repo.Flavour()).Name.
 	CookieName string
 	// SecureCookieName is the name of the session cookie over HTTPS.
 	// Default: the repository's application's, as CookieName.
@@ -56,13 +60,6 @@ type Options struct {
 	// the sliding expiry extends the session; Auth.js on every request, with
 	// Expires = now + MaxAge).
 	NoCookieRefresh bool
-	// StrictRevocation reads sessions from the primary only when the
-	// repository's *gorm.DB sends reads to replicas (see
-	// legacy.Options.StrictRevocation): a session signed out a moment
-	// ago is refused at once rather than once the replica has caught up.
-	// Set it on the middleware of the routes where that matters; the
-	// repository's own option applies to every route.
-	StrictRevocation bool
 }
 
 // cookie returns the session cookie opts name, with def's names where
@@ -82,25 +79,24 @@ func (o Options) cookie(def Cookie) Cookie {
 // repo with opts: use it to set the cookie after a sign-in made in Go and
 // to clear it on signing out, with the same names and attributes as the
 // application's JavaScript side. It panics if repo is nil, as Load does.
-func CookieOf[R Repository](repo R, opts Options) Cookie {
-	return opts.cookie(storeOf(repo).cookie())
+func CookieOf(repo Repository, opts Options) Cookie {
+	if repo == nil {
+		panic("nextauthhttp: nil repository")
+	}
+	return opts.cookie(CookieFor(repo.Flavour()))
 }
 
 // Load returns middleware that authenticates a request by its session
 // cookie when it carries one, and always calls the next handler: with the
 // session and its user in the request's context when the session is valid
-// (SessionFrom and UserFrom for beta.73's repository, AuthJSSessionFrom and
-// AuthJSUserFrom for an Auth.js flavour's, SignedIn for either), without
-// them otherwise. Put it in front of pages that anyone may see but that
-// greet a signed-in user; Require (or Middleware) refuses the requests
-// without a session. Database errors are answered 500 and logged. It
-// panics if repo is nil.
-func Load[R Repository](repo R, opts Options) func(http.Handler) http.Handler {
-	st := storeOf(repo)
-	if opts.StrictRevocation {
-		st = st.strict()
-	}
-	l := &loader{st: st, cookie: opts.cookie(st.cookie()), opts: opts}
+// (SessionFrom, UserFrom, SignedIn), without them otherwise. Put it in
+// front of pages that anyone may see but that greet a signed-in user;
+// Require (or Middleware) refuses the requests without a session. Database
+// errors are answered 500 and logged. It panics if repo is nil. Where a
+// session signed out a moment ago must be refused at once although reads go
+// to replicas, give it repo.Strict() (repository.Options.StrictRevocation).
+func Load(repo Repository, opts Options) func(http.Handler) http.Handler {
+	l := &loader{repo: repo, cookie: CookieOf(repo, opts), opts: opts}
 	if l.opts.Logger == nil {
 		l.opts.Logger = slog.Default()
 	}
@@ -133,13 +129,13 @@ func Require(unauthorized http.Handler) func(http.Handler) http.Handler {
 // the request's context: Load followed by Require(opts.Unauthorized). See
 // the package documentation for what it does to each request. It panics if
 // repo is nil.
-func Middleware[R Repository](repo R, opts Options) func(http.Handler) http.Handler {
+func Middleware(repo Repository, opts Options) func(http.Handler) http.Handler {
 	load, require := Load(repo, opts), Require(opts.Unauthorized)
 	return func(next http.Handler) http.Handler { return load(require(next)) }
 }
 
 type loader struct {
-	st     store
+	repo   Repository
 	cookie Cookie
 	opts   Options
 }
@@ -151,7 +147,7 @@ func (l *loader) serve(w http.ResponseWriter, r *http.Request, next http.Handler
 		return
 	}
 	ctx := r.Context()
-	sess, resend, err := l.st.load(ctx, token)
+	sess, resend, err := l.repo.Authenticate(ctx, token)
 	switch {
 	case errors.Is(err, fail.ErrNotFound), errors.Is(err, fail.ErrInvalidInput):
 		next.ServeHTTP(w, r)
@@ -186,16 +182,15 @@ func WellFormed(s string) bool {
 type sessionKey struct{}
 
 // SessionFrom returns the session Load put in ctx, with its User filled
-// in, and true; or nil and false when ctx holds none, or one of an Auth.js
-// flavour (AuthJSSessionFrom).
-func SessionFrom(ctx context.Context) (*models.Session, bool) {
-	sess, ok := ctx.Value(sessionKey{}).(*models.Session)
+// in, and true; or nil and false when ctx holds none.
+func SessionFrom(ctx context.Context) (*repository.Session, bool) {
+	sess, ok := ctx.Value(sessionKey{}).(*repository.Session)
 	return sess, ok && sess != nil
 }
 
 // UserFrom returns the signed-in user Load put in ctx and true, or nil and
 // false (see SessionFrom).
-func UserFrom(ctx context.Context) (*models.User, bool) {
+func UserFrom(ctx context.Context) (*repository.User, bool) {
 	sess, ok := SessionFrom(ctx)
 	if !ok || sess.User == nil {
 		return nil, false
@@ -203,28 +198,11 @@ func UserFrom(ctx context.Context) (*models.User, bool) {
 	return sess.User, true
 }
 
-// AuthJSSessionFrom returns the session of an Auth.js flavour Load put in
-// ctx, with its User filled in, and true; or nil and false when ctx holds
-// none.
-func AuthJSSessionFrom(ctx context.Context) (*repository.Session, bool) {
-	sess, ok := ctx.Value(sessionKey{}).(*repository.Session)
-	return sess, ok && sess != nil
-}
-
-// AuthJSUserFrom returns the signed-in user of an Auth.js flavour Load put
-// in ctx and true, or nil and false.
-func AuthJSUserFrom(ctx context.Context) (*repository.User, bool) {
-	sess, ok := AuthJSSessionFrom(ctx)
-	if !ok || sess.User == nil {
-		return nil, false
-	}
-	return sess.User, true
-}
-
 // SignedIn reports whether Load found a valid session for the request of
-// ctx, whichever the legacy.
+// ctx.
 func SignedIn(ctx context.Context) bool {
-	return ctx.Value(sessionKey{}) != nil
+	_, ok := SessionFrom(ctx)
+	return ok
 }
 
 // writeUnauthorized is the default answer of Require.

@@ -221,6 +221,32 @@ func (s *Sessions) WithUser(ctx context.Context, token string) (*Session, error)
 	return sess, nil
 }
 
+// Authenticate is what a request carrying the session cookie token runs,
+// as the flavour's JavaScript side runs it: the valid session with its
+// User (WithUser), then the sliding expiry (Refresh). cookieExpires is
+// when the cookie sent again with the response should expire, zero when the
+// JavaScript side would not send it: Auth.js (and NextAuth.js v4) sends it
+// on every request with now + MaxAge; NextAuth.js beta.73 only when the
+// expiry was pushed, with the new expiry (gormauth.Flavour.SendsCookieEachRequest).
+// It returns ErrNotFound when the session is absent, expired or its user
+// gone. Package nextauthhttp's middleware calls it on every request.
+func (r *Repository) Authenticate(ctx context.Context, token string) (sess *Session, cookieExpires time.Time, err error) {
+	sess, err = r.Sessions.WithUser(ctx, token)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	extended, err := r.Sessions.Refresh(ctx, sess)
+	switch {
+	case err != nil:
+		return nil, time.Time{}, err
+	case r.core.f.SendsCookieEachRequest():
+		return sess, r.core.opts.Now().Add(r.core.opts.MaxAge), nil
+	case extended:
+		return sess, sess.Expires, nil
+	}
+	return sess, time.Time{}, nil
+}
+
 // Due reports whether the sliding expiry extends sess now: when it was
 // last extended UpdateAge ago or more, i.e. expires − MaxAge + UpdateAge ≤
 // now (more than UpdateAge ago in Beta73: see gormauth.Flavour.Due), and,
