@@ -5,7 +5,7 @@ import (
 )
 
 // DifferenceKind says how a table in the database differs from the expected
-// schema (NextAuth.js's, or an Auth.js adapter's for package authjs), and so
+// schema (NextAuth.js's, or an Auth.js adapter's), and so
 // what AutoMigrate does about it: it creates what is missing (MissingTable,
 // MissingIndex, MissingForeignKey), tolerates what is extra but harmless
 // (ExtraColumn, ExtraIndex, ExtraConstraint) and a key that a variant of the

@@ -13,9 +13,10 @@
 //	if err != nil { … }
 //	if err := gormauth.AutoMigrate(ctx, db, f); err != nil { … }
 //
-// The queries are package repository's for the Auth.js flavours and
-// package repository's for Beta73; the rows are package authjs's and
-// package models' types.
+// Package repository runs the queries and sign-in flows on every flavour's
+// tables, with one set of types; packages models (Beta73), models/prisma,
+// models/prismav4, models/drizzle and models/pg hold each flavour's GORM
+// models, for queries of your own.
 //
 // # Schemas
 //

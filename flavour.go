@@ -352,7 +352,7 @@ func (f *Flavour) MaxExpiresAt() int64 { return f.maxExpiresAt }
 // TimeRange returns the first and last instants the flavour's timestamp
 // columns take from a writer, both included: those that its column holds
 // and its Auth.js adapter both writes and reads back as the same Date. The
-// repository of package adapter refuses any other time with
+// repository (package repository) refuses any other time with
 // ErrInvalidInput. Prisma: 0001-01-01T00:00:00Z to
 // 9999-12-31T23:59:59.999Z; Drizzle: 0100-01-01T00:00:00Z to
 // 9999-12-31T23:59:59.999999Z; pg: 4714-11-24T00:00:00Z BC to

@@ -26,8 +26,7 @@ const (
 )
 
 // Errors returned by the repository, wrapped with the name of the
-// operation; the same values as package repository's. Match them with
-// errors.Is.
+// operation. Match them with errors.Is.
 var (
 	// ErrNotFound: no row matched, or the row matched has expired.
 	ErrNotFound = fail.ErrNotFound

@@ -1,23 +1,35 @@
-// Package adapter runs the queries of Auth.js's Adapter, and its sign-in
-// flows, on the tables of one flavour (gormauth.Flavour): Auth.js v5 with
-// the Prisma, Drizzle or pg adapter, NextAuth.js v4 with the Prisma
-// adapter, or NextAuth.js 2.0.0-beta.73's own tables (gormauth.Beta73), so
-// that a Go service reads and writes the same users, accounts, sessions and
-// sign-in tokens as the Next.js application beside it.
+// Package repository is the database layer of NextAuth.js and Auth.js for
+// Go: the queries of Auth.js's Adapter and its sign-in flows, on the tables
+// of one flavour (gormauth.Flavour) — Auth.js v5 with the Prisma, Drizzle
+// or pg adapter, NextAuth.js v4 with the Prisma adapter, or NextAuth.js
+// 2.0.0-beta.73's own tables (gormauth.Beta73) — so that a Go service
+// reads and writes the same users, accounts, sessions and sign-in tokens as
+// the Next.js application beside it, or uses the schema on its own.
 //
-//	f, err := gormauth.Detect(ctx, db)
-//	repo := repository.New(db, f, repository.Options{Secret: []string{os.Getenv("AUTH_SECRET")}})
-//	sess, err := repo.Sessions.WithUser(ctx, cookie.Value) // cookie f.CookieName(secure)
+//	repo := repository.New(db, gormauth.Prisma, repository.Options{Secret: []string{os.Getenv("AUTH_SECRET")}})
+//	sess, _, err := repo.Authenticate(ctx, token) // the session cookie's value
 //	if errors.Is(err, repository.ErrNotFound) {
 //		// not signed in, or the session expired
 //	}
-//	_, err = repo.Sessions.Refresh(ctx, sess) // Auth.js's sliding expiry
 //
-// The API has the shape and vocabulary of package repository (NextAuth.js
-// 2.0.0-beta.73's tables): Repository.Users, .Accounts, .Sessions and
-// .Verifications group the operations on each table; Repository.SignInOAuth
-// and Repository.SignInEmail are the flows that span them. Ids are strings
-// whatever the flavour's column type.
+// Repository.Users, .Accounts, .Sessions and .Verifications group the
+// operations on each table; Repository.SignInOAuth and
+// Repository.SignInEmail are the flows that span them, and
+// Repository.Authenticate is what a request with a session cookie runs
+// (package nextauthhttp's middleware calls it).
+//
+// # One set of types
+//
+// User, Account, Session and VerificationToken have the shape of Auth.js's
+// AdapterUser, AdapterAccount, AdapterSession and VerificationToken, on
+// every flavour; a field a flavour's table lacks is left nil. Ids are
+// strings whatever the column's type: a cuid (Prisma), a UUID (Drizzle), or
+// a serial integer in decimal (pg, beta.73). Strings because Auth.js itself
+// passes every id as a string, so an id reads the same in Go and in the
+// application's JavaScript, and one type serves text and integer keys
+// alike without a type parameter on every signature; an id that the
+// flavour's column cannot hold (not a decimal integer in range, for serial
+// ids) is refused with ErrInvalidInput before anything is sent.
 //
 // # Auth.js's rules
 //
@@ -73,8 +85,8 @@
 // process), read as JavaScript's Date reads it; accounts keep no ID token,
 // scope, session state or token type, and the expiry as
 // access_token_expires, which ExpiresAt reads and writes in seconds
-// (rounded down); compound_id is set as beta.73 sets it. Package
-// repository is the same schema's repository with beta.73's own types.
+// (rounded down); compound_id is set as beta.73 sets it; a session's
+// access token (Session.AccessToken) finds it with Sessions.ByAccessToken.
 //
 // # Flavours
 //
@@ -104,8 +116,7 @@
 // # Errors and logs
 //
 // Errors name the operation and wrap ErrNotFound, ErrAlreadyExists,
-// ErrInvalidInput or ErrAccountNotLinked, the same values as package
-// repository's, and their cause. Invalid input (empty values, values over
+// ErrInvalidInput or ErrAccountNotLinked, and their cause. Invalid input (empty values, values over
 // the Max… limits or a varchar(255) column, NUL bytes, invalid UTF-8, ids the
 // flavour cannot have, times or expires_at a column cannot hold, a nil or
 // cancelled context) is refused before anything is sent. Statements are

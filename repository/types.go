@@ -5,21 +5,18 @@ import (
 	"time"
 )
 
-// The models of Auth.js's data model, one set for every flavour. Ids are
-// strings, as Auth.js's own Adapter types have them: a cuid or a UUID, or,
-// for the pg adapter's serial ids, the integer in decimal. Columns a flavour
-// lacks are left zero (nil). The GORM tags name the columns, which every
-// flavour spells the same; the tables are named by the flavour (see
-// Flavour.Tables), so read them with db.Table(name).
-//
-// The repository (package repository) reads and writes them; it returns
-// timestamps as instants in UTC.
+// The rows of every flavour's tables, in the shape of Auth.js's Adapter
+// types (see the package documentation for why ids are strings). Columns a
+// flavour lacks are left nil; timestamps are returned as instants in UTC.
+// The gorm tags name Auth.js's columns; for GORM queries of your own, use
+// the flavour's models (package models for beta.73, models/prisma, …),
+// which name each table's own.
 
 // User is a row of the users table ("User", "user" or users): a person who
 // can sign in.
 type User struct {
 	// ID is the user's id: a cuid (Prisma), a UUID (Drizzle) or a serial
-	// integer in decimal (pg).
+	// integer in decimal (pg, beta.73).
 	ID string `gorm:"column:id;primaryKey" json:"id"`
 	// Name is the display name, usually from the provider's profile.
 	Name *string `gorm:"column:name" json:"name"`
