@@ -20,7 +20,6 @@ import (
 	"github.com/gormauth/gormauth/internal/harness/authjsnode"
 	"github.com/gormauth/gormauth/internal/harness/nextauthjs"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
-	"github.com/gormauth/gormauth/nextauthhttp"
 )
 
 // nextJSExample is what TestExamples checks of examples/nextjs-prisma and
@@ -72,7 +71,7 @@ var nextJSExamples = []nextJSExample{
 		},
 		tables:       []string{"users", "accounts", "sessions", "verification_requests"},
 		sessions:     "sessions",
-		cookie:       nextauthhttp.CookieName,
+		cookie:       beta73Cookie,
 		refusal:      "these are not the tables NextAuth.js 2.0.0-beta.73 makes",
 		incompatible: `ALTER TABLE sessions DROP COLUMN access_token`,
 		difference:   "sessions.access_token: missing column: found none, expected character varying NOT NULL",
@@ -186,7 +185,7 @@ func beta73EndToEnd(t *testing.T, bin string) {
 	require.NoError(t, err)
 	p := startEnv(t, bin, "nextjs-beta73", environ(dsn, "NEXTAUTH_TZ="+nodeZone), "-addr", "127.0.0.1:0")
 	base := p.WaitLine(t, `^listening on (http://127\.0\.0\.1:\d+)$`)[1]
-	name := nextauthhttp.CookieName
+	name := beta73Cookie
 
 	type response struct {
 		SetCookie []string `json:"setCookie"`
@@ -292,11 +291,12 @@ func curl(t *testing.T, command string) string {
 	return string(out)
 }
 
-// count counts the rows of table.
-func count(t *testing.T, db *gorm.DB, table string) int64 {
+// count counts the rows of from: a table, or a table with a join or a
+// WHERE clause whose placeholders (?) args fill.
+func count(t *testing.T, db *gorm.DB, from string, args ...any) int64 {
 	t.Helper()
 	var n int64
-	require.NoError(t, db.Raw("SELECT count(*) FROM "+table).Row().Scan(&n))
+	require.NoError(t, db.Raw("SELECT count(*) FROM "+from, args...).Row().Scan(&n))
 	return n
 }
 

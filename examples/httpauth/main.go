@@ -1,6 +1,8 @@
 // Httpauth is a net/http service protected by the nextauthhttp middleware:
 // it knows who is signed in from NextAuth.js's session cookie, so it can run
-// beside a NextAuth.js application on the same database.
+// beside a NextAuth.js application on the same database. It keeps
+// NextAuth.js 2.0.0-beta.73's tables (gormauth.Beta73); the middleware takes
+// a repository of any flavour (repository.New) alike.
 //
 //	GET  /            public: says what the service is, and greets a signed-in user
 //	GET  /api/me      the signed-in user as JSON, or 401 {"error":"unauthorized"}
@@ -38,9 +40,8 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
 )
 
 var (
@@ -89,7 +90,7 @@ func run(ctx context.Context, dsn string) error {
 	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
-	repo := legacy.New(db, legacy.Options{})
+	repo := repository.New(db, gormauth.Beta73, repository.Options{})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -132,7 +133,7 @@ func run(ctx context.Context, dsn string) error {
 // nextauthhttp.Load, so / greets a signed-in user; /api/ needs a session
 // (nextauthhttp.Require); the sign-out is protected from cross-site
 // requests.
-func routes(repo *legacy.Repository) http.Handler {
+func routes(repo *repository.Repository) http.Handler {
 	opts := nextauthhttp.Options{TrustProxyHeaders: *trustProxy}
 	cookie := nextauthhttp.CookieOf(repo, opts)
 	protect := http.NewCrossOriginProtection().Handler
@@ -144,7 +145,7 @@ func routes(repo *legacy.Repository) http.Handler {
 	})
 	api.Handle("POST /api/signout", protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := nextauthhttp.SessionFrom(r.Context())
-		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
+		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
 			slog.Error("signing out", "error", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})
 			return
@@ -157,7 +158,7 @@ func routes(repo *legacy.Repository) http.Handler {
 	mux.Handle("/api/", nextauthhttp.Require(nil)(api))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		if user, ok := nextauthhttp.UserFrom(r.Context()); ok {
-			fmt.Fprintf(w, "gormauth httpauth example: hello, user %d\n", user.ID)
+			fmt.Fprintf(w, "gormauth httpauth example: hello, user %s\n", user.ID)
 			return
 		}
 		fmt.Fprintln(w, "gormauth httpauth example: GET /api/me with a NextAuth.js session cookie")
@@ -174,11 +175,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // seedDemo makes the demo user and a session, writes the session cookie to
 // a curl cookie jar, and prints how to use it. The returned function
 // removes a jar it put in a temporary folder.
-func seedDemo(ctx context.Context, repo *legacy.Repository, base string) (func(), error) {
+func seedDemo(ctx context.Context, repo *repository.Repository, base string) (func(), error) {
 	email, name := "demo@example.com", "Demo User"
 	user, err := repo.Users.ByEmail(ctx, email)
-	if errors.Is(err, legacy.ErrNotFound) {
-		user = &models.User{Name: &name, Email: &email}
+	if errors.Is(err, repository.ErrNotFound) {
+		user = &repository.User{Name: &name, Email: &email}
 		err = repo.Users.Create(ctx, user)
 	}
 	if err != nil {
@@ -197,26 +198,26 @@ func seedDemo(ctx context.Context, repo *legacy.Repository, base string) (func()
 		}
 		jar, cleanup = filepath.Join(dir, "cookies.txt"), func() { os.RemoveAll(dir) }
 	}
-	if err := writeCookieJar(jar, base, sess); err != nil {
+	if err := writeCookieJar(jar, base, nextauthhttp.CookieFor(repo.Flavour()).Name, sess); err != nil {
 		cleanup()
 		return nil, err
 	}
-	fmt.Printf("demo: user %d <%s> has session %d until %s; its cookie is in %s\n",
+	fmt.Printf("demo: user %s <%s> has session %s until %s; its cookie is in %s\n",
 		user.ID, email, sess.ID, sess.Expires.Format(time.RFC3339), jar)
 	fmt.Printf("try:  curl -b %s %s/api/me\n", jar, base)
 	fmt.Printf("      curl -i %s/api/me   # no cookie: 401\n", base)
 	return cleanup, nil
 }
 
-// writeCookieJar writes sess's cookie for base's host in the Netscape
-// cookie-file format that curl -b reads, readable only by the owner.
-func writeCookieJar(path, base string, sess *models.Session) error {
+// writeCookieJar writes sess's cookie, named name, for base's host in the
+// Netscape cookie-file format that curl -b reads, readable only by the owner.
+func writeCookieJar(path, base, name string, sess *repository.Session) error {
 	host := base[len("http://"):]
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	line := fmt.Sprintf("#HttpOnly_%s\tFALSE\t/\tFALSE\t%d\t%s\t%s\n",
-		host, sess.Expires.Unix(), nextauthhttp.CookieName, sess.SessionToken)
+		host, sess.Expires.Unix(), name, nextauthhttp.EncodeValue(sess.SessionToken))
 	if err := os.WriteFile(path, []byte("# Netscape HTTP Cookie File\n"+line), 0o600); err != nil {
 		return fmt.Errorf("writing the cookie jar: %w", err)
 	}

@@ -1,5 +1,6 @@
-// Magiclink shows email sign-in ("magic links") the way NextAuth.js's email
-// provider does it: it stores a sign-in token for an address (only its hash
+// Magiclink shows email sign-in ("magic links") the way the email provider of
+// NextAuth.js 2.0.0-beta.73 does it, on that version's tables
+// (gormauth.Beta73): it stores a sign-in token for an address (only its hash
 // with the secret is stored), prints the link that would be mailed, redeems
 // the token once with SignInEmail, which creates the user (or finds it),
 // marks the address verified and opens a session, and shows that a second
@@ -33,7 +34,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
+	"github.com/gormauth/gormauth/repository"
 )
 
 var (
@@ -82,20 +83,21 @@ func run(ctx context.Context, dsn string) error {
 	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
-	repo := legacy.New(db, legacy.Options{})
+	repo := repository.New(db, gormauth.Beta73, repository.Options{Secret: []string{*secret}})
 
 	// 1. The person asks for a link: store the token's hash for a day.
-	token, err := legacy.NewToken()
+	token, err := repository.NewSignInToken()
 	if err != nil {
 		return err
 	}
-	signIn := legacy.SignInToken{Identifier: *email, Token: token, Secret: *secret}
-	row, err := repo.Verifications.Create(ctx, signIn, legacy.DefaultVerificationMaxAge)
+	signIn := repository.SignInToken{Identifier: *email, Token: token}
+	row, err := repo.Verifications.Create(ctx, signIn, repository.DefaultVerificationMaxAge)
 	if err != nil {
 		return fmt.Errorf("storing the sign-in token: %w", err)
 	}
-	fmt.Printf("1. Verifications.Create: verification_requests row id=%d identifer=%q token=%s (sha256 of token+secret) expires=%s\n",
-		row.ID, row.Identifier, short(row.Token), row.Expires.Format(time.RFC3339))
+	_, _, _, table := gormauth.Beta73.Tables()
+	fmt.Printf("1. Verifications.Create: %s row identifer=%q token=%s (sha256 of token+secret) expires=%s\n",
+		table, row.Identifier, short(row.Token), row.Expires.Format(time.RFC3339))
 
 	// 2. The link NextAuth.js mails: its callback redeems the token.
 	shown := redacted(token)
@@ -106,7 +108,7 @@ func run(ctx context.Context, dsn string) error {
 		*baseURL, url.QueryEscape(*email), shown)
 
 	// 3. The person opens the link: redeem the token and sign in.
-	res, err := repo.SignInEmail(ctx, signIn)
+	res, err := repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: signIn})
 	if err != nil {
 		return fmt.Errorf("redeeming the link: %w", err)
 	}
@@ -114,13 +116,13 @@ func run(ctx context.Context, dsn string) error {
 	if res.User.EmailVerified != nil {
 		verified = res.User.EmailVerified.Format(time.RFC3339)
 	}
-	fmt.Printf("3. SignInEmail: user id=%d email=%q new=%t email_verified=%s; session id=%d expires=%s session_token=%s\n",
+	fmt.Printf("3. SignInEmail: user id=%s email=%q new=%t email_verified=%s; session id=%s expires=%s session_token=%s\n",
 		res.User.ID, *res.User.Email, res.IsNewUser, verified,
 		res.Session.ID, res.Session.Expires.Format(time.RFC3339), redacted(res.Session.SessionToken))
 
 	// 4. The link works once.
-	_, err = repo.SignInEmail(ctx, signIn)
-	if !errors.Is(err, legacy.ErrNotFound) {
+	_, err = repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: signIn})
+	if !errors.Is(err, repository.ErrNotFound) {
 		return fmt.Errorf("a second redeem of the same link should fail with ErrNotFound, got %v", err)
 	}
 	fmt.Println("4. SignInEmail again: ErrNotFound, the link works only once")

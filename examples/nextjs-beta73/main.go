@@ -1,8 +1,9 @@
 // Nextjs-beta73 is a Go service beside a Next.js application that signs
 // people in with NextAuth.js 2.0.0-beta.73 and its database sessions: it
 // shares the application's database and knows who is signed in there from
-// the session cookie the browser sends. It is examples/nextjs-prisma with
-// beta.73's repository (package repository) in place of Auth.js's.
+// the session cookie the browser sends. It is examples/nextjs-prisma on
+// beta.73's tables: the same repository (package repository), made with
+// gormauth.Beta73 in place of gormauth.Prisma.
 //
 //	GET  /api/me      the signed-in user as JSON, or 401 {"error":"unauthorized"}
 //	POST /api/signout deletes the session (the Next.js application's too) and expires the cookie
@@ -34,7 +35,7 @@
 // zone in the timestamp columns: give this service that zone in NEXTAUTH_TZ
 // (an IANA name such as Europe/Paris; default UTC, where containers
 // usually run), and it reads and writes them as NextAuth.js does
-// (legacy.Options.Location).
+// (repository.Options.Location).
 //
 // # The cookie
 //
@@ -78,9 +79,8 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
 )
 
 var (
@@ -140,7 +140,7 @@ func run(ctx context.Context, dsn string, zone *time.Location) error {
 	if err := checkTables(ctx, db); err != nil {
 		return err
 	}
-	repo := legacy.New(db, legacy.Options{Location: zone})
+	repo := repository.New(db, gormauth.Beta73, repository.Options{Location: zone})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -187,7 +187,7 @@ func checkTables(ctx context.Context, db *gorm.DB) error {
 // (nextauthhttp.Middleware: Load, then Require); the sign-out, which changes
 // state, is protected from cross-site requests too, and its answer expires
 // the cookie rather than sending it again with a later expiry.
-func routes(repo *legacy.Repository) http.Handler {
+func routes(repo *repository.Repository) http.Handler {
 	cookie := nextauthhttp.CookieOf(repo, nextauthhttp.Options{})
 	me := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, _ := nextauthhttp.UserFrom(r.Context())
@@ -195,7 +195,7 @@ func routes(repo *legacy.Repository) http.Handler {
 	})
 	signOut := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := nextauthhttp.SessionFrom(r.Context())
-		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
+		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
 			slog.Error("signing out", "error", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})
 			return
@@ -239,11 +239,11 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 // cookie into a curl cookie jar, a new temporary file that only this user
 // can read, and prints the curl commands to try. The returned function
 // removes the jar.
-func seedDemo(ctx context.Context, repo *legacy.Repository, base string) (func(), error) {
+func seedDemo(ctx context.Context, repo *repository.Repository, base string) (func(), error) {
 	email, name := "demo@example.com", "Demo User"
 	user, err := repo.Users.ByEmail(ctx, email)
-	if errors.Is(err, legacy.ErrNotFound) {
-		user = &models.User{Name: &name, Email: &email}
+	if errors.Is(err, repository.ErrNotFound) {
+		user = &repository.User{Name: &name, Email: &email}
 		err = repo.Users.Create(ctx, user)
 	}
 	if err != nil {
@@ -261,12 +261,12 @@ func seedDemo(ctx context.Context, repo *legacy.Repository, base string) (func()
 	host, _, _ := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
 	// The Netscape cookie-file format, which curl -b reads.
 	_, err = fmt.Fprintf(jar, "#HttpOnly_%s\tFALSE\t/\tFALSE\t%d\t%s\t%s\n",
-		host, sess.Expires.Unix(), nextauthhttp.CookieName, nextauthhttp.EncodeValue(sess.SessionToken))
+		host, sess.Expires.Unix(), gormauth.Beta73.CookieName(false), nextauthhttp.EncodeValue(sess.SessionToken))
 	if err != nil {
 		os.Remove(jar.Name())
 		return nil, fmt.Errorf("demo cookie jar: %w", err)
 	}
-	fmt.Printf("demo: user %d <%s> has a session until %s; its cookie is in %s\n", user.ID, email, sess.Expires.Format(time.RFC3339), jar.Name())
+	fmt.Printf("demo: user %s <%s> has a session until %s; its cookie is in %s\n", user.ID, email, sess.Expires.Format(time.RFC3339), jar.Name())
 	fmt.Printf("try:  curl -b %s %s/api/me\n", jar.Name(), base)
 	fmt.Printf("      curl -b %s -X POST %s/api/signout\n", jar.Name(), base)
 	fmt.Printf("      curl -i %s/api/me\n", base)

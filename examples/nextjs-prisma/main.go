@@ -185,11 +185,11 @@ func checkTables(ctx context.Context, db *gorm.DB) error {
 func routes(repo *repository.Repository) http.Handler {
 	cookie := nextauthhttp.CookieOf(repo, nextauthhttp.Options{})
 	me := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, _ := nextauthhttp.AuthJSUserFrom(r.Context())
+		user, _ := nextauthhttp.UserFrom(r.Context())
 		writeJSON(w, http.StatusOK, user)
 	})
 	signOut := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, _ := nextauthhttp.AuthJSSessionFrom(r.Context())
+		sess, _ := nextauthhttp.SessionFrom(r.Context())
 		if err := repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
 			slog.Error("signing out", "error", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})

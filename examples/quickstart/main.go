@@ -1,9 +1,12 @@
 // Quickstart walks through gormauth step by step on a real PostgreSQL
-// database: it creates NextAuth.js's tables (gormauth.AutoMigrate), creates a
-// user, links a GitHub account to it, opens a session, looks the session and
-// its user up by the session token in one query (what every authenticated
-// request does), and signs out. It prints each step and the rows it wrote;
-// tokens are never printed, hashes are shortened to their first 8 characters.
+// database, with the tables Auth.js v5 keeps through @auth/prisma-adapter
+// (gormauth.Prisma): it creates the tables as Prisma's migration does
+// (gormauth.AutoMigrate), creates a user, links a GitHub account to it, opens
+// a session, looks the session and its user up by the session token in one
+// query (what every authenticated request does), and signs out. It prints
+// each step and the rows it wrote; tokens are never printed.
+// (examples/nextjs-beta73 does the same work on NextAuth.js 2.0.0-beta.73's
+// tables.)
 //
 // Run it against a PostgreSQL database of yours (it creates the tables if
 // they are missing, and removes the user alice@example.com of a previous run
@@ -30,8 +33,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // noDatabase is printed when DATABASE_URL is not set.
@@ -60,8 +62,9 @@ func main() {
 func run(ctx context.Context, dsn string) error {
 	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
 		// ParameterizedQueries keeps values (tokens!) out of the log of
-		// your own queries; the repository's are redacted anyway. A session
-		// that is not found is an answer, not an error worth a log line.
+		// your own queries; the repository's are logged without them
+		// anyway. A session that is not found is an answer, not an error
+		// worth a log line.
 		Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
 			SlowThreshold:             time.Second,
 			LogLevel:                  logger.Warn,
@@ -73,75 +76,76 @@ func run(ctx context.Context, dsn string) error {
 		return fmt.Errorf("opening the database: %w", err)
 	}
 
-	// 1. Create the four tables, exactly as NextAuth.js creates them.
-	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
+	// 1. Create the tables, exactly as Prisma's migration creates them.
+	f := gormauth.Prisma
+	if err := gormauth.AutoMigrate(ctx, db, f); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
-	fmt.Println("1. gormauth.AutoMigrate: NextAuth.js's tables are in place")
-	if err := printTables(ctx, db); err != nil {
+	fmt.Println("1. gormauth.AutoMigrate: Auth.js's tables (Prisma) are in place")
+	if err := printTables(ctx, db, f); err != nil {
 		return err
 	}
 
-	repo := legacy.New(db, legacy.Options{}) // sessions last 30 days
+	repo := repository.New(db, f, repository.Options{}) // sessions last 30 days
 	if err := removePreviousRun(ctx, repo); err != nil {
 		return err
 	}
 
-	// 2. A user, as NextAuth.js creates one at the first sign-in.
+	// 2. A user, as Auth.js creates one at the first sign-in.
 	name, email := "Alice", "alice@example.com"
-	user := &models.User{Name: &name, Email: &email}
+	user := &repository.User{Name: &name, Email: &email}
 	if err := repo.Users.Create(ctx, user); err != nil {
 		return fmt.Errorf("creating the user: %w", err)
 	}
-	fmt.Printf("2. Users.Create: users row id=%d name=%q email=%q created=%s\n",
-		user.ID, *user.Name, *user.Email, user.Created.Format(time.RFC3339))
+	fmt.Printf("2. Users.Create: User row id=%s name=%q email=%q createdAt=%s\n",
+		user.ID, *user.Name, *user.Email, user.CreatedAt.Format(time.RFC3339))
 
 	// 3. Link the user's GitHub account.
 	githubToken := "gho_example-provider-token"
-	account := &models.Account{
+	account := &repository.Account{
 		UserID:            user.ID,
-		ProviderType:      "oauth",
-		ProviderID:        "github",
+		Type:              "oauth",
+		Provider:          "github",
 		ProviderAccountID: "12345",
 		AccessToken:       &githubToken,
 	}
 	if err := repo.Accounts.Link(ctx, account); err != nil {
 		return fmt.Errorf("linking the account: %w", err)
 	}
-	fmt.Printf("3. Accounts.Link: accounts row id=%d user_id=%d provider=%s/%s compound_id=%s access_token=%s\n",
-		account.ID, account.UserID, account.ProviderID, account.ProviderAccountID,
-		short(account.CompoundID), redacted(*account.AccessToken))
+	fmt.Printf("3. Accounts.Link: Account row userId=%s provider=%s/%s access_token=%s\n",
+		account.UserID, account.Provider, account.ProviderAccountID, redacted(*account.AccessToken))
 
 	// 4. Open a session: its session token goes in the browser's cookie.
 	sess, err := repo.Sessions.Create(ctx, user.ID)
 	if err != nil {
 		return fmt.Errorf("opening a session: %w", err)
 	}
-	fmt.Printf("4. Sessions.Create: sessions row id=%d user_id=%d expires=%s session_token=%s access_token=%s\n",
-		sess.ID, sess.UserID, sess.Expires.Format(time.RFC3339), redacted(sess.SessionToken), redacted(sess.AccessToken))
+	fmt.Printf("4. Sessions.Create: Session row userId=%s expires=%s sessionToken=%s (the %s cookie)\n",
+		sess.UserID, sess.Expires.Format(time.RFC3339), redacted(sess.SessionToken), f.CookieName(false))
 
 	// 5. What every request does: the session and its user, in one query.
 	found, err := repo.Sessions.WithUser(ctx, sess.SessionToken)
 	if err != nil {
 		return fmt.Errorf("looking the session up: %w", err)
 	}
-	fmt.Printf("5. Sessions.WithUser: session %d is valid until %s and belongs to user %d <%s>\n",
-		found.ID, found.Expires.Format(time.RFC3339), found.User.ID, *found.User.Email)
+	fmt.Printf("5. Sessions.WithUser: the session is valid until %s and belongs to user %s <%s>\n",
+		found.Expires.Format(time.RFC3339), found.User.ID, *found.User.Email)
 
 	// 6. Sign out: the session row is deleted, the token is worthless.
 	if err := repo.Sessions.Delete(ctx, sess.SessionToken); err != nil {
 		return fmt.Errorf("signing out: %w", err)
 	}
 	_, err = repo.Sessions.WithUser(ctx, sess.SessionToken)
-	if !errors.Is(err, legacy.ErrNotFound) {
+	if !errors.Is(err, repository.ErrNotFound) {
 		return fmt.Errorf("the session is still there after signing out: %v", err)
 	}
 	fmt.Println("6. Sessions.Delete: signed out; Sessions.WithUser now returns ErrNotFound")
 	return nil
 }
 
-// printTables prints the four tables and how many columns each has.
-func printTables(ctx context.Context, db *gorm.DB) error {
+// printTables prints f's four tables and how many columns each has.
+func printTables(ctx context.Context, db *gorm.DB, f *gormauth.Flavour) error {
+	users, accounts, sessions, tokens := f.Tables()
 	var tables []struct {
 		Name    string
 		Columns int
@@ -150,7 +154,7 @@ func printTables(ctx context.Context, db *gorm.DB) error {
 		FROM information_schema.columns
 		WHERE table_schema = current_schema() AND table_name IN ?
 		GROUP BY table_name ORDER BY table_name`,
-		[]string{models.UsersTable, models.AccountsTable, models.SessionsTable, models.VerificationRequestsTable}).
+		[]string{users, accounts, sessions, tokens}).
 		Find(&tables).Error
 	if err != nil {
 		return fmt.Errorf("listing the tables: %w", err)
@@ -163,9 +167,9 @@ func printTables(ctx context.Context, db *gorm.DB) error {
 
 // removePreviousRun deletes the user of an earlier run, with its accounts
 // and sessions, so that the example can run again on the same database.
-func removePreviousRun(ctx context.Context, repo *legacy.Repository) error {
+func removePreviousRun(ctx context.Context, repo *repository.Repository) error {
 	old, err := repo.Users.ByEmail(ctx, "alice@example.com")
-	if errors.Is(err, legacy.ErrNotFound) {
+	if errors.Is(err, repository.ErrNotFound) {
 		return nil
 	}
 	if err == nil {
@@ -174,17 +178,9 @@ func removePreviousRun(ctx context.Context, repo *legacy.Repository) error {
 	if err != nil {
 		return fmt.Errorf("removing the previous run's user: %w", err)
 	}
-	fmt.Printf("   (removed alice@example.com, user %d, left by a previous run)\n", old.ID)
+	fmt.Printf("   (removed alice@example.com, user %s, left by a previous run)\n", old.ID)
 	return nil
 }
 
 // redacted stands in for a secret (a token) in what the example prints.
 func redacted(s string) string { return fmt.Sprintf("[redacted, %d bytes]", len(s)) }
-
-// short returns the first 8 characters of a hash and an ellipsis.
-func short(s string) string {
-	if len(s) <= 8 {
-		return s
-	}
-	return s[:8] + "…"
-}
