@@ -16,46 +16,27 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/repository"
 )
 
-// siteCase is newApp on one repository, with owner, which returns the
-// email of the user a provider account is linked to ("" when it is linked
-// to none).
-type siteCase struct {
-	name  string
-	setup func(t *testing.T) (a *app, owner func(t *testing.T, provider, accountID string) string)
-}
-
-// siteCases are beta.73's repository and Auth.js v5's (Prisma).
-var siteCases = []siteCase{
-	{"beta73", func(t *testing.T) (*app, func(*testing.T, string, string) string) {
-		repo := newBeta73(t)
-		return newApp(t, repo, nil), func(t *testing.T, provider, id string) string {
-			t.Helper()
-			u, err := repo.Users.ByAccount(context.Background(), legacy.AccountKey{ProviderID: provider, ProviderAccountID: id})
-			if errors.Is(err, legacy.ErrNotFound) {
-				return ""
-			}
-			require.NoError(t, err)
-			return *u.Email
+// site is newApp on a new repository of flavour f, with owner, which
+// returns the email of the user a provider account is linked to ("" when
+// it is linked to none).
+func site(t *testing.T, f *gormauth.Flavour) (a *app, owner func(t *testing.T, provider, accountID string) string) {
+	t.Helper()
+	repo := newRepo(t, f)
+	return newApp(t, repo, nil), func(t *testing.T, provider, id string) string {
+		t.Helper()
+		u, err := repo.Users.ByAccount(context.Background(), repository.AccountKey{Provider: provider, ProviderAccountID: id})
+		if errors.Is(err, repository.ErrNotFound) {
+			return ""
 		}
-	}},
-	{"prisma", func(t *testing.T) (*app, func(*testing.T, string, string) string) {
-		repo := newPrisma(t)
-		return newApp(t, repo, nil), func(t *testing.T, provider, id string) string {
-			t.Helper()
-			u, err := repo.Users.ByAccount(context.Background(), repository.AccountKey{Provider: provider, ProviderAccountID: id})
-			if errors.Is(err, repository.ErrNotFound) {
-				return ""
-			}
-			require.NoError(t, err)
-			return *u.Email
-		}
-	}},
+		require.NoError(t, err)
+		return *u.Email
+	}
 }
 
 // approve sends method path in c (GET /auth/{provider} for a sign-in,
@@ -116,28 +97,25 @@ func (a *app) plant(t *testing.T, c *http.Client, state *http.Cookie, callback s
 // nothing linked, and the attacker's sign-in makes a user of his own.
 func TestPlantedStateAttack(t *testing.T) {
 	t.Parallel()
-	for _, sc := range siteCases {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			a, owner := sc.setup(t)
-			victim := browser(t)
-			status, page := a.signIn(t, victim, "github", 0) // Alice
-			require.Equal(t, http.StatusOK, status, page)
+	forFlavours(t, func(t *testing.T, f *gormauth.Flavour) {
+		a, owner := site(t, f)
+		victim := browser(t)
+		status, page := a.signIn(t, victim, "github", 0) // Alice
+		require.Equal(t, http.StatusOK, status, page)
 
-			attacker := browser(t)
-			state, callback := a.approve(t, attacker, http.MethodGet, "/auth/gitlab", 1) // Bob's gitlab account
-			status, page = a.plant(t, victim, state, callback)
-			assert.Equal(t, http.StatusBadRequest, status, page)
-			assert.Contains(t, page, "not started here")
-			assert.Equal(t, "", owner(t, "gitlab", "2"), "the attacker's account is linked to nobody")
-			assert.Equal(t, "alice@example.com", owner(t, "github", "1"))
+		attacker := browser(t)
+		state, callback := a.approve(t, attacker, http.MethodGet, "/auth/gitlab", 1) // Bob's gitlab account
+		status, page = a.plant(t, victim, state, callback)
+		assert.Equal(t, http.StatusBadRequest, status, page)
+		assert.Contains(t, page, "not started here")
+		assert.Equal(t, "", owner(t, "gitlab", "2"), "the attacker's account is linked to nobody")
+		assert.Equal(t, "alice@example.com", owner(t, "github", "1"))
 
-			status, page = a.signIn(t, browser(t), "gitlab", 1)
-			require.Equal(t, http.StatusOK, status, page)
-			assert.Contains(t, page, "bob@example.com", "the attacker signs in as himself")
-			assert.Equal(t, "bob@example.com", owner(t, "gitlab", "2"))
-		})
-	}
+		status, page = a.signIn(t, browser(t), "gitlab", 1)
+		require.Equal(t, http.StatusOK, status, page)
+		assert.Contains(t, page, "bob@example.com", "the attacker signs in as himself")
+		assert.Equal(t, "bob@example.com", owner(t, "gitlab", "2"))
+	})
 }
 
 // TestLink: Link links the provider account to the signed-in user, who
@@ -147,63 +125,60 @@ func TestPlantedStateAttack(t *testing.T) {
 // browser signs in and links nothing.
 func TestLink(t *testing.T) {
 	t.Parallel()
-	for _, sc := range siteCases {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			a, owner := sc.setup(t)
-			alice := browser(t)
-			status, home := a.signIn(t, alice, "github", 0)
-			require.Equal(t, http.StatusOK, status, home)
+	forFlavours(t, func(t *testing.T, f *gormauth.Flavour) {
+		a, owner := site(t, f)
+		alice := browser(t)
+		status, home := a.signIn(t, alice, "github", 0)
+		require.Equal(t, http.StatusOK, status, home)
 
-			status, page := a.link(t, alice, "gitlab", 0)
-			require.Equal(t, http.StatusOK, status, page)
-			assert.Equal(t, home, page, "still Alice")
-			assert.Equal(t, "alice@example.com", owner(t, "gitlab", "1"))
+		status, page := a.link(t, alice, "gitlab", 0)
+		require.Equal(t, http.StatusOK, status, page)
+		assert.Equal(t, home, page, "still Alice")
+		assert.Equal(t, "alice@example.com", owner(t, "gitlab", "1"))
 
-			// Not signed in: refused at once, nothing linked.
-			res, err := browser(t).Post(a.srv.URL+"/auth/gitlab/link", "", nil)
-			require.NoError(t, err)
-			body, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
-			assert.Contains(t, string(body), "sign in first")
-			assert.Equal(t, a.srv.URL+"/auth/gitlab/link", res.Request.URL.String(), "not sent to the provider")
+		// Not signed in: refused at once, nothing linked.
+		res, err := browser(t).Post(a.srv.URL+"/auth/gitlab/link", "", nil)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+		assert.Contains(t, string(body), "sign in first")
+		assert.Equal(t, a.srv.URL+"/auth/gitlab/link", res.Request.URL.String(), "not sent to the provider")
 
-			// A cross-origin POST (another site's form) never starts a link.
-			req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/auth/github/link", nil)
-			require.NoError(t, err)
-			req.Header.Set("Sec-Fetch-Site", "cross-site")
-			res, err = alice.Do(req)
-			require.NoError(t, err)
-			res.Body.Close()
-			assert.Equal(t, http.StatusForbidden, res.StatusCode)
+		// A cross-origin POST (another site's form) never starts a link.
+		req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/auth/github/link", nil)
+		require.NoError(t, err)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		res, err = alice.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusForbidden, res.StatusCode)
 
-			// Signed in as Alice, Begin with Bob's gitlab account signs in
-			// as Bob (a new user) and links nothing to Alice; Alice's
-			// session in this browser is ended, not left valid.
-			u, _ := url.Parse(a.srv.URL)
-			var before string
-			for _, c := range alice.Jar.Cookies(u) {
-				if strings.HasSuffix(c.Name, "session-token") {
-					before = c.Name + "=" + c.Value
-				}
+		// Signed in as Alice, Begin with Bob's gitlab account signs in
+		// as Bob (a new user) and links nothing to Alice; Alice's
+		// session in this browser is ended, not left valid.
+		u, _ := url.Parse(a.srv.URL)
+		var before string
+		for _, c := range alice.Jar.Cookies(u) {
+			if strings.HasSuffix(c.Name, "session-token") {
+				before = c.Name + "=" + c.Value
 			}
-			require.NotEmpty(t, before)
-			status, page = a.signIn(t, alice, "gitlab", 1)
-			require.Equal(t, http.StatusOK, status, page)
-			assert.Contains(t, page, "bob@example.com")
-			assert.Equal(t, "bob@example.com", owner(t, "gitlab", "2"))
-			assert.Equal(t, "alice@example.com", owner(t, "github", "1"))
-			req, err = http.NewRequest(http.MethodGet, a.srv.URL+"/", nil)
-			require.NoError(t, err)
-			req.Header.Set("Cookie", before)
-			res, err = http.DefaultClient.Do(req)
-			require.NoError(t, err)
-			body, _ = io.ReadAll(res.Body)
-			res.Body.Close()
-			assert.NotContains(t, string(body), "alice@example.com", "the replaced session is gone")
-		})
-	}
+		}
+		require.NotEmpty(t, before)
+		status, page = a.signIn(t, alice, "gitlab", 1)
+		require.Equal(t, http.StatusOK, status, page)
+		assert.Contains(t, page, "bob@example.com")
+		assert.Equal(t, "bob@example.com", owner(t, "gitlab", "2"))
+		assert.Equal(t, "alice@example.com", owner(t, "github", "1"))
+		req, err = http.NewRequest(http.MethodGet, a.srv.URL+"/", nil)
+		require.NoError(t, err)
+		req.Header.Set("Cookie", before)
+		res, err = http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, _ = io.ReadAll(res.Body)
+		res.Body.Close()
+		assert.NotContains(t, string(body), "alice@example.com", "the replaced session is gone")
+	})
 }
 
 // TestLinkStateOtherSession: an attacker signed in as himself starts a
@@ -213,35 +188,32 @@ func TestLink(t *testing.T) {
 // is linked; in the attacker's own browser it links to him.
 func TestLinkStateOtherSession(t *testing.T) {
 	t.Parallel()
-	for _, sc := range siteCases {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			a, owner := sc.setup(t)
-			victim, attacker := browser(t), browser(t)
-			status, page := a.signIn(t, victim, "github", 0) // Alice
-			require.Equal(t, http.StatusOK, status, page)
-			status, page = a.signIn(t, attacker, "github", 1) // Bob
-			require.Equal(t, http.StatusOK, status, page)
+	forFlavours(t, func(t *testing.T, f *gormauth.Flavour) {
+		a, owner := site(t, f)
+		victim, attacker := browser(t), browser(t)
+		status, page := a.signIn(t, victim, "github", 0) // Alice
+		require.Equal(t, http.StatusOK, status, page)
+		status, page = a.signIn(t, attacker, "github", 1) // Bob
+		require.Equal(t, http.StatusOK, status, page)
 
-			state, callback := a.approve(t, attacker, http.MethodPost, "/auth/gitlab/link", 1)
-			status, page = a.plant(t, victim, state, callback)
-			assert.Equal(t, http.StatusBadRequest, status, page)
-			assert.Equal(t, "", owner(t, "gitlab", "2"), "linked to nobody")
+		state, callback := a.approve(t, attacker, http.MethodPost, "/auth/gitlab/link", 1)
+		status, page = a.plant(t, victim, state, callback)
+		assert.Equal(t, http.StatusBadRequest, status, page)
+		assert.Equal(t, "", owner(t, "gitlab", "2"), "linked to nobody")
 
-			// The same kind of state, used where it began, links.
-			state, callback = a.approve(t, attacker, http.MethodPost, "/auth/gitlab/link", 1)
-			status, page = a.plant(t, attacker, state, callback)
-			assert.Equal(t, http.StatusOK, status, page)
-			assert.Equal(t, "bob@example.com", owner(t, "gitlab", "2"))
+		// The same kind of state, used where it began, links.
+		state, callback = a.approve(t, attacker, http.MethodPost, "/auth/gitlab/link", 1)
+		status, page = a.plant(t, attacker, state, callback)
+		assert.Equal(t, http.StatusOK, status, page)
+		assert.Equal(t, "bob@example.com", owner(t, "gitlab", "2"))
 
-			// A link state whose session signed out in between: refused.
-			state, callback = a.approve(t, victim, http.MethodPost, "/auth/gitlab/link", 0)
-			signedOut := browser(t)
-			status, page = a.plant(t, signedOut, state, callback)
-			assert.Equal(t, http.StatusBadRequest, status, page)
-			assert.Equal(t, "", owner(t, "gitlab", "1"))
-		})
-	}
+		// A link state whose session signed out in between: refused.
+		state, callback = a.approve(t, victim, http.MethodPost, "/auth/gitlab/link", 0)
+		signedOut := browser(t)
+		status, page = a.plant(t, signedOut, state, callback)
+		assert.Equal(t, http.StatusBadRequest, status, page)
+		assert.Equal(t, "", owner(t, "gitlab", "1"))
+	})
 }
 
 // TestStateCookie: over HTTPS the state cookie is __Host-gormauth.oauth-state
@@ -253,7 +225,7 @@ func TestLinkStateOtherSession(t *testing.T) {
 func TestStateCookie(t *testing.T) {
 	t.Parallel()
 	demo := oauthdemo.New(people)
-	h, err := gothauth.New(newBeta73(t), gothauth.Options{Secret: secret,
+	h, err := gothauth.New(newRepo(t, gormauth.Beta73), gothauth.Options{Secret: secret,
 		Providers: []goth.Provider{demo.Provider("https://demo.example", "github", "https://app.example/auth/github/callback")}})
 	require.NoError(t, err)
 	begin := func(target string) *http.Cookie {
@@ -291,9 +263,9 @@ func TestStateCookie(t *testing.T) {
 // bound to the attacker's session (the victim's provider account would be
 // linked to the attacker's user): two session cookies count as none.
 func TestSiblingCookieLink(t *testing.T) {
-	for _, sc := range siteCases {
-		t.Run(sc.name, func(t *testing.T) {
-			a, owner := sc.setup(t)
+	for _, f := range gormauth.Flavours() {
+		t.Run(f.Name(), func(t *testing.T) {
+			a, owner := site(t, f)
 			victim, attacker := browser(t), browser(t)
 			st, page := a.signIn(t, victim, "github", 0)
 			require.Equal(t, http.StatusOK, st, page)

@@ -1,7 +1,6 @@
 package gothauth
 
 import (
-	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -21,8 +20,8 @@ import (
 	"github.com/markbates/goth"
 	"golang.org/x/oauth2"
 
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // Errors the callback reports to Options.ErrorPage, wrapped; match them
@@ -58,15 +57,16 @@ var (
 	ErrProvider = errors.New("the provider failed")
 	// ErrAccountNotLinked: the provider account is linked to no user, and
 	// its email belongs to a user, who must sign in as before and link it
-	// (the repositories' ErrAccountNotLinked).
-	ErrAccountNotLinked = legacy.ErrAccountNotLinked
+	// (the repository's ErrAccountNotLinked).
+	ErrAccountNotLinked = repository.ErrAccountNotLinked
 	// ErrLinkedToOther: a signed-in user tried to link a provider account
 	// that another user has linked.
 	ErrLinkedToOther = errors.New("the provider account is linked to another user")
 	// ErrUnverifiedEmail: the provider account is new, the provider gave no
 	// email address it verified (see Options.VerifiedEmail), and the
-	// repository cannot create a user without one (Auth.js v5's Prisma
-	// schema). A provider account already linked signs in all the same.
+	// repository's flavour cannot create a user without one
+	// (gormauth.Prisma). A provider account already linked signs in all the
+	// same.
 	ErrUnverifiedEmail = errors.New("the provider gave no verified email address, which a new user needs")
 )
 
@@ -120,19 +120,18 @@ type Options struct {
 //	mux.Handle("GET /auth/{provider}/callback", load(http.HandlerFunc(h.Callback)))
 type Handler struct {
 	providers map[string]goth.Provider
-	signer    signer
+	repo      *repository.Repository
 	cookie    nextauthhttp.Cookie
 	sealer    cipher.AEAD // seals the state cookie
 	opts      Options
 }
 
-// New returns a Handler for repo, NextAuth.js 2.0.0-beta.73's repository
-// or an Auth.js flavour's. It returns an error for a nil repository, no
-// providers, two with one name, or a Secret shorter than 32 bytes.
-func New[R nextauthhttp.Repository](repo R, opts Options) (*Handler, error) {
-	s, err := signerOf(repo)
-	if err != nil {
-		return nil, err
+// New returns a Handler that signs people in with repo, of any flavour.
+// It returns an error for a nil repository, no providers, two with one
+// name, or a Secret shorter than 32 bytes.
+func New(repo *repository.Repository, opts Options) (*Handler, error) {
+	if repo == nil {
+		return nil, errors.New("gothauth: nil repository")
 	}
 	if len(opts.Providers) == 0 {
 		return nil, errors.New("gothauth: no providers")
@@ -148,7 +147,7 @@ func New[R nextauthhttp.Repository](repo R, opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gothauth: the state cookie's cipher: %w", err)
 	}
-	h := &Handler{providers: map[string]goth.Provider{}, signer: s, cookie: nextauthhttp.CookieOf(repo, opts.HTTP),
+	h := &Handler{providers: map[string]goth.Provider{}, repo: repo, cookie: nextauthhttp.CookieOf(repo, opts.HTTP),
 		sealer: sealer, opts: opts}
 	for _, p := range opts.Providers {
 		if _, dup := h.providers[p.Name()]; dup || p.Name() == "" {
@@ -304,7 +303,9 @@ func (h *Handler) sessionBinding(r *http.Request) []byte {
 // flow began with (none for a sign-in begun signed out), exchanges the
 // code, fetches the profile and then
 //   - for a flow Link began, links the provider account to the signed-in
-//     user (Load runs before Callback);
+//     user (Load runs before Callback) with the repository's SignInOAuth,
+//     which refuses one linked to another user (ErrLinkedToOther); the
+//     session must be one of the Handler's repository;
 //   - for one Begin began, signs the person in with the repository's
 //     SignInOAuth and sets the session cookie, never linking, even when
 //     the request is signed in; the session the request was signed in
@@ -326,22 +327,22 @@ func (h *Handler) Callback(w http.ResponseWriter, r *http.Request) {
 	case st.Link && !nextauthhttp.SignedIn(ctx):
 		err = fmt.Errorf("gothauth: %w: the session ended before the link's callback", ErrNotSignedIn)
 	case st.Link:
-		err = h.signer.link(ctx, u, verified)
+		err = h.link(ctx, u, verified)
 	default:
 		var token string
 		var expires time.Time
-		token, expires, err = h.signer.signIn(ctx, u, verified)
+		token, expires, err = h.signIn(ctx, u, verified)
 		if err == nil {
 			h.cookie.Set(w, r, token, expires)
 			// The session this browser had is replaced: end it, rather
 			// than leave it valid in the database.
-			if end := h.signer.signOut(ctx); end != nil {
+			if end := h.signOut(ctx); end != nil {
 				h.opts.Logger.LogAttrs(ctx, slog.LevelWarn, "gothauth: ending the session a sign-in replaced failed",
 					slog.String("path", r.URL.Path), slog.Any("error", end))
 			}
 		}
 	}
-	if errors.Is(err, legacy.ErrInvalidInput) {
+	if errors.Is(err, repository.ErrInvalidInput) {
 		// A profile no row can hold (a NUL byte, a value over a limit).
 		err = fmt.Errorf("gothauth: %w: %s: the profile cannot be stored: %w", ErrProvider, u.Provider, err)
 	}
@@ -590,16 +591,4 @@ func random() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// signer is what the Handler needs of a legacy.
-type signer interface {
-	// signIn signs u in and returns the new session's token and expiry;
-	// verified tells whether the provider verified u.Email.
-	signIn(ctx context.Context, u goth.User, verified bool) (token string, expires time.Time, err error)
-	// link links u's provider account to the user signed in on ctx.
-	link(ctx context.Context, u goth.User, verified bool) error
-	// signOut deletes the session the request of ctx is signed in with,
-	// if any.
-	signOut(ctx context.Context) error
 }

@@ -22,8 +22,6 @@ import (
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -46,7 +44,7 @@ type app struct {
 }
 
 // newApp's providers are the demo's, unless provider makes them.
-func newApp[R nextauthhttp.Repository](t *testing.T, repo R, provider func(demoURL, name, callbackURL string) goth.Provider) *app {
+func newApp(t *testing.T, repo *repository.Repository, provider func(demoURL, name, callbackURL string) goth.Provider) *app {
 	t.Helper()
 	cfg := appConfig{people: people}
 	if provider != nil {
@@ -69,7 +67,7 @@ type appConfig struct {
 
 // newAppWith is newApp with the demo's people, providers and options of
 // cfg.
-func newAppWith[R nextauthhttp.Repository](t *testing.T, repo R, cfg appConfig) *app {
+func newAppWith(t *testing.T, repo *repository.Repository, cfg appConfig) *app {
 	t.Helper()
 	demo := oauthdemo.New(cfg.people)
 	a := &app{provider: httptest.NewServer(demo), logs: &logRecorder{}}
@@ -95,10 +93,6 @@ func newAppWith[R nextauthhttp.Repository](t *testing.T, repo R, cfg appConfig) 
 	mux.HandleFunc("GET /auth/{provider}/callback", h.Callback)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		if u, ok := nextauthhttp.UserFrom(r.Context()); ok {
-			fmt.Fprintf(w, "user %d %s", u.ID, orNone(u.Email))
-			return
-		}
-		if u, ok := nextauthhttp.AuthJSUserFrom(r.Context()); ok {
 			fmt.Fprintf(w, "user %s %s", u.ID, orNone(u.Email))
 			return
 		}
@@ -162,99 +156,120 @@ func (a *app) flow(t *testing.T, c *http.Client, method, path string, person int
 	return res.StatusCode, string(body)
 }
 
-func newBeta73(t *testing.T) *legacy.Repository {
+// newRepo returns a repository of flavour f on a new database that has
+// the flavour's tables.
+func newRepo(t *testing.T, f *gormauth.Flavour) *repository.Repository {
+	t.Helper()
 	db := testdb.Open(t)
-	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
-	return legacy.New(db, legacy.Options{})
+	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, f))
+	return repository.New(db, f, repository.Options{})
 }
 
-func TestSignInBeta73(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	repo := newBeta73(t)
-	a := newApp(t, repo, nil)
-	c := browser(t)
-
-	status, body := a.signIn(t, c, "github", 0)
-	require.Equal(t, http.StatusOK, status, body)
-	assert.Regexp(t, `^user \d+ alice@example.com$`, body, "a new user, with the email lower-cased")
-	u, _ := url.Parse(a.srv.URL)
-	cookies := c.Jar.Cookies(u)
-	require.Len(t, cookies, 1, "the session cookie only: the state cookie is gone")
-	assert.Equal(t, nextauthhttp.CookieName, cookies[0].Name)
-	acc, err := repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "1"})
-	require.NoError(t, err)
-	require.NotNil(t, acc.AccessToken)
-	assert.NotEmpty(t, *acc.AccessToken)
-
-	// Returning: the same user, from another browser.
-	status, again := a.signIn(t, browser(t), "github", 0)
-	require.Equal(t, http.StatusOK, status)
-	assert.Equal(t, body, again)
-
-	// Linking gitlab while signed in: no new user, no new session.
-	sessions, err := repo.Sessions.ListByUser(ctx, acc.UserID)
-	require.NoError(t, err)
-	require.Len(t, sessions, 2)
-	status, linked := a.link(t, c, "gitlab", 0)
-	require.Equal(t, http.StatusOK, status, linked)
-	assert.Equal(t, body, linked)
-	sessions, err = repo.Sessions.ListByUser(ctx, acc.UserID)
-	require.NoError(t, err)
-	assert.Len(t, sessions, 2)
-	list, err := repo.Accounts.ListByUser(ctx, acc.UserID)
-	require.NoError(t, err)
-	assert.Len(t, list, 2)
-
-	// Bob signs in with gitlab; Alice cannot link his gitlab account.
-	status, _ = a.signIn(t, browser(t), "gitlab", 1)
-	require.Equal(t, http.StatusOK, status)
-	status, page := a.link(t, c, "gitlab", 1)
-	assert.Equal(t, http.StatusConflict, status)
-	assert.Contains(t, page, "already linked to another user")
+// forFlavours runs test for each flavour, as parallel subtests.
+func forFlavours(t *testing.T, test func(t *testing.T, f *gormauth.Flavour)) {
+	t.Helper()
+	for _, f := range gormauth.Flavours() {
+		t.Run(f.Name(), func(t *testing.T) {
+			t.Parallel()
+			test(t, f)
+		})
+	}
 }
 
-func TestSignInAuthJS(t *testing.T) {
+// TestSignIn: a new user (the email lower-cased) with the flavour's
+// session cookie and the provider's access token; the same user again from
+// another browser; a provider account linked while signed in, without a new
+// user or session; another user's provider account refused (409); and a
+// person goth's GitHub provider refuses (no verified email), nothing
+// written.
+func TestSignIn(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := testdb.Open(t)
-	require.NoError(t, gormauth.AutoMigrate(ctx, db, gormauth.Prisma))
-	repo := repository.New(db, gormauth.Prisma, repository.Options{})
-	a := newApp(t, repo, nil)
-	c := browser(t)
-	status, body := a.signIn(t, c, "github", 1)
-	require.Equal(t, http.StatusOK, status, body)
-	assert.Contains(t, body, "bob@example.com")
-	u, _ := url.Parse(a.srv.URL)
-	cookies := c.Jar.Cookies(u)
-	require.Len(t, cookies, 1)
-	assert.Equal(t, nextauthhttp.AuthJSCookieName, cookies[0].Name)
-	acc, err := repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "2"})
-	require.NoError(t, err)
-	assert.Equal(t, "oauth", acc.Type)
+	forFlavours(t, func(t *testing.T, f *gormauth.Flavour) {
+		ctx := context.Background()
+		repo := newRepo(t, f)
+		a := newApp(t, repo, nil)
+		c := browser(t)
 
-	// Linking while signed in, and the refusal of another user's account.
-	status, linked := a.link(t, c, "gitlab", 1)
-	require.Equal(t, http.StatusOK, status)
-	assert.Equal(t, body, linked)
-	status, _ = a.signIn(t, browser(t), "gitlab", 0) // Alice signs up with gitlab
-	require.Equal(t, http.StatusOK, status)
-	status, page := a.link(t, c, "gitlab", 0) // Bob tries to link Alice's gitlab account
-	assert.Equal(t, http.StatusConflict, status)
-	assert.Contains(t, page, "already linked to another user")
+		status, body := a.signIn(t, c, "github", 0)
+		require.Equal(t, http.StatusOK, status, body)
+		assert.Regexp(t, `^user \S+ alice@example.com$`, body, "a new user, with the email lower-cased")
+		u, _ := url.Parse(a.srv.URL)
+		cookies := c.Jar.Cookies(u)
+		require.Len(t, cookies, 1, "the session cookie only: the state cookie is gone")
+		assert.Equal(t, nextauthhttp.CookieFor(f).Name, cookies[0].Name)
+		acc, err := repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "1"})
+		require.NoError(t, err)
+		assert.Equal(t, "oauth", acc.Type)
+		require.NotNil(t, acc.AccessToken)
+		assert.NotEmpty(t, *acc.AccessToken)
 
-	// GitHub's provider in goth refuses a person without a verified
-	// email: nothing is written.
-	status, _ = a.signIn(t, browser(t), "github", 2)
-	assert.Equal(t, http.StatusBadGateway, status)
-	_, err = repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "3"})
-	assert.ErrorIs(t, err, repository.ErrNotFound)
+		// Returning: the same user, from another browser.
+		status, again := a.signIn(t, browser(t), "github", 0)
+		require.Equal(t, http.StatusOK, status)
+		assert.Equal(t, body, again)
+
+		// Linking gitlab while signed in: no new user, no new session.
+		sessions, err := repo.Sessions.ListByUser(ctx, acc.UserID)
+		require.NoError(t, err)
+		require.Len(t, sessions, 2)
+		status, linked := a.link(t, c, "gitlab", 0)
+		require.Equal(t, http.StatusOK, status, linked)
+		assert.Equal(t, body, linked)
+		sessions, err = repo.Sessions.ListByUser(ctx, acc.UserID)
+		require.NoError(t, err)
+		assert.Len(t, sessions, 2)
+		list, err := repo.Accounts.ListByUser(ctx, acc.UserID)
+		require.NoError(t, err)
+		assert.Len(t, list, 2)
+
+		// Bob signs in with gitlab; Alice cannot link his gitlab account.
+		status, _ = a.signIn(t, browser(t), "gitlab", 1)
+		require.Equal(t, http.StatusOK, status)
+		status, page := a.link(t, c, "gitlab", 1)
+		assert.Equal(t, http.StatusConflict, status)
+		assert.Contains(t, page, "already linked to another user")
+
+		// GitHub's provider in goth refuses a person without a verified
+		// email: nothing is written.
+		status, _ = a.signIn(t, browser(t), "github", 2)
+		assert.Equal(t, http.StatusBadGateway, status)
+		_, err = repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "3"})
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+	})
+}
+
+// TestSignInOpenIDConnect: a provider that gives an ID token (goth's
+// openidConnect) makes an "oidc" account that keeps the ID token, as
+// Auth.js does; NextAuth.js 2.0.0-beta.73, which knows only "oauth" and
+// keeps no ID token, gets an "oauth" account.
+func TestSignInOpenIDConnect(t *testing.T) {
+	t.Parallel()
+	forFlavours(t, func(t *testing.T, f *gormauth.Flavour) {
+		repo := newRepo(t, f)
+		a := newAppWith(t, repo, openIDGitlab)
+		status, page := a.signIn(t, browser(t), "gitlab", 0)
+		require.Equal(t, http.StatusOK, status, page)
+		acc, err := repo.Accounts.ByKey(context.Background(), repository.AccountKey{Provider: "gitlab", ProviderAccountID: "1"})
+		require.NoError(t, err)
+		if f == gormauth.Beta73 {
+			assert.Equal(t, "oauth", acc.Type)
+			assert.Nil(t, acc.IDToken)
+			return
+		}
+		assert.Equal(t, "oidc", acc.Type)
+		require.NotNil(t, acc.IDToken)
+		assert.NotEmpty(t, *acc.IDToken)
+	})
 }
 
 func TestCallbackFailures(t *testing.T) {
 	t.Parallel()
+	forFlavours(t, testCallbackFailures)
+}
+
+func testCallbackFailures(t *testing.T, f *gormauth.Flavour) {
 	ctx := context.Background()
-	repo := newBeta73(t)
+	repo := newRepo(t, f)
 	a := newApp(t, repo, nil)
 
 	// The person cancels at the provider.
@@ -288,12 +303,12 @@ func TestCallbackFailures(t *testing.T) {
 
 	// The email belongs to a user who never linked this provider account.
 	email := "bob@example.com"
-	require.NoError(t, repo.Users.Create(ctx, &models.User{Email: &email}))
+	require.NoError(t, repo.Users.Create(ctx, &repository.User{Email: &email}))
 	status, page = a.signIn(t, browser(t), "github", 1)
 	assert.Equal(t, http.StatusConflict, status)
 	assert.Contains(t, page, "sign in with the same account you used originally")
-	_, err = repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "github", ProviderAccountID: "2"})
-	assert.ErrorIs(t, err, legacy.ErrNotFound, "nothing linked")
+	_, err = repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "2"})
+	assert.ErrorIs(t, err, repository.ErrNotFound, "nothing linked")
 
 	// The provider refuses the code exchange (a wrong client secret).
 	b := newApp(t, repo, func(demoURL, name, callbackURL string) goth.Provider {
@@ -309,7 +324,7 @@ func TestCallbackFailures(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	t.Parallel()
-	repo := newBeta73(t)
+	repo := newRepo(t, gormauth.Beta73)
 	p := oauthdemo.New(people).Provider("http://127.0.0.1:1", "github", "http://127.0.0.1:2/cb")
 	for name, opts := range map[string]gothauth.Options{
 		"no providers": {Secret: secret},
@@ -319,7 +334,7 @@ func TestNew(t *testing.T) {
 		_, err := gothauth.New(repo, opts)
 		assert.Error(t, err, name)
 	}
-	_, err := gothauth.New((*legacy.Repository)(nil), gothauth.Options{Providers: []goth.Provider{p}, Secret: secret})
+	_, err := gothauth.New(nil, gothauth.Options{Providers: []goth.Provider{p}, Secret: secret})
 	assert.Error(t, err)
 	assert.True(t, strings.HasPrefix(gothauth.Message(gothauth.ErrState), "This sign-in"))
 }
@@ -357,11 +372,12 @@ func TestCallbackBadCode(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
-	repo := legacy.New(db, legacy.Options{})
+	repo := repository.New(db, gormauth.Beta73, repository.Options{})
 	a := newApp(t, repo, nil)
+	users, accounts, sessions, _ := gormauth.Beta73.Tables()
 	written := func(t *testing.T) {
 		t.Helper()
-		for _, table := range []string{models.UsersTable, models.AccountsTable, models.SessionsTable} {
+		for _, table := range []string{users, accounts, sessions} {
 			var n int64
 			require.NoError(t, db.WithContext(ctx).Table(table).Count(&n).Error)
 			assert.Zero(t, n, "rows in %s", table)

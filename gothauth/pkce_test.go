@@ -17,8 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/gothauth"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // TestPKCEDefault: PKCE is on for the goth providers whose exchange sends
@@ -90,7 +91,7 @@ func TestPKCEEndToEnd(t *testing.T) {
 			"code": {code.Query().Get("code")}, "state": {to.Query().Get("state")}}.Encode())
 	}
 
-	repo := newBeta73(t)
+	repo := newRepo(t, gormauth.Beta73)
 	a := newAppWith(t, repo, openIDGitlab)
 	to := a.redirectOf(t, browser(t), "/auth/gitlab")
 	assert.Len(t, to.Query().Get("code_challenge"), 43)
@@ -102,8 +103,8 @@ func TestPKCEEndToEnd(t *testing.T) {
 	status, page = inject(t, a)
 	assert.Equal(t, http.StatusBadRequest, status, page)
 	assert.Contains(t, page, "expired or was already used")
-	_, err := repo.Accounts.ByKey(ctx, legacy.AccountKey{ProviderID: "gitlab", ProviderAccountID: "9"})
-	assert.ErrorIs(t, err, legacy.ErrNotFound, "the victim's account is not signed in to")
+	_, err := repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "gitlab", ProviderAccountID: "9"})
+	assert.ErrorIs(t, err, repository.ErrNotFound, "the victim's account is not signed in to")
 
 	// The callback's own code_verifier is ignored: the state's is sent.
 	c := browser(t)
@@ -115,7 +116,7 @@ func TestPKCEEndToEnd(t *testing.T) {
 	t.Run("without PKCE the injection works", func(t *testing.T) {
 		cfg := openIDGitlab
 		cfg.options = func(o *gothauth.Options) { o.PKCE = func(goth.Provider) bool { return false } }
-		b := newAppWith(t, newBeta73(t), cfg)
+		b := newAppWith(t, newRepo(t, gormauth.Beta73), cfg)
 		assert.Empty(t, b.redirectOf(t, browser(t), "/auth/gitlab").Query().Get("code_challenge"))
 		status, page := inject(t, b)
 		assert.Equal(t, http.StatusOK, status, page)

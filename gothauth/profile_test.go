@@ -15,15 +15,13 @@ import (
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/gothauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
-	"github.com/gormauth/gormauth/internal/harness/testdb"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
 )
 
 // mixedApp is newApp's site with the demo provider's github, but Load
 // reading sessions of load and the Handler signing in with handler.
-func mixedApp[L, H nextauthhttp.Repository](t *testing.T, people oauthdemo.People, load L, handler H) *app {
+func mixedApp(t *testing.T, people oauthdemo.People, load nextauthhttp.Repository, handler *repository.Repository) *app {
 	t.Helper()
 	demo := oauthdemo.New(people)
 	a := &app{provider: httptest.NewServer(demo), logs: &logRecorder{}}
@@ -41,12 +39,6 @@ func mixedApp[L, H nextauthhttp.Repository](t *testing.T, people oauthdemo.Peopl
 	return a
 }
 
-func newPrisma(t *testing.T) *repository.Repository {
-	db := testdb.Open(t)
-	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Prisma))
-	return repository.New(db, gormauth.Prisma, repository.Options{})
-}
-
 // TestProfileNotStorable: a provider whose profile no database row can
 // hold (a name with a NUL byte, which PostgreSQL's text refuses, as it
 // refuses Auth.js's insert of it) answers garbage: 502, not 500, and
@@ -54,63 +46,63 @@ func newPrisma(t *testing.T) *repository.Repository {
 func TestProfileNotStorable(t *testing.T) {
 	t.Parallel()
 	bad := oauthdemo.People{{ID: 7, Login: "eve", Name: "Eve\x00", Email: "eve@example.com"}}
-	check := func(t *testing.T, a *app) {
-		status, page := a.signIn(t, browser(t), "github", 0)
+	forFlavours(t, func(t *testing.T, f *gormauth.Flavour) {
+		ctx := context.Background()
+		r := newRepo(t, f)
+		status, page := mixedApp(t, bad, r, r).signIn(t, browser(t), "github", 0)
 		assert.Equal(t, http.StatusBadGateway, status, page)
 		assert.Contains(t, page, "The provider could not sign you in")
-	}
-	t.Run("beta73", func(t *testing.T) {
-		r := newBeta73(t)
-		check(t, mixedApp(t, bad, r, r))
-		list, err := r.Accounts.ListByUser(context.Background(), 1)
-		require.NoError(t, err)
-		assert.Empty(t, list)
-	})
-	t.Run("prisma", func(t *testing.T) {
-		r := newPrisma(t)
-		check(t, mixedApp(t, bad, r, r))
-		_, err := r.Users.ByEmail(context.Background(), "eve@example.com")
+		_, err := r.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "7"})
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+		_, err = r.Users.ByEmail(ctx, "eve@example.com")
 		assert.ErrorIs(t, err, repository.ErrNotFound)
 	})
 }
 
 // TestCallbackForeignSession: a Handler whose repository is not the one
-// Load reads sessions with (a site that runs both) must not panic on a
-// link's callback (beta.73's link dereferenced a nil session) nor sign the
-// person in as someone else without a cookie (the Auth.js flavours' link
-// did): it is a 500 and writes nothing.
+// Load reads sessions with (a site that runs two) must not link the
+// provider account to a user of its own by the other repository's user id
+// (beta.73's and pg's are both serial integers), nor sign the person in as
+// someone else without a cookie, whether or not the two flavours' session
+// cookies have one name (Drizzle's and Prisma's do): it is a 500 and
+// writes nothing.
 func TestCallbackForeignSession(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	prisma, beta73 := newPrisma(t), newBeta73(t)
+	for _, c := range []struct{ load, handler *gormauth.Flavour }{
+		{gormauth.Prisma, gormauth.Beta73},
+		{gormauth.Beta73, gormauth.Prisma},
+		{gormauth.Drizzle, gormauth.Prisma},
+		{gormauth.Beta73, gormauth.Pg},
+	} {
+		t.Run(c.load.Name()+" load, "+c.handler.Name()+" handler", func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			load, handler := newRepo(t, c.load), newRepo(t, c.handler)
+			carolEmail := "carol@example.com"
+			carol := &repository.User{Email: &carolEmail} // the handler's first user
+			require.NoError(t, handler.Users.Create(ctx, carol))
+			email := "alice@example.com"
+			u := &repository.User{Email: &email} // signed in on load's side
+			require.NoError(t, load.Users.Create(ctx, u))
+			sess, err := load.Sessions.Create(ctx, u.ID)
+			require.NoError(t, err)
+			if c.handler == gormauth.Pg {
+				require.Equal(t, u.ID, carol.ID, "one user id on both sides")
+			}
 
-	// Signed in on the Auth.js side, signing in with a beta.73 Handler.
-	email := "alice@example.com"
-	u := &repository.User{Email: &email}
-	require.NoError(t, prisma.Users.Create(ctx, u))
-	sess, err := prisma.Sessions.Create(ctx, u.ID)
-	require.NoError(t, err)
-	a := mixedApp(t, people, prisma, beta73)
-	c := browser(t)
-	su, _ := url.Parse(a.srv.URL)
-	c.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.AuthJSCookie(gormauth.Prisma).Name, Value: sess.SessionToken, Path: "/"}})
-	status, page := a.link(t, c, "github", 0)
-	assert.Equal(t, http.StatusInternalServerError, status, page)
-	n, err := beta73.Accounts.ListByUser(ctx, 1)
-	require.NoError(t, err)
-	assert.Empty(t, n)
-
-	// Signed in on the beta.73 side, signing in with an Auth.js Handler.
-	bu := &models.User{Email: &email}
-	require.NoError(t, beta73.Users.Create(ctx, bu))
-	bs, err := beta73.Sessions.Create(ctx, bu.ID)
-	require.NoError(t, err)
-	a = mixedApp(t, people, beta73, prisma)
-	c = browser(t)
-	su, _ = url.Parse(a.srv.URL)
-	c.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.CookieName, Value: bs.SessionToken, Path: "/"}})
-	status, page = a.link(t, c, "github", 1)
-	assert.Equal(t, http.StatusInternalServerError, status, page)
-	_, err = prisma.Users.ByEmail(ctx, "bob@example.com")
-	assert.ErrorIs(t, err, repository.ErrNotFound, "no user made behind the signed-in person's back")
+			a := mixedApp(t, people, load, handler)
+			b := browser(t)
+			su, _ := url.Parse(a.srv.URL)
+			b.Jar.SetCookies(su, []*http.Cookie{{Name: nextauthhttp.CookieFor(c.load).Name, Value: sess.SessionToken, Path: "/"}})
+			status, page := a.link(t, b, "github", 1) // Bob's github account
+			assert.Equal(t, http.StatusInternalServerError, status, page)
+			_, err = handler.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "2"})
+			assert.ErrorIs(t, err, repository.ErrNotFound, "nothing linked")
+			list, err := handler.Accounts.ListByUser(ctx, carol.ID)
+			require.NoError(t, err)
+			assert.Empty(t, list, "not to the handler's user of the same id")
+			_, err = handler.Users.ByEmail(ctx, "bob@example.com")
+			assert.ErrorIs(t, err, repository.ErrNotFound, "no user made behind the signed-in person's back")
+		})
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/markbates/goth/providers/facebook"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/gothauth"
 )
 
@@ -47,7 +48,7 @@ func TestProviderErrorNoToken(t *testing.T) {
 	t.Cleanup(srv.Close)
 	p := facebook.New("client", "client-secret", srv.URL+"/auth/facebook/callback")
 	p.HTTPClient = &http.Client{Transport: tokenThenDown{}}
-	h, err := gothauth.New(newBeta73(t), gothauth.Options{Providers: []goth.Provider{p}, Secret: secret,
+	h, err := gothauth.New(newRepo(t, gormauth.Beta73), gothauth.Options{Providers: []goth.Provider{p}, Secret: secret,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 		ErrorPage: func(w http.ResponseWriter, r *http.Request, err error) {
 			pageErr = err
