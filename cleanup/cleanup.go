@@ -1,16 +1,21 @@
 // Package cleanup deletes expired sessions and expired email sign-in tokens
-// on an interval. NextAuth.js never deletes them itself: an expired session
-// is only ignored, so the sessions table grows with every sign-in.
+// on an interval. Neither NextAuth.js nor Auth.js deletes them itself: an
+// expired session is only ignored, so the sessions table grows with every
+// sign-in.
 //
+//	repo := repository.New(db, f, repository.Options{}) // f from gormauth.Detect
 //	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 //	defer stop()
 //	err := cleanup.Run(ctx, repo, cleanup.Options{Interval: time.Hour})
 //
-// repo is NextAuth.js 2.0.0-beta.73's repository (package repository) or an
-// Auth.js flavour's (package repository). Several replicas may run it at
-// once: each batch locks only rows no other batch holds (FOR UPDATE SKIP
-// LOCKED). "Expired" is judged by the repository's clock (its Options.Now)
-// and rules: beta.73's and Auth.js's own.
+// It works on the tables of every flavour (gormauth.Flavours()): NextAuth.js
+// 2.0.0-beta.73's and those of Auth.js's Prisma, Drizzle and pg adapters,
+// through the repository of package repository. "Expired" is judged by the
+// repository's clock (its Options.Now) and its flavour's rules, in its
+// Options.Location where the flavour stores local time (beta.73). Several
+// replicas may run it at once: each batch locks only rows no other
+// transaction holds (FOR UPDATE SKIP LOCKED), so no pass waits for another,
+// and each deleted row is counted by one pass.
 package cleanup
 
 import (
@@ -20,37 +25,8 @@ import (
 	"log/slog"
 	"time"
 
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/repository"
 )
-
-// Repository is a repository whose expired rows a pass deletes: NextAuth.js
-// 2.0.0-beta.73's or an Auth.js flavour's.
-type Repository interface {
-	*legacy.Repository | *repository.Repository
-}
-
-// deleter is what a pass needs of a repository: its sessions' and sign-in
-// tokens' DeleteExpired.
-type deleter interface {
-	DeleteExpired(ctx context.Context, batchSize int) (int64, error)
-}
-
-// tables returns repo's sessions and sign-in tokens, or false for a nil
-// legacy.
-func tables[R Repository](repo R) (sessions, verifications deleter, ok bool) {
-	switch r := any(repo).(type) {
-	case *legacy.Repository:
-		if r != nil {
-			return r.Sessions, r.Verifications, true
-		}
-	case *repository.Repository:
-		if r != nil {
-			return r.Sessions, r.Verifications, true
-		}
-	}
-	return nil, nil, false
-}
 
 // DefaultInterval is the time between two passes when Options.Interval is 0.
 const DefaultInterval = 10 * time.Minute
@@ -62,11 +38,12 @@ type Options struct {
 	// Default DefaultInterval (10 minutes). The first pass runs at once.
 	Interval time.Duration
 	// BatchSize is how many rows one DELETE statement removes at most.
-	// Default 1000 (the repositories' DefaultBatchSize).
+	// Default repository.DefaultBatchSize (1000).
 	BatchSize int
 	// OnResult, if set, is called after every pass, from Run's goroutine.
-	// Default: a failed pass is logged with slog.Default(); a successful
-	// one is not.
+	// Default: a failed pass is logged with slog.Default(), with the
+	// repository's flavour (gormauth.Flavour.Name); a successful one is
+	// not.
 	OnResult func(Result)
 }
 
@@ -87,22 +64,27 @@ type Result struct {
 	Err error
 }
 
-// errNilRepository is what Run and Once report for a nil legacy.
+// errNilRepository is what Run and Once report for a nil repository, or
+// one without its Sessions or Verifications.
 var errNilRepository = errors.New("cleanup: nil repository")
 
+// valid reports whether repo is not nil and has what a pass deletes from.
+func valid(repo *repository.Repository) bool {
+	return repo != nil && repo.Sessions != nil && repo.Verifications != nil
+}
+
 // Once runs one pass: it deletes the expired sessions, then the expired
-// sign-in tokens, batchSize rows a statement (the repository's
-// DefaultBatchSize if ≤ 0). A nil repo is an Err, and nothing runs.
-func Once[R Repository](ctx context.Context, repo R, batchSize int) Result {
+// sign-in tokens, batchSize rows a statement (repository.DefaultBatchSize
+// if ≤ 0). A nil repo is an Err, and nothing runs.
+func Once(ctx context.Context, repo *repository.Repository, batchSize int) Result {
 	res := Result{Start: time.Now()}
-	sessions, verifications, ok := tables(repo)
-	if !ok {
+	if !valid(repo) {
 		res.Err = errNilRepository
 		return res
 	}
 	var errs [2]error
-	res.Sessions, errs[0] = sessions.DeleteExpired(ctx, batchSize)
-	res.Verifications, errs[1] = verifications.DeleteExpired(ctx, batchSize)
+	res.Sessions, errs[0] = repo.Sessions.DeleteExpired(ctx, batchSize)
+	res.Verifications, errs[1] = repo.Verifications.DeleteExpired(ctx, batchSize)
 	for _, err := range errs {
 		if err != nil {
 			res.Err = fmt.Errorf("cleanup: %w", err)
@@ -118,8 +100,8 @@ func Once[R Repository](ctx context.Context, repo R, batchSize int) Result {
 // the next one runs as planned: a database that is down for a while does not
 // stop the clean-up. Run returns an error only for a nil repository or
 // negative options.
-func Run[R Repository](ctx context.Context, repo R, opts Options) error {
-	if _, _, ok := tables(repo); !ok {
+func Run(ctx context.Context, repo *repository.Repository, opts Options) error {
+	if !valid(repo) {
 		return errNilRepository
 	}
 	if opts.Interval < 0 || opts.BatchSize < 0 {
@@ -129,7 +111,8 @@ func Run[R Repository](ctx context.Context, repo R, opts Options) error {
 		opts.Interval = DefaultInterval
 	}
 	if opts.OnResult == nil {
-		opts.OnResult = logFailure
+		flavour := repo.Flavour().Name()
+		opts.OnResult = func(res Result) { logFailure(flavour, res) }
 	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -148,10 +131,11 @@ func Run[R Repository](ctx context.Context, repo R, opts Options) error {
 	}
 }
 
-// logFailure is the default Options.OnResult.
-func logFailure(res Result) {
+// logFailure is the default Options.OnResult of a repository of the named
+// flavour.
+func logFailure(flavour string, res Result) {
 	if res.Err != nil && !errors.Is(res.Err, context.Canceled) {
-		slog.Error("cleanup: pass failed", "error", res.Err,
+		slog.Error("cleanup: pass failed", "flavour", flavour, "error", res.Err,
 			"sessions", res.Sessions, "verifications", res.Verifications)
 	}
 }

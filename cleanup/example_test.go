@@ -13,8 +13,7 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/cleanup"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/repository"
 )
 
 func ExampleRun() {
@@ -24,15 +23,21 @@ func ExampleRun() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
+	// The tables of an Auth.js application with Prisma; cleanup works
+	// alike on every flavour's, which gormauth.Detect tells.
+	ctx := context.Background()
+	if err := gormauth.AutoMigrate(ctx, db, gormauth.Prisma); err != nil {
+		log.Fatal(err)
+	}
+	f, err := gormauth.Detect(ctx, db)
+	if err != nil {
 		log.Fatal(err)
 	}
 
 	// A session opened 31 days ago, so expired yesterday.
-	ctx := context.Background()
-	past := legacy.New(db, legacy.Options{Now: func() time.Time { return time.Now().AddDate(0, 0, -31) }})
+	past := repository.New(db, f, repository.Options{Now: func() time.Time { return time.Now().AddDate(0, 0, -31) }})
 	email := "alice@example.com"
-	user := &models.User{Email: &email}
+	user := &repository.User{Email: &email}
 	if err := past.Users.Create(ctx, user); err != nil {
 		log.Fatal(err)
 	}
@@ -42,12 +47,12 @@ func ExampleRun() {
 
 	// A service runs this until SIGTERM (signal.NotifyContext); here one
 	// pass is enough.
-	repo := legacy.New(db, legacy.Options{})
+	repo := repository.New(db, f, repository.Options{})
 	ctx, cancel := context.WithCancel(ctx)
 	err = cleanup.Run(ctx, repo, cleanup.Options{
 		Interval: time.Hour,
 		OnResult: func(r cleanup.Result) {
-			fmt.Printf("deleted %d sessions and %d sign-in tokens, error: %v\n", r.Sessions, r.Verifications, r.Err)
+			fmt.Printf("%s: deleted %d sessions and %d sign-in tokens, error: %v\n", f.Name(), r.Sessions, r.Verifications, r.Err)
 			cancel()
 		},
 	})
@@ -57,6 +62,6 @@ func ExampleRun() {
 		log.Fatal(err)
 	}
 	// Output:
-	// deleted 1 sessions and 0 sign-in tokens, error: <nil>
+	// prisma: deleted 1 sessions and 0 sign-in tokens, error: <nil>
 	// Run returned <nil>
 }

@@ -2,7 +2,12 @@
 // interval, as a long-running process beside the application, and stops
 // cleanly on SIGINT or SIGTERM (Ctrl-C, docker stop, systemctl stop). It
 // uses package cleanup, which you can run inside your own service instead.
-// NextAuth.js itself never deletes expired rows.
+// Neither NextAuth.js nor Auth.js deletes expired rows itself.
+//
+// It works on the tables of every flavour: it tells which are there
+// (gormauth.Detect) — NextAuth.js 2.0.0-beta.73's, or those of Auth.js's
+// Prisma, Drizzle or pg adapter — and cleans them up by that flavour's rules
+// (package repository).
 //
 // Run it with
 //
@@ -10,10 +15,16 @@
 //	DATABASE_URL=postgres://… go run ./examples/cleanup -interval 1h
 //	DATABASE_URL=postgres://… go run ./examples/cleanup -once   # from cron
 //
-// -demo first seeds three sessions and two sign-in tokens that have already
-// expired (and one of each that has not), so the first pass has work to do;
-// it leaves their users (cleanup-demo-…@example.com) behind, so use it on a
-// throwaway database.
+// On beta.73's tables, which hold the local time of NextAuth.js's Node.js
+// process, pass its time zone: -tz Europe/Berlin (the TZ it runs with;
+// default UTC).
+//
+// -demo first creates the tables of -flavour (default beta73; prisma,
+// prisma-v4, drizzle, drizzle-docs and pg too) if the database has none, then
+// seeds three sessions and two sign-in tokens that have already expired (and
+// one of each that has not), so the first pass has work to do; it leaves
+// their users (cleanup-demo-…@example.com) behind, so use it on a throwaway
+// database.
 package main
 
 import (
@@ -24,6 +35,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -33,15 +45,16 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/cleanup"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/repository"
 )
 
 var (
 	interval  = flag.Duration("interval", cleanup.DefaultInterval, "time between passes")
-	batchSize = flag.Int("batch", legacy.DefaultBatchSize, "rows deleted per statement")
+	batchSize = flag.Int("batch", repository.DefaultBatchSize, "rows deleted per statement")
 	once      = flag.Bool("once", false, "run one pass and exit (non-zero if it failed)")
+	tz        = flag.String("tz", "UTC", "the time zone of NextAuth.js 2.0.0-beta.73's Node.js process (only for its tables)")
 	demo      = flag.Bool("demo", false, "seed expired sessions and sign-in tokens first")
+	flavour   = flag.String("flavour", gormauth.Beta73.Name(), "the tables -demo creates in a database that has none: "+flavourNames())
 )
 
 // noDatabase is printed when DATABASE_URL is not set.
@@ -69,7 +82,12 @@ func main() {
 }
 
 func run(ctx context.Context, dsn string) error {
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return fmt.Errorf("-tz: %w", err)
+	}
 	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+		// ParameterizedQueries keeps tokens out of the slow-query log.
 		Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
 			SlowThreshold:             time.Second,
 			LogLevel:                  logger.Warn,
@@ -80,12 +98,18 @@ func run(ctx context.Context, dsn string) error {
 	if err != nil {
 		return fmt.Errorf("opening the database: %w", err)
 	}
-	if err := gormauth.AutoMigrate(ctx, db, gormauth.Beta73); err != nil {
-		return fmt.Errorf("migrating: %w", err)
+	f, err := tables(ctx, db)
+	if err != nil {
+		return err
 	}
-	repo := legacy.New(db, legacy.Options{})
+	fmt.Printf("tables: %s\n", f)
+	var opts repository.Options
+	if f.LocalTime() {
+		opts.Location = loc // the wall clock beta.73's columns hold
+	}
+	repo := repository.New(db, f, opts)
 	if *demo {
-		if err := seed(ctx, db); err != nil {
+		if err := seed(ctx, db, f, opts); err != nil {
 			return err
 		}
 	}
@@ -99,6 +123,44 @@ func run(ctx context.Context, dsn string) error {
 	err = cleanup.Run(ctx, repo, cleanup.Options{Interval: *interval, BatchSize: *batchSize, OnResult: report})
 	fmt.Println("stopped")
 	return err
+}
+
+// tables returns the flavour of the tables in the database. With -demo, it
+// first creates those of -flavour if there are none.
+func tables(ctx context.Context, db *gorm.DB) (*gormauth.Flavour, error) {
+	f, err := gormauth.Detect(ctx, db)
+	if errors.Is(err, gormauth.ErrNoTables) && *demo {
+		if f = flavourNamed(*flavour); f == nil {
+			return nil, fmt.Errorf("-flavour %q: not one of %s", *flavour, flavourNames())
+		}
+		if err := gormauth.AutoMigrate(ctx, db, f); err != nil {
+			return nil, fmt.Errorf("demo: creating the tables: %w", err)
+		}
+		return f, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("finding the tables: %w", err)
+	}
+	return f, nil
+}
+
+// flavourNamed returns the flavour whose Name is name, or nil.
+func flavourNamed(name string) *gormauth.Flavour {
+	for _, f := range gormauth.Flavours() {
+		if f.Name() == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// flavourNames lists the flavours' names.
+func flavourNames() string {
+	var names []string
+	for _, f := range gormauth.Flavours() {
+		names = append(names, f.Name())
+	}
+	return strings.Join(names, ", ")
 }
 
 // report prints one pass's result.
@@ -122,13 +184,15 @@ func ctxDone(err error) bool {
 // days back, three sessions (which expired a day ago) and two sign-in
 // tokens (which expired 30 days ago); and with the real clock one of each
 // that is still valid.
-func seed(ctx context.Context, db *gorm.DB) error {
-	past := legacy.New(db, legacy.Options{Now: func() time.Time { return time.Now().Add(-31 * 24 * time.Hour) }})
-	now := legacy.New(db, legacy.Options{})
+func seed(ctx context.Context, db *gorm.DB, f *gormauth.Flavour, opts repository.Options) error {
+	opts.Secret = []string{"demo"} // what sign-in tokens are hashed with
+	now := repository.New(db, f, opts)
+	opts.Now = func() time.Time { return time.Now().Add(-31 * 24 * time.Hour) }
+	past := repository.New(db, f, opts)
 	stamp := time.Now().UnixNano()
-	for i, r := range []*legacy.Repository{past, past, past, now} {
+	for i, r := range []*repository.Repository{past, past, past, now} {
 		email := fmt.Sprintf("cleanup-demo-%d-%d@example.com", stamp, i)
-		u := &models.User{Email: &email}
+		u := &repository.User{Email: &email}
 		if err := r.Users.Create(ctx, u); err != nil {
 			return fmt.Errorf("seeding: %w", err)
 		}
@@ -138,11 +202,11 @@ func seed(ctx context.Context, db *gorm.DB) error {
 		if i == 0 {
 			continue // three sessions, but only two expired sign-in tokens
 		}
-		token, err := legacy.NewToken()
+		token, err := repository.NewSignInToken()
 		if err != nil {
 			return err
 		}
-		if _, err := r.Verifications.Create(ctx, legacy.SignInToken{Identifier: email, Token: token, Secret: "demo"}, 0); err != nil {
+		if _, err := r.Verifications.Create(ctx, repository.SignInToken{Identifier: email, Token: token}, 0); err != nil {
 			return fmt.Errorf("seeding: %w", err)
 		}
 	}
