@@ -46,7 +46,7 @@ var (
 	ErrAccountNotLinked = fail.ErrAccountNotLinked
 	// ErrMaxLifetimeUnsupported: NewChecked was given Options.MaxLifetime
 	// for a flavour whose sessions table does not record when a session was
-	// created (every flavour but Prisma's for Auth.js v5).
+	// created (every flavour but Prisma's for Auth.js v5 and Beta73).
 	ErrMaxLifetimeUnsupported = errors.New("gormauth: repository: Options.MaxLifetime needs a sessions table that records when a session was created")
 )
 
@@ -121,13 +121,15 @@ type Options struct {
 	// CreatedAt + MaxLifetime. Default 0: no limit, as in Auth.js, whose
 	// sessions beside a limit live on in the Next.js application until they
 	// expire. Only the flavours whose sessions record their creation
-	// (ClockColumns: Prisma for Auth.js v5) can have it; for the others New
+	// (ClockColumns: Prisma for Auth.js v5, and Beta73) can have it; for the others New
 	// panics and NewChecked returns ErrMaxLifetimeUnsupported. It must not be
 	// negative.
 	MaxLifetime time.Duration
 	// StrictRevocation makes session lookups read from the primary only
 	// when the *gorm.DB sends reads to replicas (gorm.io/plugin/dbresolver),
-	// as repository.Options.StrictRevocation does.
+	// so that a session signed out a moment ago is refused at once rather
+	// than once the replica has applied the deletion (Repository.Strict
+	// gives one repository of each kind on one database).
 	StrictRevocation bool
 	// Location is the time zone whose wall clock the timestamp columns
 	// hold, for a flavour that holds local time (gormauth.Beta73: the TZ of
