@@ -41,17 +41,17 @@ func TestCookieSetAndClear(t *testing.T) {
 		tls          bool
 		set, cleared []string
 	}{
-		{nextauthhttp.AuthJSCookie(gormauth.Pg), false,
+		{nextauthhttp.CookieFor(gormauth.Pg), false,
 			[]string{"authjs.session-token=tok; Path=/; Expires=Sun, 27 Dec 2026 00:12:04 GMT; HttpOnly; SameSite=Lax"},
 			[]string{"authjs.session-token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}},
-		{nextauthhttp.AuthJSCookie(gormauth.Prisma), true,
+		{nextauthhttp.CookieFor(gormauth.Prisma), true,
 			[]string{"__Secure-authjs.session-token=tok; Path=/; Expires=Sun, 27 Dec 2026 00:12:04 GMT; HttpOnly; Secure; SameSite=Lax"},
 			[]string{"__Secure-authjs.session-token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
 				"authjs.session-token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"}},
-		{nextauthhttp.AuthJSCookie(gormauth.PrismaV4), false,
+		{nextauthhttp.CookieFor(gormauth.PrismaV4), false,
 			[]string{"next-auth.session-token=tok; Path=/; Expires=Sun, 27 Dec 2026 00:12:04 GMT; HttpOnly; SameSite=Lax"},
 			[]string{"next-auth.session-token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"}},
-		{nextauthhttp.NextAuthCookie(), true,
+		{nextauthhttp.CookieFor(gormauth.Beta73), true,
 			[]string{"__Secure-next-auth.session-token=tok; Path=/; Expires=Sun, 27 Dec 2026 00:12:04 GMT; HttpOnly; Secure; SameSite=Lax"},
 			[]string{"__Secure-next-auth.session-token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
 				"next-auth.session-token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"}},
@@ -62,7 +62,7 @@ func TestCookieSetAndClear(t *testing.T) {
 	}
 
 	// Behind a proxy that terminates TLS.
-	c := nextauthhttp.AuthJSCookie(gormauth.Drizzle)
+	c := nextauthhttp.CookieFor(gormauth.Drizzle)
 	r := request(false)
 	r.Header.Set("X-Forwarded-Proto", "https")
 	assert.Equal(t, "authjs.session-token", c.NameFor(r), "the header counts only when trusted")
@@ -76,9 +76,26 @@ func TestCookieSetAndClear(t *testing.T) {
 	assert.Contains(t, got[0], "; Secure")
 }
 
+// CookieFor names the cookie as each flavour's JavaScript side does.
+func TestCookieFor(t *testing.T) {
+	t.Parallel()
+	want := map[*gormauth.Flavour]string{
+		gormauth.Beta73:      "next-auth.session-token",
+		gormauth.PrismaV4:    "next-auth.session-token",
+		gormauth.Prisma:      "authjs.session-token",
+		gormauth.Drizzle:     "authjs.session-token",
+		gormauth.DrizzleDocs: "authjs.session-token",
+		gormauth.Pg:          "authjs.session-token",
+	}
+	require.Len(t, want, len(gormauth.Flavours()))
+	for _, f := range gormauth.Flavours() {
+		assert.Equal(t, nextauthhttp.Cookie{Name: want[f], SecureName: "__Secure-" + want[f]}, nextauthhttp.CookieFor(f), f.Name())
+	}
+}
+
 func TestCookieRead(t *testing.T) {
 	t.Parallel()
-	c := nextauthhttp.AuthJSCookie(gormauth.Prisma)
+	c := nextauthhttp.CookieFor(gormauth.Prisma)
 	read := func(tlsOn bool, cookies ...*http.Cookie) (string, bool) {
 		r := request(tlsOn)
 		for _, k := range cookies {
@@ -108,7 +125,7 @@ func TestCookieRead(t *testing.T) {
 // checks both against the JavaScript side).
 func TestCookieEncoding(t *testing.T) {
 	t.Parallel()
-	c := nextauthhttp.AuthJSCookie(gormauth.Pg)
+	c := nextauthhttp.CookieFor(gormauth.Pg)
 	expires := time.Date(2026, 12, 27, 0, 12, 4, 0, time.UTC)
 	for token, value := range map[string]string{
 		"SJdj+x/LGSO9a5Qz+/w8ZA==":             "SJdj%2Bx%2FLGSO9a5Qz%2B%2Fw8ZA%3D%3D",

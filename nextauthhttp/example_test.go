@@ -15,9 +15,8 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gormauth/gormauth"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
+	"github.com/gormauth/gormauth/repository"
 )
 
 func ExampleMiddleware() {
@@ -27,15 +26,17 @@ func ExampleMiddleware() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73); err != nil {
+	// The tables of an Auth.js application with the Prisma adapter; any
+	// flavour works alike (gormauth.Detect tells which one a database has).
+	ctx := context.Background()
+	if err := gormauth.AutoMigrate(ctx, db, gormauth.Prisma); err != nil {
 		log.Fatal(err)
 	}
-	repo := legacy.New(db, legacy.Options{})
+	repo := repository.New(db, gormauth.Prisma, repository.Options{})
 
-	// A signed-in user, as NextAuth.js leaves one in the database.
-	ctx := context.Background()
+	// A signed-in user, as Auth.js leaves one in the database.
 	email := "alice@example.com"
-	user := &models.User{Email: &email}
+	user := &repository.User{Email: &email}
 	if err := repo.Users.Create(ctx, user); err != nil {
 		log.Fatal(err)
 	}
@@ -49,11 +50,14 @@ func ExampleMiddleware() {
 		user, _ := nextauthhttp.UserFrom(r.Context())
 		fmt.Fprintf(w, "hello %s\n", *user.Email)
 	})
-	srv := httptest.NewServer(nextauthhttp.Middleware(repo, nextauthhttp.Options{})(mux))
+	opts := nextauthhttp.Options{}
+	srv := httptest.NewServer(nextauthhttp.Middleware(repo, opts)(mux))
 	defer srv.Close()
 
-	// Without the cookie, then with the cookie the browser would send.
-	for _, cookie := range []*http.Cookie{nil, {Name: nextauthhttp.CookieName, Value: sess.SessionToken}} {
+	// Without the cookie, then with the cookie the browser would send
+	// (authjs.session-token, named by CookieOf).
+	name := nextauthhttp.CookieOf(repo, opts).Name
+	for _, cookie := range []*http.Cookie{nil, {Name: name, Value: sess.SessionToken}} {
 		req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/me", nil)
 		if err != nil {
 			log.Fatal(err)
@@ -80,7 +84,7 @@ func ExampleMiddleware() {
 }
 
 func ExampleWellFormed() {
-	token, _ := legacy.NewToken() // as NextAuth.js makes them: 64 hex characters
+	token, _ := gormauth.Beta73.NewSessionToken() // as NextAuth.js beta.73 makes them: 64 hex characters
 	fmt.Println(nextauthhttp.WellFormed(token))
 	fmt.Println(nextauthhttp.WellFormed("3f2504e0-4f89-41d3-9a0c-0305e82c3301"))          // Auth.js's UUIDs
 	fmt.Println(nextauthhttp.WellFormed("SJdj+x/LGSO9a5Qz+/w8ZA=="))                      // a custom generator's base64

@@ -37,7 +37,7 @@ func FuzzCookieRead(f *testing.F) {
 		"", "%", "%zz", "a%2", "%C0%80", "%ED%A0%80", "%F4%90%80%80", "%E2a%82%AC", "%00", "\x00", "\xff", "\"q\"", "a;b", "é"} {
 		f.Add(seed)
 	}
-	c := nextauthhttp.AuthJSCookie(gormauth.Prisma)
+	c := nextauthhttp.CookieFor(gormauth.Prisma)
 	expires := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
 		// s as the raw value of the cookie a request carries.

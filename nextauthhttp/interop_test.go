@@ -17,8 +17,6 @@ import (
 	"github.com/gormauth/gormauth/internal/harness/authjsnode"
 	"github.com/gormauth/gormauth/internal/harness/nextauthjs"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/repository"
 )
@@ -136,7 +134,7 @@ func customTokenJSToGo(t *testing.T, s *jsSide) {
 	assert.Equal(t, "SJdj%2Bx%2FLGSO9a5Qz%2B%2Fw8ZA%3D%3D", value, "Auth.js percent-encodes the token")
 
 	mw := nextauthhttp.Middleware(s.repo, nextauthhttp.Options{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, _ := nextauthhttp.AuthJSSessionFrom(r.Context())
+		sess, _ := nextauthhttp.SessionFrom(r.Context())
 		_ = json.NewEncoder(w).Encode(map[string]string{"email": *sess.User.Email, "token": sess.SessionToken})
 	}))
 	req := httptest.NewRequest(http.MethodGet, nodeSite+"/api/me", nil)
@@ -237,8 +235,8 @@ func TestCookieValueAgainstJS(t *testing.T) {
 			assert.Equal(t, parsed["t"], nextauthhttp.DecodeValue(v), "%s parses %q", parser, v)
 			// And through net/http, as Read gets it.
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
-			r.Header.Set("Cookie", nextauthhttp.AuthJSCookieName+"="+v)
-			got, ok := nextauthhttp.AuthJSCookie(gormauth.Prisma).Read(r)
+			r.Header.Set("Cookie", gormauth.Prisma.CookieName(false)+"="+v)
+			got, ok := nextauthhttp.CookieFor(gormauth.Prisma).Read(r)
 			assert.True(t, ok)
 			assert.Equal(t, parsed["t"], got, "Read of %q", v)
 		}
@@ -267,20 +265,22 @@ func TestCustomSessionTokenBeta73(t *testing.T) {
 	installNode(t)
 	installBeta73(t)
 	ctx := context.Background()
+	f := gormauth.Beta73
+	name := f.CookieName(false)
 	dsn := testdb.New(t)
 	db := testdb.OpenURL(t, dsn)
-	migrate(t, db)
-	repo := legacy.New(db, legacy.Options{})
-	u := &models.User{Email: ptr("dana@example.com")}
+	migrate(t, db, f)
+	repo := repository.New(db, f, repository.Options{GenerateSessionToken: func() (string, error) { return goToken, nil }})
+	u := &repository.User{Email: ptr("dana@example.com")}
 	require.NoError(t, repo.Users.Create(ctx, u))
 	sess, err := repo.Sessions.Create(ctx, u.ID)
 	require.NoError(t, err)
-	require.NoError(t, db.Exec(`UPDATE sessions SET session_token = ? WHERE id = ?`, goToken, sess.ID).Error)
+	require.Equal(t, goToken, sess.SessionToken, "the session has the generator's token")
 
 	w := httptest.NewRecorder()
-	nextauthhttp.NextAuthCookie().Set(w, httptest.NewRequest(http.MethodGet, nodeSite+"/", nil), goToken, sess.Expires)
+	nextauthhttp.CookieOf(repo, nextauthhttp.Options{}).Set(w, httptest.NewRequest(http.MethodGet, nodeSite+"/", nil), goToken, sess.Expires)
 	pair, _, _ := strings.Cut(w.Header().Get("Set-Cookie"), ";")
-	value, ok := strings.CutPrefix(pair, nextauthhttp.CookieName+"=")
+	value, ok := strings.CutPrefix(pair, name+"=")
 	require.True(t, ok, pair)
 	// Next.js parses an API route's cookies with the cookie package.
 	parsed, err := authjsnode.Ops(ctx, dsn, "", authjsnode.OpsInput{Flavour: authjsnode.PG, Secret: nodeSecret, Site: nodeSite,
@@ -288,7 +288,7 @@ func TestCustomSessionTokenBeta73(t *testing.T) {
 	require.NoError(t, err)
 	var cookies map[string]string
 	require.NoError(t, parsed.Results[0].Decode(&cookies))
-	require.Equal(t, goToken, cookies[nextauthhttp.CookieName])
+	require.Equal(t, goToken, cookies[name])
 
 	out, err := nextauthjs.Ops(ctx, dsn, "", nextauthjs.OpsInput{Secret: nodeSecret, Site: nodeSite, Ops: []nextauthjs.Op{
 		{"op": "handler", "method": "GET", "action": "session", "cookies": cookies}}})
@@ -301,7 +301,7 @@ func TestCustomSessionTokenBeta73(t *testing.T) {
 	assert.Contains(t, res.Body, `"email":"dana@example.com"`, "beta.73 reads back the cookie Go set")
 	var resent string
 	for _, line := range res.SetCookie {
-		if v, ok := strings.CutPrefix(line, nextauthhttp.CookieName+"="); ok {
+		if v, ok := strings.CutPrefix(line, name+"="); ok {
 			resent, _, _ = strings.Cut(v, ";")
 		}
 	}
@@ -309,9 +309,11 @@ func TestCustomSessionTokenBeta73(t *testing.T) {
 
 	mw := nextauthhttp.Middleware(repo, nextauthhttp.Options{})(http.HandlerFunc(meHandler))
 	req := httptest.NewRequest(http.MethodGet, nodeSite+"/api/me", nil)
-	req.Header.Set("Cookie", nextauthhttp.CookieName+"="+resent)
+	req.Header.Set("Cookie", name+"="+resent)
 	rec := httptest.NewRecorder()
 	mw.ServeHTTP(rec, req)
 	require.Equal(t, http.StatusOK, rec.Code, "the cookie beta.73 sent authenticates in Go: %s", rec.Body)
-	assert.Equal(t, u.ID, decodeMe(t, rec).User.ID)
+	got := decodeMe(t, rec)
+	assert.Equal(t, u.ID, got.User.ID)
+	assert.Equal(t, goToken, got.Token)
 }
