@@ -17,7 +17,6 @@ import (
 	"github.com/markbates/goth"
 
 	"github.com/gormauth/gormauth/gothauth"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
 	"github.com/gormauth/gormauth/nextauthhttp"
 	"github.com/gormauth/gormauth/ratelimit"
 	"github.com/gormauth/gormauth/repository"
@@ -39,14 +38,16 @@ type provider struct {
 
 // config is what the app is made of.
 type config struct {
-	repo *legacy.Repository
+	// repo is the repository, whose Options.Secret hashes the email
+	// tokens.
+	repo *repository.Repository
 	// baseURL is the app's origin (http://127.0.0.1:8080): the magic links
 	// lead there.
 	baseURL string
 	// providers are the OAuth providers, whose callback URLs are
 	// baseURL/auth/{name}/callback.
 	providers []provider
-	// secret signs the OAuth state cookie and hashes the email tokens.
+	// secret signs the OAuth state cookie.
 	secret string
 	// mail sends a sign-in link.
 	mail func(ctx context.Context, to, link string) error
@@ -270,13 +271,13 @@ func (a *app) sendLink(w http.ResponseWriter, r *http.Request) {
 		!a.allow(w, r, "address", a.perAddress, mailbox) || !a.allow(w, r, "domain", a.perDomain, domain) {
 		return
 	}
-	token, err := legacy.NewToken()
+	token, err := repository.NewSignInToken()
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	t := legacy.SignInToken{Identifier: email, Token: token, Secret: a.secret}
-	if _, err := a.repo.Verifications.Replace(r.Context(), t, 0); errors.Is(err, legacy.ErrInvalidInput) {
+	t := repository.SignInToken{Identifier: email, Token: token}
+	if _, err := a.repo.Verifications.Replace(r.Context(), t, 0); errors.Is(err, repository.ErrInvalidInput) {
 		// Refused before anything was written.
 		a.message(w, http.StatusBadRequest, "Please check the address", "This address cannot be used to sign in.", false)
 		return
@@ -367,7 +368,7 @@ func emailAddress(raw string) (email, problem string) {
 	if err != nil || !isOneAddress(strings.TrimSpace(raw)) || !isOneAddress(email) {
 		return "", "“" + shown(raw) + "” is not an email address: an address is a name, one @ and a domain with a dot, such as you@example.com."
 	}
-	if len(email) > legacy.MaxEmailLen {
+	if len(email) > repository.MaxEmailLen {
 		return "", "This address is too long to be an email address."
 	}
 	if !isDomainName(email[strings.LastIndexByte(email, '@')+1:]) {
@@ -411,8 +412,8 @@ func isOneAddress(s string) bool {
 
 // linkToken returns the sign-in token that a link's query or its
 // confirmation form carries.
-func (a *app) linkToken(email, token string) legacy.SignInToken {
-	return legacy.SignInToken{Identifier: email, Token: token, Secret: a.secret}
+func linkToken(email, token string) repository.SignInToken {
+	return repository.SignInToken{Identifier: email, Token: token}
 }
 
 // confirmLink answers a GET or HEAD of a sign-in link with a page that
@@ -426,7 +427,7 @@ func (a *app) linkToken(email, token string) legacy.SignInToken {
 func (a *app) confirmLink(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "same-origin")
 	q := r.URL.Query()
-	t := a.linkToken(q.Get("email"), q.Get("token"))
+	t := linkToken(q.Get("email"), q.Get("token"))
 	if _, err := a.repo.Verifications.Find(r.Context(), t); err != nil {
 		a.linkFailed(w, r, err)
 		return
@@ -444,13 +445,13 @@ func (a *app) confirmLink(w http.ResponseWriter, r *http.Request) {
 // verified for the first time), the person is told which.
 func (a *app) redeemLink(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	res, err := a.repo.SignInEmail(ctx, a.linkToken(r.PostFormValue("email"), r.PostFormValue("token")))
+	res, err := a.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: linkToken(r.PostFormValue("email"), r.PostFormValue("token"))})
 	if err != nil {
 		a.linkFailed(w, r, err)
 		return
 	}
 	if before, ok := nextauthhttp.SessionFrom(ctx); ok {
-		if err := a.repo.Sessions.Delete(ctx, before.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
+		if err := a.repo.Sessions.Delete(ctx, before.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
 			a.logger.WarnContext(ctx, "ending the session a sign-in replaced", "error", err)
 		}
 	}
@@ -469,7 +470,7 @@ func (a *app) redeemLink(w http.ResponseWriter, r *http.Request) {
 // linkFailed answers a sign-in link that does not work (unknown, used,
 // expired, or not a link at all) with 404, and any other failure with 500.
 func (a *app) linkFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, legacy.ErrNotFound) || errors.Is(err, legacy.ErrInvalidInput) {
+	if errors.Is(err, repository.ErrNotFound) || errors.Is(err, repository.ErrInvalidInput) {
 		a.message(w, http.StatusNotFound, "This link does not work", "Sign-in links work once, for 24 hours, and only the last one asked for. Ask for a new one.", true)
 		return
 	}
@@ -489,7 +490,7 @@ func (a *app) label(id string) string {
 
 // sessionView is a session as the account page lists it.
 type sessionView struct {
-	legacy.SessionInfo
+	repository.SessionInfo
 	Current bool
 	// Since is when it was signed in, Active when it was last extended
 	// (which happens on use, at most once a day), Ends when it expires,
@@ -525,9 +526,13 @@ func (a *app) account(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	var sessions []sessionView
 	for _, i := range infos {
-		v := sessionView{SessionInfo: i, Current: i.Is(sess), Since: span(now.Sub(i.Created)) + " ago", Ends: "in " + span(i.Expires.Sub(now))}
-		if i.Updated.Sub(i.Created) > time.Minute {
-			v.Active = span(now.Sub(i.Updated)) + " ago"
+		opened := i.Extended // where the flavour does not record it
+		if i.CreatedAt != nil {
+			opened = *i.CreatedAt
+		}
+		v := sessionView{SessionInfo: i, Current: i.Is(sess), Since: span(now.Sub(opened)) + " ago", Ends: "in " + span(i.Expires.Sub(now))}
+		if i.Extended.Sub(opened) > time.Minute {
+			v.Active = span(now.Sub(i.Extended)) + " ago"
 		}
 		if v.Current { // this device first, then the others, newest first
 			sessions = append([]sessionView{v}, sessions...)
@@ -539,13 +544,13 @@ func (a *app) account(w http.ResponseWriter, r *http.Request) {
 	for _, p := range a.providers {
 		v := providerView{provider: p}
 		for _, acc := range accounts {
-			v.Linked = v.Linked || acc.ProviderID == p.Name()
+			v.Linked = v.Linked || acc.Provider == p.Name()
 		}
 		providers = append(providers, v)
 	}
 	var linked []accountView
 	for _, acc := range accounts {
-		linked = append(linked, accountView{Label: a.label(acc.ProviderID)})
+		linked = append(linked, accountView{Label: a.label(acc.Provider)})
 	}
 	a.render(w, http.StatusOK, map[string]any{"Page": "account", "Title": "Your account", "User": sess.User,
 		"Accounts": linked, "Sessions": sessions, "Providers": providers})
@@ -574,7 +579,7 @@ func span(d time.Duration) string {
 
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	sess, _ := nextauthhttp.SessionFrom(r.Context())
-	if err := a.repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, legacy.ErrNotFound) {
+	if err := a.repo.Sessions.Delete(r.Context(), sess.SessionToken); err != nil && !errors.Is(err, repository.ErrNotFound) {
 		a.fail(w, r, err)
 		return
 	}
@@ -594,7 +599,7 @@ func (a *app) signOutOthers(w http.ResponseWriter, r *http.Request) {
 func (a *app) endSession(w http.ResponseWriter, r *http.Request) {
 	sess, _ := nextauthhttp.SessionFrom(r.Context())
 	err := a.repo.Sessions.DeleteByHandle(r.Context(), sess.UserID, r.FormValue("handle"))
-	if err != nil && !errors.Is(err, legacy.ErrNotFound) && !errors.Is(err, legacy.ErrInvalidInput) {
+	if err != nil && !errors.Is(err, repository.ErrNotFound) && !errors.Is(err, repository.ErrInvalidInput) {
 		a.fail(w, r, err)
 		return
 	}

@@ -14,15 +14,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth"
+	"github.com/gormauth/gormauth/repository"
 )
+
+// The tables of the example, NextAuth.js 2.0.0-beta.73's.
+var usersTable, accountsTable, sessionsTable, tokensTable = gormauth.Beta73.Tables()
 
 // rows returns how many rows each of the tables holds.
 func (s *site) rows(t *testing.T) map[string]int64 {
 	t.Helper()
 	n := map[string]int64{}
-	for _, table := range []string{models.UsersTable, models.AccountsTable, models.SessionsTable, models.VerificationRequestsTable} {
+	for _, table := range []string{usersTable, accountsTable, sessionsTable, tokensTable} {
 		var c int64
 		require.NoError(t, s.db.WithContext(context.Background()).Table(table).Count(&c).Error)
 		n[table] = c
@@ -148,7 +151,7 @@ func TestMagicLinkRefused(t *testing.T) {
 		"victim@[IPv6:2001:db8::1]": "is not an email address",
 		"victim@127.0.0.1":          "does not end in a domain name",
 		"victim@10.1":               "does not end in a domain name",
-		strings.Repeat("a", legacy.MaxEmailLen) + "@example.com": "is too long",
+		strings.Repeat("a", repository.MaxEmailLen) + "@example.com": "is too long",
 	} {
 		t.Run(email, func(t *testing.T) {
 			s.logs.reset()

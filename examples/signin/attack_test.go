@@ -15,8 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
-	"github.com/gormauth/gormauth/models"
+	"github.com/gormauth/gormauth/repository"
 )
 
 // browser returns a client with its own cookies that does not follow
@@ -46,11 +45,11 @@ func (s *site) askLink(t *testing.T, email string) string {
 
 // tokenOf returns the sign-in token a link carries, as the repository
 // takes it.
-func (s *site) tokenOf(t *testing.T, link string) legacy.SignInToken {
+func (s *site) tokenOf(t *testing.T, link string) repository.SignInToken {
 	t.Helper()
 	u, err := url.Parse(link)
 	require.NoError(t, err)
-	return legacy.SignInToken{Identifier: u.Query().Get("email"), Token: u.Query().Get("token"), Secret: strings.Repeat("s", 32)}
+	return repository.SignInToken{Identifier: u.Query().Get("email"), Token: u.Query().Get("token")}
 }
 
 // live reports whether the sign-in token of link can still be redeemed.
@@ -58,7 +57,7 @@ func (s *site) live(t *testing.T, link string) bool {
 	t.Helper()
 	_, err := s.repo.Verifications.Find(context.Background(), s.tokenOf(t, link))
 	if err != nil {
-		require.ErrorIs(t, err, legacy.ErrNotFound)
+		require.ErrorIs(t, err, repository.ErrNotFound)
 		return false
 	}
 	return true
@@ -127,8 +126,8 @@ func TestMagicLinkScanner(t *testing.T) {
 		}
 	}
 	n := s.rows(t)
-	assert.Zero(t, n[models.SessionsTable], "no session")
-	assert.Zero(t, n[models.UsersTable], "no user")
+	assert.Zero(t, n[sessionsTable], "no session")
+	assert.Zero(t, n[usersTable], "no user")
 	assert.True(t, s.live(t, link), "the link still works")
 
 	c := browser(t)
@@ -140,14 +139,14 @@ func TestMagicLinkScanner(t *testing.T) {
 	assert.Equal(t, "/account", res.Header.Get("Location"))
 	assert.Equal(t, "alice@example.com", s.signedInAs(t, c))
 	n = s.rows(t)
-	assert.EqualValues(t, 1, n[models.SessionsTable])
+	assert.EqualValues(t, 1, n[sessionsTable])
 	assert.False(t, s.live(t, link), "used up")
 
 	// The same form again, as a second click: the link is spent.
 	status, page, _ = s.signIn(t, browser(t), form)
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Contains(t, page, "This link does not work")
-	assert.EqualValues(t, 1, s.rows(t)[models.SessionsTable])
+	assert.EqualValues(t, 1, s.rows(t)[sessionsTable])
 }
 
 // TestMagicLinkOtherPersonSignedIn: opening Alice's link in a browser
@@ -172,7 +171,7 @@ func TestMagicLinkOtherPersonSignedIn(t *testing.T) {
 	status, page, _ = s.signIn(t, c, form)
 	require.Equal(t, http.StatusSeeOther, status, page)
 	assert.Equal(t, "alice@example.com", s.signedInAs(t, c))
-	assert.EqualValues(t, 1, s.rows(t)[models.SessionsTable], "Bob's session in this browser ended")
+	assert.EqualValues(t, 1, s.rows(t)[sessionsTable], "Bob's session in this browser ended")
 }
 
 // TestMagicLinkCrossOrigin: another site's page cannot post a link's form
@@ -194,7 +193,7 @@ func TestMagicLinkCrossOrigin(t *testing.T) {
 	status, page := read(t, res)
 	assert.Equal(t, http.StatusForbidden, status, page)
 	assert.Empty(t, res.Cookies())
-	assert.Zero(t, s.rows(t)[models.SessionsTable])
+	assert.Zero(t, s.rows(t)[sessionsTable])
 	assert.True(t, s.live(t, link))
 }
 
@@ -264,7 +263,7 @@ func TestMagicLinkRateLimited(t *testing.T) {
 		default:
 		}
 	}
-	assert.EqualValues(t, 1, s.rows(t)[models.VerificationRequestsTable], "one live link")
+	assert.EqualValues(t, 1, s.rows(t)[tokensTable], "one live link")
 	for _, old := range links[:2] {
 		assert.False(t, s.live(t, old), "an older link stopped working")
 		status, page := get(t, browser(t), old)
@@ -301,7 +300,7 @@ func TestMagicLinkRateLimitedPerClient(t *testing.T) {
 			assert.NotEmpty(t, res.Header.Get("Retry-After"))
 		}
 	}
-	assert.EqualValues(t, 10, s.rows(t)[models.VerificationRequestsTable])
+	assert.EqualValues(t, 10, s.rows(t)[tokensTable])
 	assert.Empty(t, s.links)
 }
 
@@ -314,9 +313,9 @@ func TestRedeemLeavesNoOtherLive(t *testing.T) {
 	ctx := context.Background()
 	var links []string
 	for range 2 {
-		tok, err := legacy.NewToken()
+		tok, err := repository.NewSignInToken()
 		require.NoError(t, err)
-		_, err = s.repo.Verifications.Create(ctx, legacy.SignInToken{Identifier: "alice@example.com", Token: tok, Secret: strings.Repeat("s", 32)}, 0)
+		_, err = s.repo.Verifications.Create(ctx, repository.SignInToken{Identifier: "alice@example.com", Token: tok}, 0)
 		require.NoError(t, err)
 		links = append(links, s.srv.URL+"/magic?"+url.Values{"email": {"alice@example.com"}, "token": {tok}}.Encode())
 	}
@@ -325,7 +324,7 @@ func TestRedeemLeavesNoOtherLive(t *testing.T) {
 	status, page, _ := s.signIn(t, c, form)
 	require.Equal(t, http.StatusSeeOther, status, page)
 	assert.False(t, s.live(t, links[1]))
-	assert.Zero(t, s.rows(t)[models.VerificationRequestsTable])
+	assert.Zero(t, s.rows(t)[tokensTable])
 }
 
 // TestUnlinkedNotice: when a link verifies an address for the first time
@@ -336,9 +335,9 @@ func TestUnlinkedNotice(t *testing.T) {
 	t.Parallel()
 	s := newSite(t, false)
 	email := "alice@example.com"
-	_, err := s.repo.SignInOAuth(context.Background(), legacy.OAuthSignIn{
-		Account: legacy.AccountKey{ProviderID: "github", ProviderAccountID: "666"}, ProviderType: "oauth",
-		Email: &email,
+	_, err := s.repo.SignInOAuth(context.Background(), repository.OAuthSignIn{
+		Account: repository.Account{Provider: "github", ProviderAccountID: "666", Type: "oauth"},
+		Email:   &email,
 	})
 	require.NoError(t, err)
 	c := browser(t)
@@ -350,7 +349,7 @@ func TestUnlinkedNotice(t *testing.T) {
 	assert.Contains(t, page, "unlinked")
 	assert.Contains(t, page, `href="/account"`)
 	assert.Equal(t, email, s.signedInAs(t, c))
-	assert.Zero(t, s.rows(t)[models.AccountsTable])
+	assert.Zero(t, s.rows(t)[accountsTable])
 }
 
 // wantHeaders are the headers every page of the app carries, but for
@@ -496,7 +495,7 @@ func TestMagicLinkRateLimitedPerDomain(t *testing.T) {
 	s.refusedWritesNothing(t, "another@VICTIM.example", "10.201.0.1:4711")
 	status, _ := s.askFrom(t, "someone@elsewhere.example", "10.202.0.1:4711")
 	assert.Equal(t, http.StatusOK, status)
-	assert.EqualValues(t, linksPerDomain+1, s.rows(t)[models.VerificationRequestsTable])
+	assert.EqualValues(t, linksPerDomain+1, s.rows(t)[tokensTable])
 }
 
 // TestMagicLinkRateLimitedPerNetwork: a client with an IPv6 /48 (65 536

@@ -24,7 +24,7 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
+	"github.com/gormauth/gormauth/repository"
 )
 
 var screenshots = flag.String("screenshots", "", "write the screenshots of TestBrowser into this folder (README's are docs/screenshots)")
@@ -50,7 +50,7 @@ func chromium(t *testing.T) string {
 type site struct {
 	srv   *httptest.Server
 	db    *gorm.DB
-	repo  *legacy.Repository
+	repo  *repository.Repository
 	links chan string
 	logs  *logRecorder
 	// demoDown makes the demo provider unreachable for the app's requests
@@ -75,7 +75,9 @@ func newSite(t *testing.T, tls bool) *site {
 	t.Helper()
 	db := testdb.Open(t)
 	require.NoError(t, gormauth.AutoMigrate(context.Background(), db, gormauth.Beta73))
-	s := &site{db: db, repo: legacy.New(db, legacy.Options{}), links: make(chan string, 64), logs: &logRecorder{}}
+	secret := strings.Repeat("s", 32)
+	s := &site{db: db, repo: repository.New(db, gormauth.Beta73, repository.Options{Secret: []string{secret}}),
+		links: make(chan string, 64), logs: &logRecorder{}}
 	mux := http.NewServeMux()
 	s.srv = httptest.NewUnstartedServer(mux)
 	if tls {
@@ -85,7 +87,7 @@ func newSite(t *testing.T, tls bool) *site {
 	}
 	t.Cleanup(s.srv.Close)
 	base := s.srv.URL
-	cfg := config{repo: s.repo, baseURL: base, secret: strings.Repeat("s", 32), demo: true,
+	cfg := config{repo: s.repo, baseURL: base, secret: secret, demo: true,
 		logger: slog.New(s.logs),
 		mail:   func(_ context.Context, _, link string) error { s.links <- link; return nil }}
 	client := &http.Client{Transport: reachable{base: http.DefaultTransport, down: &s.demoDown}}
@@ -148,7 +150,7 @@ func TestBrowser(t *testing.T) {
 			assert.Equal(t, network.CookieSameSiteLax, session.SameSite)
 			assert.Equal(t, tls, session.Secure, "Secure over HTTPS only")
 			assert.Equal(t, "/", session.Path)
-			assert.InDelta(t, float64(time.Now().Add(legacy.DefaultMaxAge).Unix()), session.Expires, 120, "Expires = the session's")
+			assert.InDelta(t, float64(time.Now().Add(repository.DefaultMaxAge).Unix()), session.Expires, 120, "Expires = the session's")
 			assert.Len(t, cookies, 1, "no other cookie stays behind (the OAuth state is gone): %v", names(cookies))
 
 			// A second browser, signed in as Alice too.

@@ -59,7 +59,7 @@ import (
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/gothauth/oauthdemo"
-	legacy "github.com/gormauth/gormauth/internal/legacy73"
+	"github.com/gormauth/gormauth/repository"
 )
 
 var (
@@ -149,7 +149,7 @@ func run(ctx context.Context, s settings) error {
 		secret = randomSecret()
 	}
 	cfg := config{
-		repo:    legacy.New(db, legacy.Options{}),
+		repo:    repository.New(db, gormauth.Beta73, repository.Options{Secret: []string{secret}}),
 		baseURL: base,
 		secret:  secret,
 		mail:    mail,
