@@ -431,7 +431,7 @@ func handlerFlows(t *testing.T, s *side) {
 	assert.WithinDuration(t, time.Now(), *alice.User.EmailVerified, time.Minute)
 	// And at the Go middleware, by the cookie as the browser sends it.
 	mw := nextauthhttp.Middleware(s.repo, nextauthhttp.Options{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, _ := nextauthhttp.AuthJSUserFrom(r.Context())
+		u, _ := nextauthhttp.UserFrom(r.Context())
 		io.WriteString(w, *u.Email)
 	}))
 	req := httptest.NewRequest(http.MethodGet, site+"/api/me", nil)
