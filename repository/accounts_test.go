@@ -134,9 +134,67 @@ func TestAccountsListUnlinkAndTokens(t *testing.T) {
 		assert.ErrorIs(t, err, repository.ErrNotFound)
 
 		require.NoError(t, e.repo.Accounts.Unlink(ctx, key))
+		_, err = e.repo.Accounts.ByKey(ctx, key)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
 		assert.ErrorIs(t, e.repo.Accounts.Unlink(ctx, key), repository.ErrNotFound)
 		list, err = e.repo.Accounts.ListByUser(ctx, u.ID)
 		require.NoError(t, err)
-		assert.Len(t, list, 1)
+		require.Len(t, list, 1)
+		assert.Equal(t, "2", list[0].ProviderAccountID, "the other account stays")
+
+		// A user without accounts, or no user: an empty list, not nil.
+		for _, id := range []string{e.mustUser(t, "bob@example.com").ID, missingID(e.f)} {
+			list, err = e.repo.Accounts.ListByUser(ctx, id)
+			require.NoError(t, err)
+			assert.NotNil(t, list)
+			assert.Empty(t, list)
+		}
+	})
+}
+
+// UpdateTokens stores a provider's tokens after a refresh: a nil refresh
+// or ID token keeps the stored one, a nil expiry stores NULL (unknown),
+// the clock column follows and the creation is kept; an account not linked
+// is ErrNotFound and nothing is written.
+func TestAccountsUpdateTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		a := &repository.Account{UserID: u.ID, Provider: "github", ProviderAccountID: "1",
+			AccessToken: ptr("old-access"), RefreshToken: ptr("old-refresh"), IDToken: ptr("old-id")}
+		require.NoError(t, e.repo.Accounts.Link(ctx, a))
+		key := repository.AccountKey{Provider: "github", ProviderAccountID: "1"}
+		_, accounts, _, _ := e.f.Tables()
+
+		e.clock.Advance(time.Hour)
+		exp := e.clock.Now().Add(time.Hour).Unix()
+		got, err := e.repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "new-access", ExpiresAt: &exp})
+		require.NoError(t, err)
+		assert.Equal(t, "new-access", *got.AccessToken)
+		assert.Equal(t, "old-refresh", *got.RefreshToken, "a nil refresh token keeps the stored one")
+		if e.f.Has(accounts, "id_token") {
+			assert.Equal(t, "old-id", *got.IDToken, "a nil ID token keeps the stored one")
+		} else {
+			assert.Nil(t, got.IDToken, "beta.73 keeps no ID token")
+		}
+		assert.Equal(t, exp, *got.ExpiresAt)
+		if e.f.ClockColumns() {
+			assert.Equal(t, e.clock.Now(), *got.UpdatedAt)
+			assert.Equal(t, *a.CreatedAt, *got.CreatedAt, "the creation is never rewritten")
+		}
+
+		got, err = e.repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "newer", RefreshToken: ptr("new-refresh")})
+		require.NoError(t, err)
+		assert.Equal(t, "new-refresh", *got.RefreshToken)
+		assert.Nil(t, got.ExpiresAt, "a nil expiry is unknown")
+		stored, err := e.repo.Accounts.ByKey(ctx, key)
+		require.NoError(t, err)
+		assert.Equal(t, got, stored, "as stored")
+
+		before := e.snapshot(t)
+		_, err = e.repo.Accounts.UpdateTokens(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "2"}, repository.Tokens{AccessToken: "x"})
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+		assert.Equal(t, before, e.snapshot(t), "nothing written")
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +32,8 @@ func TestSessionsCreate(t *testing.T) {
 		got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
 		require.NoError(t, err)
 		assert.Equal(t, s, got)
+		assert.Equal(t, time.UTC, got.Expires.Location(), "an instant in UTC")
+		assert.Nil(t, got.User, "ByToken does not read the user")
 
 		other, err := e.repo.Sessions.Create(ctx, u.ID)
 		require.NoError(t, err)
@@ -71,6 +74,20 @@ func TestSessionsWithUser(t *testing.T) {
 	})
 }
 
+// A session whose user was deleted outside the repository (the row stays
+// where no foreign key cascades) signs no one in.
+func TestSessionsWithUserDeletedUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		s := e.mustSession(t, u)
+		e.exec(t, `DELETE FROM `+e.users+` WHERE "id"::text = ?`, u.ID)
+		_, err := e.repo.Sessions.WithUser(ctx, s.SessionToken)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+	})
+}
+
 // A session is valid while now ≤ expires: Auth.js refuses it when
 // expires < now.
 func TestSessionsExpiry(t *testing.T) {
@@ -88,6 +105,8 @@ func TestSessionsExpiry(t *testing.T) {
 		assert.ErrorIs(t, err, repository.ErrNotFound, "expired one tick later")
 		_, err = e.repo.Sessions.ByToken(ctx, s.SessionToken)
 		assert.ErrorIs(t, err, repository.ErrNotFound)
+		_, err = e.repo.Sessions.Refresh(ctx, s)
+		assert.ErrorIs(t, err, repository.ErrNotFound, "an expired session cannot be revived")
 		assert.ErrorIs(t, e.repo.Sessions.ForceRefresh(ctx, s), repository.ErrNotFound)
 	})
 }
@@ -99,7 +118,9 @@ func TestSessionsRefresh(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	eachFlavour(t, func(t *testing.T, e *env) {
-		s := e.mustSession(t, e.mustUser(t, "alice@example.com"))
+		assert.False(t, e.repo.Sessions.Due(nil), "nil is never due")
+		u := e.mustUser(t, "alice@example.com")
+		s := e.mustSession(t, u)
 		e.clock.Advance(e.dueAfter() - e.f.Precision())
 		assert.False(t, e.repo.Sessions.Due(s))
 		e.tracer.Reset()
@@ -110,9 +131,11 @@ func TestSessionsRefresh(t *testing.T) {
 
 		e.clock.Advance(e.f.Precision())
 		assert.True(t, e.repo.Sessions.Due(s))
+		e.tracer.Reset()
 		wrote, err = e.repo.Sessions.Refresh(ctx, s)
 		require.NoError(t, err)
 		assert.True(t, wrote)
+		assert.Len(t, e.tracer.Statements(), 1, "one statement")
 		want := start.Add(e.dueAfter() + repository.DefaultMaxAge)
 		assert.Equal(t, want, s.Expires)
 		got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
@@ -132,37 +155,68 @@ func TestSessionsRefresh(t *testing.T) {
 		e.clock.Advance(-time.Minute)
 		require.NoError(t, e.repo.Sessions.ForceRefresh(ctx, &stale))
 		assert.Equal(t, want.Add(time.Minute), stale.Expires, "the row expires later: kept")
+
+		// A session deleted since it was read is not extended.
+		gone := e.mustSession(t, u)
+		require.NoError(t, e.repo.Sessions.Delete(ctx, gone.SessionToken))
+		e.clock.Advance(2 * repository.DefaultUpdateAge)
+		_, err = e.repo.Sessions.Refresh(ctx, gone)
+		assert.ErrorIs(t, err, repository.ErrNotFound)
 	})
 }
 
-// Concurrent refreshes of one session write once.
+// Concurrent refreshes of one session write once and never move expires
+// backwards, also when half of them see a clock a minute behind; nor does
+// a refresh from a stale copy with that clock.
 func TestSessionsRefreshConcurrent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	eachFlavour(t, func(t *testing.T, e *env) {
 		s := e.mustSession(t, e.mustUser(t, "alice@example.com"))
-		e.clock.Advance(e.dueAfter())
+		original := s.Expires
+		e.clock.Advance(e.dueAfter() + time.Minute)
+		late := repository.New(e.db, e.f, repository.Options{Secret: []string{secret},
+			Now: func() time.Time { return e.clock.Now().Add(-time.Minute) }})
 		const n = 8
 		wrote := make([]bool, n)
+		seen := make([]time.Time, n)
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				r := e.repo
+				if i%2 == 1 {
+					r = late
+				}
 				cp := *s
-				wrote[i], errs[i] = e.repo.Sessions.Refresh(ctx, &cp)
+				wrote[i], errs[i] = r.Sessions.Refresh(ctx, &cp)
+				seen[i] = cp.Expires
 			}()
 		}
 		wg.Wait()
+		got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		require.NoError(t, err)
 		writes := 0
 		for i := range n {
 			require.NoError(t, errs[i])
+			assert.False(t, got.Expires.Before(seen[i]), "expires never moves backwards")
 			if wrote[i] {
 				writes++
 			}
 		}
-		assert.Equal(t, 1, writes)
+		assert.Equal(t, 1, writes, "once one refresh is in, the others are no longer due")
+		assert.True(t, got.Expires.After(original))
+
+		final := got.Expires
+		stale := *s
+		_, err = late.Sessions.Refresh(ctx, &stale)
+		require.NoError(t, err)
+		require.NoError(t, late.Sessions.ForceRefresh(ctx, &stale))
+		got, err = e.repo.Sessions.ByToken(ctx, s.SessionToken)
+		require.NoError(t, err)
+		assert.False(t, got.Expires.Before(final), "a stale copy and an older clock do not pull it back")
 	})
 }
 
@@ -202,6 +256,19 @@ func TestSessionsDelete(t *testing.T) {
 		require.NoError(t, e.repo.Users.Delete(ctx, u.ID))
 		_, err = e.repo.Sessions.DeleteByUser(ctx, u.ID)
 		assert.ErrorIs(t, err, repository.ErrNotFound)
+
+		// The session of a user deleted outside the repository stays where
+		// no foreign key cascades: DeleteByUser finds no user and leaves it.
+		if !e.f.Cascades() {
+			orphan := e.mustSession(t, other)
+			e.exec(t, `DELETE FROM `+e.users+` WHERE "id"::text = ?`, other.ID)
+			before := e.snapshot(t)
+			_, err = e.repo.Sessions.DeleteByUser(ctx, other.ID)
+			assert.ErrorIs(t, err, repository.ErrNotFound)
+			assert.Equal(t, before, e.snapshot(t))
+			_, err = e.repo.Sessions.ByToken(ctx, orphan.SessionToken)
+			assert.NoError(t, err)
+		}
 	})
 }
 
@@ -216,9 +283,11 @@ func TestSessionsDeleteExpired(t *testing.T) {
 		e.clock.Advance(time.Hour)
 		live := e.mustSession(t, u)
 		e.clock.Advance(repository.DefaultMaxAge) // the first five expired an hour ago; live expires now
+		e.tracer.Reset()
 		n, err := e.repo.Sessions.DeleteExpired(ctx, 2)
 		require.NoError(t, err)
 		assert.Equal(t, int64(5), n)
+		assert.Len(t, e.tracer.Statements(), 3, "5 rows in batches of 2: three statements")
 		_, err = e.repo.Sessions.ByToken(ctx, live.SessionToken)
 		assert.NoError(t, err, "a session at its expiry is kept")
 		assert.Equal(t, int64(1), e.count(t, e.sessions, ""))
@@ -239,9 +308,11 @@ func TestSessionsManagement(t *testing.T) {
 		alice, bob := e.mustUser(t, "alice@example.com"), e.mustUser(t, "bob@example.com")
 		current, phone, laptop := e.mustSession(t, alice), e.mustSession(t, alice), e.mustSession(t, alice)
 		bobs := e.mustSession(t, bob)
+		old := e.mustSession(t, alice)
+		e.exec(t, `UPDATE `+e.sessions+` SET "expires" = "expires" - interval '31 days' WHERE "sessionToken" = ?`, old.SessionToken)
 		list, err := e.repo.Sessions.ListByUser(ctx, alice.ID)
 		require.NoError(t, err)
-		require.Len(t, list, 3)
+		require.Len(t, list, 3, "valid sessions only")
 		handle := func(s *repository.Session) string {
 			for _, i := range list {
 				if i.Is(s) {
@@ -260,6 +331,9 @@ func TestSessionsManagement(t *testing.T) {
 		assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, bobsList[0].Handle), repository.ErrNotFound)
 		assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, bob.ID, handle(phone)), repository.ErrNotFound)
 		assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, phone.SessionToken), repository.ErrInvalidInput, "a token is no handle")
+		assert.ErrorIs(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, ""), repository.ErrInvalidInput)
+		_, err = e.repo.Sessions.DeleteOthers(ctx, nil)
+		assert.ErrorIs(t, err, repository.ErrInvalidInput)
 		assert.Equal(t, before, e.snapshot(t))
 
 		require.NoError(t, e.repo.Sessions.DeleteByHandle(ctx, alice.ID, handle(phone)))
@@ -269,7 +343,7 @@ func TestSessionsManagement(t *testing.T) {
 
 		n, err := e.repo.Sessions.DeleteOthers(ctx, current)
 		require.NoError(t, err)
-		assert.Equal(t, int64(1), n)
+		assert.Equal(t, int64(2), n, "laptop, and the expired one")
 		_, err = e.repo.Sessions.ByToken(ctx, laptop.SessionToken)
 		assert.ErrorIs(t, err, repository.ErrNotFound)
 		_, err = e.repo.Sessions.ByToken(ctx, current.SessionToken)
@@ -310,8 +384,11 @@ func TestSessionsByAccessToken(t *testing.T) {
 
 		_, err = e.repo.Sessions.ByAccessToken(ctx, s.SessionToken)
 		assert.ErrorIs(t, err, repository.ErrNotFound, "a session token is not an access token")
-		_, err = e.repo.Sessions.ByAccessToken(ctx, "")
-		assert.ErrorIs(t, err, repository.ErrInvalidInput)
+		assert.NotEqual(t, s.SessionToken, *s.AccessToken)
+		for _, bad := range []string{"", "a\x00b", "a\xffb", strings.Repeat("a", repository.MaxTokenLen+1)} {
+			_, err = e.repo.Sessions.ByAccessToken(ctx, bad)
+			assert.ErrorIs(t, err, repository.ErrInvalidInput, "%q", bad)
+		}
 		e.clock.Advance(repository.DefaultMaxAge + time.Millisecond)
 		_, err = e.repo.Sessions.ByAccessToken(ctx, *s.AccessToken)
 		assert.ErrorIs(t, err, repository.ErrNotFound, "expired")

@@ -224,8 +224,16 @@ var clockOps = map[string]func(ctx context.Context, r *repository.Repository, d 
 		_, err := r.Sessions.ByToken(ctx, d.session.SessionToken)
 		return err
 	},
+	"Sessions.ByAccessToken": func(ctx context.Context, r *repository.Repository, d *clockData) error {
+		_, err := r.Sessions.ByAccessToken(ctx, *d.session.AccessToken) // beta.73's sessions alone have one
+		return err
+	},
 	"Sessions.WithUser": func(ctx context.Context, r *repository.Repository, d *clockData) error {
 		_, err := r.Sessions.WithUser(ctx, d.session.SessionToken)
+		return err
+	},
+	"Authenticate": func(ctx context.Context, r *repository.Repository, d *clockData) error {
+		_, _, err := r.Authenticate(ctx, d.session.SessionToken)
 		return err
 	},
 	"Sessions.Refresh": func(ctx context.Context, r *repository.Repository, d *clockData) error {
@@ -318,52 +326,71 @@ func TestEveryOperationListed(t *testing.T) {
 // TestClockOutOfRange: with Options.Now at a time outside the flavour's
 // range (or with a time derived from it, now + MaxAge, outside), every
 // operation that reads the clock returns ErrInvalidInput and sends no
-// statement; with a good clock the same calls succeed.
+// statement; with a good clock the same calls succeed. Beta73 runs again
+// with Options.Location in Auckland, whose first wall clock is another
+// instant.
 func TestClockOutOfRange(t *testing.T) {
 	t.Parallel()
-	eachFlavour(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
-		d := &clockData{user: e.mustUser(t, "clock@example.com")}
-		e.mustAccount(t, d.user, "clock")
-		d.session = e.mustSession(t, d.user)
-		d.token = e.mustToken(t, "clock@example.com")
-		first, last := e.f.TimeRange()
-		clocks := map[string]time.Time{
-			"1 ms before the first instant":   first.Add(-time.Millisecond),
-			"1 ms after the last instant":     last.Add(time.Millisecond),
-			"the session expiry (+MaxAge) is": last.Add(-repository.DefaultMaxAge + time.Millisecond),
-		}
-		for name, at := range badClocks {
-			clocks[name] = at
-		}
-		before := e.snapshot(t)
-		for clock, at := range clocks {
-			bad := repository.New(e.db, e.f, repository.Options{Now: func() time.Time { return at }, Secret: []string{secret}})
-			for name, call := range clockOps {
-				if clock == "the session expiry (+MaxAge) is" && !strings.HasPrefix(name, "Sessions.Create") &&
-					!strings.HasPrefix(name, "SignIn") && !strings.HasPrefix(name, "Sessions.Refresh") && name != "Sessions.ForceRefresh" {
-					continue // the others derive no time past now
-				}
-				e.tracer.Reset()
-				err := call(ctx, bad, d)
-				assert.ErrorIs(t, err, repository.ErrInvalidInput, "%s with the clock at %s", name, clock)
-				assert.ErrorContains(t, err, "Options.Now", "%s with the clock at %s", name, clock)
-				assert.Empty(t, e.tracer.Statements(), "%s with the clock at %s sends nothing", name, clock)
-			}
-		}
-		assert.Equal(t, before, e.snapshot(t), "nothing written")
-		// The same calls with a good clock, in an order where each can
-		// succeed.
-		for _, name := range []string{"Users.Create", "Users.Update", "Accounts.Link", "Accounts.UpdateTokens", "Sessions.Create",
-			"Sessions.ByToken", "Sessions.WithUser", "Sessions.Refresh", "Sessions.ForceRefresh", "Sessions.ListByUser",
-			"Sessions.DeleteExpired", "Verifications.Create", "Verifications.Replace", "Verifications.Find", "SignInOAuth", "SignInOAuth (returning)",
-			"SignInEmail", "Verifications.Use", "Verifications.DeleteExpired"} {
-			err := clockOps[name](ctx, e.repo, d)
-			if name == "Verifications.Use" {
-				assert.ErrorIs(t, err, repository.ErrNotFound, "SignInEmail used the token")
-				continue
-			}
-			assert.NoError(t, err, name)
-		}
+	eachFlavour(t, clockOutOfRange)
+	t.Run("beta73/Auckland", func(t *testing.T) {
+		t.Parallel()
+		auckland, err := time.LoadLocation("Pacific/Auckland")
+		require.NoError(t, err)
+		clockOutOfRange(t, newEnv(t, gormauth.Beta73, repository.Options{Location: auckland}))
 	})
+}
+
+func clockOutOfRange(t *testing.T, e *env) {
+	ctx := context.Background()
+	d := &clockData{user: e.mustUser(t, "clock@example.com")}
+	e.mustAccount(t, d.user, "clock")
+	d.session = e.mustSession(t, d.user)
+	d.token = e.mustToken(t, "clock@example.com")
+	_, _, sessions, _ := e.f.Tables()
+	skip := func(name string) bool { return name == "Sessions.ByAccessToken" && !e.f.Has(sessions, "access_token") }
+	first, last := e.f.TimeRange()
+	if loc := e.repo.Options().Location; e.f.LocalTime() && loc != nil {
+		first = wallclock.Instant(wallclock.Min, loc) // the column's first wall clock in loc
+	}
+	clocks := map[string]time.Time{
+		"1 ms before the first instant":   first.Add(-time.Millisecond),
+		"1 ms after the last instant":     last.Add(time.Millisecond),
+		"the session expiry (+MaxAge) is": last.Add(-repository.DefaultMaxAge + time.Millisecond),
+	}
+	for name, at := range badClocks {
+		clocks[name] = at
+	}
+	before := e.snapshot(t)
+	for clock, at := range clocks {
+		o := e.repo.Options()
+		o.Now = func() time.Time { return at }
+		bad := repository.New(e.db, e.f, o)
+		for name, call := range clockOps {
+			if skip(name) || clock == "the session expiry (+MaxAge) is" && !strings.HasPrefix(name, "Sessions.Create") &&
+				!strings.HasPrefix(name, "SignIn") && !strings.HasPrefix(name, "Sessions.Refresh") && name != "Sessions.ForceRefresh" {
+				continue // the others derive no time past now
+			}
+			e.tracer.Reset()
+			err := call(ctx, bad, d)
+			assert.ErrorIs(t, err, repository.ErrInvalidInput, "%s with the clock at %s", name, clock)
+			assert.ErrorContains(t, err, "Options.Now", "%s with the clock at %s", name, clock)
+			assert.Empty(t, e.tracer.Statements(), "%s with the clock at %s sends nothing", name, clock)
+		}
+	}
+	assert.Equal(t, before, e.snapshot(t), "nothing written")
+	// The same calls with a good clock, in an order where each can succeed.
+	for _, name := range []string{"Users.Create", "Users.Update", "Accounts.Link", "Accounts.UpdateTokens", "Sessions.Create",
+		"Sessions.ByToken", "Sessions.ByAccessToken", "Sessions.WithUser", "Authenticate", "Sessions.Refresh", "Sessions.ForceRefresh",
+		"Sessions.ListByUser", "Sessions.DeleteExpired", "Verifications.Create", "Verifications.Replace", "Verifications.Find", "SignInOAuth",
+		"SignInOAuth (returning)", "SignInEmail", "Verifications.Use", "Verifications.DeleteExpired"} {
+		if skip(name) {
+			continue
+		}
+		err := clockOps[name](ctx, e.repo, d)
+		if name == "Verifications.Use" {
+			assert.ErrorIs(t, err, repository.ErrNotFound, "SignInEmail used the token")
+			continue
+		}
+		assert.NoError(t, err, name)
+	}
 }
