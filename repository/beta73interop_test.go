@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/harness/nextauthjs"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
+	"github.com/gormauth/gormauth/internal/wallclock"
 	"github.com/gormauth/gormauth/repository"
 )
 
@@ -115,4 +118,91 @@ func TestBeta73Interop(t *testing.T) {
 		assert.Len(t, naSession["accessToken"], 64)
 		assert.Equal(t, "bob@example.com", naLink["identifer"], "lower-cased, as NextAuth.js stores it")
 	})
+}
+
+// TestNextAuthTimeRange: the first and last instants the repository
+// accepts on beta.73's tables (firstInstant, and JavaScript's last Date)
+// are stored and the real NextAuth.js
+// 2.0.0-beta.73 reads them back exactly; one millisecond outside is refused
+// with ErrInvalidInput. The measurement behind it: NextAuth.js reads the
+// whole column as Location's wall clock up to the last Date, and an Invalid
+// Date (null) past it. It runs in UTC, and with NextAuth.js in Auckland
+// (Location too) and the database's sessions in New York.
+func TestNextAuthTimeRange(t *testing.T) {
+	t.Parallel()
+	_, err := nextauthjs.Install(context.Background())
+	require.NoError(t, err)
+	for _, z := range []struct{ name, node, database string }{
+		{"UTC", "UTC", "UTC"},
+		{"zoned", "Pacific/Auckland", "America/New_York"},
+	} {
+		t.Run(z.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			loc, err := time.LoadLocation(z.node)
+			require.NoError(t, err)
+			e := newEnv(t, gormauth.Beta73, repository.Options{Location: loc})
+			var name string
+			require.NoError(t, e.db.Raw("SELECT current_database()").Scan(&name).Error)
+			testdb.Exec(t, e.db, `ALTER DATABASE "`+name+`" SET TimeZone = '`+z.database+`'`)
+
+			// The first instant both UTC's and Location's wall clock of 4714
+			// BC hold, and the last of a JavaScript Date.
+			first, last := firstInstant(e), wallclock.JSMax
+			inside := []time.Time{first, last, time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
+			outside := []time.Time{first.Add(-time.Millisecond), last.Add(time.Millisecond), last.Add(time.Second),
+				time.Date(294276, 6, 1, 0, 0, 0, 0, time.UTC)}
+			var ops []nextauthjs.Op
+			for i, at := range inside {
+				u := &repository.User{Email: ptr(fmt.Sprintf("in%d@example.com", i)), EmailVerified: &at}
+				require.NoError(t, e.repo.Users.Create(ctx, u), "Go stores %s", jsISO(at))
+				id, err := strconv.Atoi(u.ID)
+				require.NoError(t, err)
+				ops = append(ops, nextauthjs.Op{"op": "getUser", "id": id})
+			}
+			before := e.snapshot(t)
+			for i, at := range outside {
+				err := e.repo.Users.Create(ctx, &repository.User{Email: ptr(fmt.Sprintf("out%d@example.com", i)), EmailVerified: &at})
+				require.ErrorIs(t, err, repository.ErrInvalidInput, "Go stores %s", jsISO(at))
+				assert.ErrorContains(t, err, "email verified is outside the times the beta73 flavour holds")
+			}
+			assert.Equal(t, before, e.snapshot(t), "nothing written")
+			for i, at := range outside {
+				// What NextAuth.js would read past the last Date, written by
+				// hand where the column holds it.
+				if w := wallclock.Of(at, loc); at.After(last) && wallclock.InRange(w) {
+					testdb.Exec(t, e.db, fmt.Sprintf(`INSERT INTO users (email, email_verified, created, updated)
+						VALUES ('raw%d@example.com', '%s', now(), now())`, i, w.Format("2006-01-02 15:04:05.999999")))
+					ops = append(ops, nextauthjs.Op{"op": "getUserByEmail", "email": fmt.Sprintf("raw%d@example.com", i)})
+				}
+			}
+			out, err := nextauthjs.Ops(ctx, e.dsn, z.node, nextauthjs.OpsInput{Secret: secret, Site: "http://localhost:3000", Ops: ops})
+			require.NoError(t, err)
+			require.Equal(t, z.node, out.TimeZone)
+			var measured []string
+			for i, r := range out.Results {
+				var u struct{ EmailVerified *string }
+				require.NoError(t, r.Decode(&u), "op %d", i)
+				read := "null"
+				if u.EmailVerified != nil {
+					read = *u.EmailVerified
+				}
+				if i < len(inside) {
+					assert.Equal(t, jsISO(inside[i]), read, "NextAuth.js reads Go's %s", jsISO(inside[i]))
+					got, err := e.repo.Users.ByEmail(ctx, fmt.Sprintf("in%d@example.com", i))
+					require.NoError(t, err)
+					assert.True(t, inside[i].Equal(*got.EmailVerified), "Go reads back %s", jsISO(inside[i]))
+				} else {
+					assert.Equal(t, "null", read, "past the last Date NextAuth.js reads an Invalid Date")
+				}
+				measured = append(measured, read)
+			}
+			t.Logf("NextAuth.js in %s reads %s", z.node, strings.Join(measured, ", "))
+			// The wall clock before the column's first is refused by
+			// PostgreSQL itself.
+			err = e.db.Exec(`INSERT INTO users (email, email_verified, created, updated)
+				VALUES ('min@example.com', '4714-11-23 23:59:59.999 BC', now(), now())`).Error
+			assert.ErrorContains(t, err, "out of range")
+		})
+	}
 }

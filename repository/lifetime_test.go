@@ -13,11 +13,11 @@ import (
 )
 
 // eachLifetimeFlavour runs test on a fresh env, with opts, of every flavour
-// whose sessions record their creation; on the others it checks that the
-// option is refused at construction.
+// whose sessions record their creation (Prisma's for Auth.js v5, beta.73's);
+// on the others it checks that the option is refused at construction.
 func eachLifetimeFlavour(t *testing.T, opts repository.Options, test func(t *testing.T, e *env)) {
 	t.Helper()
-	for _, f := range gormauth.AuthJSFlavours() {
+	for _, f := range gormauth.Flavours() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			if f.ClockColumns() {
@@ -88,6 +88,10 @@ func TestSessionsMaxLifetime(t *testing.T) {
 		}
 		_, err = free.Sessions.WithUser(ctx, other.SessionToken)
 		require.NoError(t, err, "its expiry is 30 days away: only the lifetime ends it")
+		if other.AccessToken != nil { // beta.73's
+			_, err = e.repo.Sessions.ByAccessToken(ctx, *other.AccessToken)
+			assert.ErrorIs(t, err, repository.ErrNotFound)
+		}
 		list, err := e.repo.Sessions.ListByUser(ctx, u.ID)
 		require.NoError(t, err)
 		assert.Empty(t, list)

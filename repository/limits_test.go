@@ -158,6 +158,7 @@ func TestLimits(t *testing.T) {
 	assert.Greater(t, repository.MaxImageLen, 3*len(entraPhoto(200<<10, 7)))
 	assert.Greater(t, repository.MaxProviderTokenLen, 4*len(jwt(16<<10, 8)))
 	assert.Greater(t, repository.MaxProviderFieldLen, 4*255)
+	assert.Greater(t, repository.MaxEmailLen, 4*254, "an address of 254 characters (RFC 5321), each of up to 4 bytes")
 	eachFlavour(t, func(t *testing.T, e *env) {
 		u := e.mustUser(t, "alice@example.com")
 		r := e.repo
@@ -185,6 +186,16 @@ func TestLimits(t *testing.T) {
 				_, err := r.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: *at(n)})
 				return err
 			}},
+			{"Accounts.UpdateTokens refresh token", repository.MaxProviderTokenLen, func(n int) error {
+				_, err := r.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "a", RefreshToken: at(n)})
+				return err
+			}},
+			{"SignInOAuth image", repository.MaxImageLen, func(n int) error {
+				in := githubSignIn("o"+strconv.Itoa(n), ptr("o"+strconv.Itoa(n)+"@example.com"))
+				in.Image = at(n)
+				_, err := r.SignInOAuth(ctx, in)
+				return err
+			}},
 			{"SignInOAuth scope", repository.MaxProviderTokenLen, func(n int) error {
 				in := githubSignIn("s"+strconv.Itoa(n), ptr("s"+strconv.Itoa(n)+"@example.com"))
 				in.Account.Scope = at(n)
@@ -199,6 +210,10 @@ func TestLimits(t *testing.T) {
 				}},
 				limit{"Users.Create email", repository.MaxEmailLen, func(n int) error {
 					return r.Users.Create(ctx, &repository.User{Email: email(n)})
+				}},
+				limit{"Verifications.Create identifier", repository.MaxEmailLen, func(n int) error {
+					_, err := r.Verifications.Create(ctx, repository.SignInToken{Identifier: *email(n), Token: "t" + strconv.Itoa(n)}, 0)
+					return err
 				}},
 				limit{"Accounts.Link provider account id", repository.MaxProviderFieldLen, func(n int) error {
 					return r.Accounts.Link(ctx, &repository.Account{UserID: u.ID, Provider: "gitlab", ProviderAccountID: *at(n)})

@@ -56,6 +56,7 @@ func TestUpdateKeepsOverLimitValues(t *testing.T) {
 		assert.Equal(t, "Ada Lovelace", *again.Name)
 		assert.Equal(t, image, *again.Image, "image unchanged")
 		assert.Equal(t, email, *again.Email, "email unchanged")
+		assert.Equal(t, start.Add(time.Hour), *again.EmailVerified)
 
 		// A new value over a limit, beside or instead of the kept ones.
 		other := image[:len(image)-1] + "A"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gormauth/gormauth"
 	"github.com/gormauth/gormauth/internal/harness/testdb"
@@ -109,5 +110,25 @@ func TestUsersCreateConcurrentSameEmail(t *testing.T) {
 		}
 		assert.Equal(t, want, ok)
 		assert.EqualValues(t, want, e.count(t, e.users, ""))
+	})
+}
+
+// New and WithTx ignore conditions already on the *gorm.DB they are given.
+func TestNewIgnoresScopedDB(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "alice@example.com")
+		for name, db := range map[string]*gorm.DB{
+			"Where": e.db.Where("1 = 0"),
+			"Table": e.db.Table("nope"),
+		} {
+			for _, repo := range []*repository.Repository{repository.New(db, e.f, repository.Options{}), e.repo.WithTx(db)} {
+				got, err := repo.Users.ByID(ctx, u.ID)
+				if assert.NoError(t, err, name) {
+					assert.Equal(t, u.ID, got.ID)
+				}
+			}
+		}
 	})
 }

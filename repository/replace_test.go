@@ -52,6 +52,20 @@ func TestVerificationsReplace(t *testing.T) {
 		assert.NoError(t, err, "another address's link is kept")
 		_, err = e.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: second})
 		assert.NoError(t, err)
+
+		// A link replaced by itself: the old row is deleted first. The same
+		// token for another address is refused where the token is a unique
+		// key, and the stored link is kept.
+		third := e.replaceToken(t, "carol@example.com", 0)
+		_, err = e.repo.Verifications.Replace(ctx, third, 0)
+		assert.NoError(t, err)
+		assert.Equal(t, int64(1), e.count(t, e.tokens, `"identifier" = ?`, "carol@example.com"))
+		if e.uniqueToken(t) {
+			_, err = e.repo.Verifications.Replace(ctx, repository.SignInToken{Identifier: "dave@example.com", Token: third.Token}, 0)
+			assert.ErrorIs(t, err, repository.ErrAlreadyExists)
+		}
+		_, err = e.repo.Verifications.Find(ctx, third)
+		assert.NoError(t, err)
 	})
 }
 

@@ -61,6 +61,52 @@ func TestSignInOAuthNewAndReturning(t *testing.T) {
 	})
 }
 
+// TestSignInOAuth: the profile's email is lower-cased as JavaScript does
+// (İ, a word-final Σ) and then matched exactly, so a user stored with
+// capitals is not the profile's; a taken address is refused in any case;
+// users without an email are distinct; and a failure after the user's
+// insert writes nothing.
+func TestSignInOAuth(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		res, err := e.repo.SignInOAuth(ctx, githubSignIn("sigma", ptr("İΟΔΟΣ@Example.gr")))
+		require.NoError(t, err)
+		assert.Equal(t, "i\u0307οδος@example.gr", *res.User.Email)
+		mixed := e.mustUser(t, "Mixed@Example.com")
+		res, err = e.repo.SignInOAuth(ctx, githubSignIn("mixed", ptr("Mixed@Example.com")))
+		require.NoError(t, err)
+		assert.True(t, res.IsNewUser, "lookups are exact, as Auth.js's getUserByEmail is")
+		assert.NotEqual(t, mixed.ID, res.User.ID)
+		assert.Equal(t, "mixed@example.com", *res.User.Email)
+
+		before := e.snapshot(t)
+		for _, email := range []string{"mixed@example.com", "Mixed@example.com", "MIXED@EXAMPLE.COM"} {
+			_, err := e.repo.SignInOAuth(ctx, githubSignIn("other", ptr(email)))
+			assert.ErrorIs(t, err, repository.ErrAccountNotLinked, email)
+		}
+		assert.Equal(t, before, e.snapshot(t), "nothing written")
+
+		if !e.f.EmailRequired() {
+			a, err := e.repo.SignInOAuth(ctx, githubSignIn("no-email-1", nil))
+			require.NoError(t, err)
+			b, err := e.repo.SignInOAuth(ctx, githubSignIn("no-email-2", nil))
+			require.NoError(t, err)
+			assert.True(t, b.IsNewUser)
+			assert.NotEqual(t, a.User.ID, b.User.ID, "many users may have no email")
+		}
+
+		// The session's insert fails (a trigger): the new user and account
+		// are rolled back.
+		e.exec(t, `CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'boom'; END$$;
+			CREATE TRIGGER fail BEFORE INSERT ON `+e.sessions+` FOR EACH ROW EXECUTE FUNCTION fail()`)
+		before = e.snapshot(t)
+		_, err = e.repo.SignInOAuth(ctx, githubSignIn("77", ptr("new@example.com")))
+		require.Error(t, err)
+		assert.Equal(t, before, e.snapshot(t), "nothing written")
+	})
+}
+
 func TestSignInOAuthEmailTaken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -151,6 +197,9 @@ func TestSignInOAuthReplacesOrphanAccount(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, res.IsNewUser)
 		assert.Equal(t, int64(1), e.count(t, e.accounts, ""))
+		a, err := e.repo.Accounts.ByKey(ctx, repository.AccountKey{Provider: "github", ProviderAccountID: "42"})
+		require.NoError(t, err)
+		assert.Equal(t, res.User.ID, a.UserID, "the new user's")
 	})
 }
 
@@ -200,6 +249,9 @@ func TestSignInEmail(t *testing.T) {
 		assert.Equal(t, "alice@example.com", *res.User.Email)
 		assert.Equal(t, start.Add(time.Minute), *res.User.EmailVerified)
 		assert.Nil(t, res.Account, "no account row for an email sign-in")
+		if e.f.ClockColumns() {
+			assert.Equal(t, start.Add(time.Minute), *res.User.CreatedAt)
+		}
 		got, err := e.repo.Sessions.WithUser(ctx, res.Session.SessionToken)
 		require.NoError(t, err)
 		assert.Equal(t, res.User, got.User)
@@ -226,13 +278,42 @@ func TestSignInEmail(t *testing.T) {
 		_, err = e.repo.Sessions.ByToken(ctx, res.Session.SessionToken)
 		assert.NoError(t, err, "the user's own sessions stay")
 
+		// A user made otherwise keeps the rest of its row.
+		dave := e.mustUser(t, "dave@example.com")
+		res, err = e.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: e.mustToken(t, "dave@example.com")})
+		require.NoError(t, err)
+		assert.Equal(t, dave.ID, res.User.ID)
+		assert.Equal(t, dave.Name, res.User.Name)
+		assert.Equal(t, dave.CreatedAt, res.User.CreatedAt)
+
+		// A link checked with another secret is unknown, and still works
+		// with the right one.
+		tok = e.mustToken(t, "erin@example.com")
+		other := repository.New(e.db, e.f, repository.Options{Now: e.clock.Now, Secret: []string{"another secret"}})
+		_, err = other.SignInEmail(ctx, repository.EmailSignIn{SignInToken: tok})
+		assert.ErrorIs(t, err, repository.ErrNotFound)
+
+		// A failure after the token is redeemed (the session's insert,
+		// here a trigger) keeps the token: nothing is written, and the link
+		// works once the failure is gone.
+		e.exec(t, `CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'boom'; END$$;
+			CREATE TRIGGER fail BEFORE INSERT ON `+e.sessions+` FOR EACH ROW EXECUTE FUNCTION fail()`)
+		before := e.snapshot(t)
+		_, err = e.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: tok})
+		require.Error(t, err)
+		assert.Equal(t, before, e.snapshot(t), "no user, no session, and the token is still there")
+		e.exec(t, `DROP TRIGGER fail ON `+e.sessions)
+		res, err = e.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: tok})
+		require.NoError(t, err, "the link still works after the failure")
+		assert.True(t, res.IsNewUser)
+
 		// An expired link: deleted, nothing else written.
 		tok = e.mustToken(t, "carol@example.com")
 		e.clock.Advance(repository.DefaultVerificationMaxAge + time.Second)
-		before := e.count(t, e.users, "")
+		users := e.count(t, e.users, "")
 		_, err = e.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: tok})
 		assert.ErrorIs(t, err, repository.ErrNotFound)
-		assert.Equal(t, before, e.count(t, e.users, ""))
+		assert.Equal(t, users, e.count(t, e.users, ""))
 		assert.Equal(t, int64(0), e.count(t, e.tokens, ""))
 	})
 }

@@ -125,6 +125,67 @@ func TestSignInOAuthVerifiedEmail(t *testing.T) {
 	})
 }
 
+// The attacker's OAuth sign-up claims the victim's address while the
+// victim's first email sign-in is inserting the address's user. beta.73's
+// old repository let the sign-up in between and then dropped the
+// attacker's account; the engine's flows both hold the advisory lock of the
+// address, so the sign-up waits: the email sign-in makes the user, and the
+// sign-up then finds the address taken (ErrAccountNotLinked). Either way the
+// address has one user, the victim's, with no account of the attacker's.
+func TestSignInEmailRaceWithOAuthSignUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		link := e.mustToken(t, "victim@example.com")
+
+		// The email sign-in's insert of a user (no name) waits for the
+		// advisory lock 42, which a connection of the test holds.
+		e.exec(t, `CREATE FUNCTION pause() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN IF NEW.name IS NULL THEN PERFORM pg_advisory_lock(42); PERFORM pg_advisory_unlock(42); END IF; RETURN NEW; END$$;
+			CREATE TRIGGER pause BEFORE INSERT ON `+e.users+` FOR EACH ROW EXECUTE FUNCTION pause()`)
+		sqlDB, err := e.db.DB()
+		require.NoError(t, err)
+		holder, err := sqlDB.Conn(ctx)
+		require.NoError(t, err)
+		defer holder.Close()
+		_, err = holder.ExecContext(ctx, `SELECT pg_advisory_lock(42)`)
+		require.NoError(t, err)
+
+		type result struct {
+			res *repository.SignInResult
+			err error
+		}
+		victim := make(chan result, 1)
+		waiting := make(chan error, 1)
+		go func() {
+			res, err := e.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: link})
+			victim <- result{res, err}
+			waiting <- err
+		}()
+		waited, early := testdb.WaitForLockWait(t, e.db, waiting)
+		require.True(t, waited, "the email sign-in did not wait: %v", early)
+		attacker := make(chan result, 1)
+		go func() {
+			res, err := e.repo.SignInOAuth(ctx, githubSignIn("mallory", ptr("victim@example.com")))
+			attacker <- result{res, err}
+		}()
+		waitForLockWaits(t, e.db, 2) // the sign-up waits for the address's lock
+		_, err = holder.ExecContext(ctx, `SELECT pg_advisory_unlock(42)`)
+		require.NoError(t, err)
+
+		got := <-victim
+		require.NoError(t, got.err)
+		assert.True(t, got.res.IsNewUser)
+		assert.Empty(t, got.res.Unlinked)
+		mallory := <-attacker
+		assert.ErrorIs(t, mallory.err, repository.ErrAccountNotLinked, "the address is the victim's now")
+		assert.Equal(t, int64(1), e.count(t, e.users, ""), "the address's one user")
+		assert.Zero(t, e.count(t, e.accounts, ""))
+		_, err = e.repo.Sessions.WithUser(ctx, got.res.Session.SessionToken)
+		assert.NoError(t, err)
+	})
+}
+
 // The attacker signs in again through his account while the victim's
 // first email sign-in is under way: once it commits, his sign-in finds the
 // account gone and does not sign him in as the victim.

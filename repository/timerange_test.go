@@ -340,6 +340,19 @@ func TestClockOutOfRange(t *testing.T) {
 	})
 }
 
+// firstInstant is the first instant e's repository takes: its flavour's
+// first; for a flavour that holds local time, the later of that and the
+// instant of the column's first wall clock in Options.Location.
+func firstInstant(e *env) time.Time {
+	first, _ := e.f.TimeRange()
+	if loc := e.repo.Options().Location; e.f.LocalTime() && loc != nil {
+		if w := wallclock.Instant(wallclock.Min, loc); w.After(first) {
+			return w
+		}
+	}
+	return first
+}
+
 func clockOutOfRange(t *testing.T, e *env) {
 	ctx := context.Background()
 	d := &clockData{user: e.mustUser(t, "clock@example.com")}
@@ -348,9 +361,9 @@ func clockOutOfRange(t *testing.T, e *env) {
 	d.token = e.mustToken(t, "clock@example.com")
 	_, _, sessions, _ := e.f.Tables()
 	skip := func(name string) bool { return name == "Sessions.ByAccessToken" && !e.f.Has(sessions, "access_token") }
-	first, last := e.f.TimeRange()
-	if loc := e.repo.Options().Location; e.f.LocalTime() && loc != nil {
-		first = wallclock.Instant(wallclock.Min, loc) // the column's first wall clock in loc
+	first, last := firstInstant(e), wallclock.JSMax
+	if !e.f.LocalTime() {
+		_, last = e.f.TimeRange()
 	}
 	clocks := map[string]time.Time{
 		"1 ms before the first instant":   first.Add(-time.Millisecond),
@@ -393,4 +406,102 @@ func clockOutOfRange(t *testing.T, e *env) {
 		}
 		assert.NoError(t, err, name)
 	}
+}
+
+// outOfRange returns times outside what e's repository takes: a
+// millisecond before its first instant and after its last, and times no
+// column holds. The "pgx overflow" one overflows pgx's binary encoding
+// (microseconds since 2000 wrap to 0): sent, it would be stored silently as
+// 2000-01-01 00:00:00.
+func outOfRange(e *env) map[string]time.Time {
+	_, last := e.f.TimeRange()
+	return map[string]time.Time{
+		"before the first instant": firstInstant(e).Add(-time.Millisecond),
+		"after the last instant":   last.Add(time.Millisecond),
+		"year 300000":              time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC),
+		"pgx overflow":             time.Unix(946684800+18446744073709, 551616000),
+		"far before":               time.Unix(-1<<62, 0),
+		"maximum duration":         time.Unix(0, 0).Add(1<<63-1).AddDate(300000, 0, 0),
+	}
+}
+
+// TestOutOfRangeTimes: a time the flavour does not hold, or an expires_at
+// past what its column holds, is refused with ErrInvalidInput by every
+// operation that takes one, and nothing is written.
+func TestOutOfRangeTimes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		u := e.mustUser(t, "range@example.com")
+		e.mustAccount(t, u, "range")
+		key := repository.AccountKey{Provider: "github", ProviderAccountID: "range"}
+		before := e.snapshot(t)
+		for name, bad := range outOfRange(e) {
+			err := e.repo.Users.Create(ctx, &repository.User{Email: ptr("new-" + strings.ReplaceAll(name, " ", "-") + "@example.com"), EmailVerified: &bad})
+			assert.ErrorIs(t, err, repository.ErrInvalidInput, "Users.Create: %s", name)
+			assert.ErrorContains(t, err, "email verified is outside the times the "+e.f.Name()+" flavour holds")
+			upd := *u
+			upd.EmailVerified = &bad
+			assert.ErrorIs(t, e.repo.Users.Update(ctx, &upd), repository.ErrInvalidInput, "Users.Update: %s", name)
+		}
+		past := min(e.f.MaxExpiresAt(), 8.64e12) + 1
+		assert.ErrorIs(t, e.repo.Accounts.Link(ctx, &repository.Account{UserID: u.ID, Provider: "github", ProviderAccountID: "new",
+			ExpiresAt: &past}), repository.ErrInvalidInput, "Accounts.Link")
+		_, err := e.repo.Accounts.UpdateTokens(ctx, key, repository.Tokens{AccessToken: "x", ExpiresAt: &past})
+		assert.ErrorIs(t, err, repository.ErrInvalidInput, "Accounts.UpdateTokens")
+		_, err = e.repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: repository.Account{Provider: "github", ProviderAccountID: "new",
+			ExpiresAt: &past}, Email: ptr("new@example.com")})
+		assert.ErrorIs(t, err, repository.ErrInvalidInput, "SignInOAuth")
+		assert.Equal(t, before, e.snapshot(t), "nothing written")
+	})
+}
+
+// TestTimestampRange: the first and last instants a flavour takes are
+// stored and read back exactly, and so are the zero time and 2000-01-01
+// where they are within them; a time finer than the flavour's precision is
+// rounded down and returned as stored, the caller's left alone. On
+// beta.73's tables in New York (west of UTC) the first instant is that of
+// the column's first wall clock there, later than UTC's.
+func TestTimestampRange(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachFlavour(t, func(t *testing.T, e *env) {
+		first, last := e.f.TimeRange()
+		for i, at := range []time.Time{first, last, {}, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)} {
+			if at.Before(first) || at.After(last) {
+				continue
+			}
+			u := &repository.User{Email: ptr(fmt.Sprintf("t%d@example.com", i)), EmailVerified: &at}
+			require.NoError(t, e.repo.Users.Create(ctx, u), jsISO(at))
+			got, err := e.repo.Users.ByID(ctx, u.ID)
+			require.NoError(t, err)
+			assert.True(t, at.Equal(*got.EmailVerified), "stored %s, read %s", at, got.EmailVerified)
+			assert.Equal(t, at.Format(time.RFC3339Nano), got.EmailVerified.Format(time.RFC3339Nano))
+		}
+
+		fine := time.Date(2026, 5, 6, 7, 8, 9, 123456789, time.UTC)
+		u := &repository.User{Email: ptr("fine@example.com"), EmailVerified: &fine}
+		require.NoError(t, e.repo.Users.Create(ctx, u))
+		assert.Equal(t, fine.Truncate(e.f.Precision()), *u.EmailVerified)
+		assert.Equal(t, time.Date(2026, 5, 6, 7, 8, 9, 123456789, time.UTC), fine, "the caller's time is not modified")
+
+		if !e.f.LocalTime() {
+			return
+		}
+		newYork, err := time.LoadLocation("America/New_York")
+		require.NoError(t, err)
+		inNewYork := repository.New(e.db, e.f, repository.Options{Now: e.clock.Now, Location: newYork})
+		nyFirst := wallclock.Instant(wallclock.Min, newYork) // 4:56:02 later: New York's local mean time
+		require.True(t, nyFirst.After(first))
+		err = inNewYork.Users.Create(ctx, &repository.User{EmailVerified: &first})
+		assert.ErrorIs(t, err, repository.ErrInvalidInput, "UTC's first instant is before the column's first wall clock in New York")
+		beforeFirst := nyFirst.Add(-time.Microsecond)
+		err = inNewYork.Users.Create(ctx, &repository.User{EmailVerified: &beforeFirst})
+		assert.ErrorIs(t, err, repository.ErrInvalidInput)
+		ny := &repository.User{EmailVerified: &nyFirst}
+		require.NoError(t, inNewYork.Users.Create(ctx, ny))
+		got, err := inNewYork.Users.ByID(ctx, ny.ID)
+		require.NoError(t, err)
+		assert.True(t, nyFirst.Equal(*got.EmailVerified))
+	})
 }

@@ -40,13 +40,13 @@ func TestUsersCreate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	eachFlavour(t, func(t *testing.T, e *env) {
-		verified := start.Add(-time.Hour + 123456789*time.Nanosecond)
+		verified := start.Add(-time.Hour + 123456789*time.Nanosecond).In(time.FixedZone("X", 3600))
 		u := &repository.User{Name: ptr("Alice"), Email: ptr("Alice@Example.com"), EmailVerified: &verified, Image: ptr("https://img/a.png")}
 		require.NoError(t, e.repo.Users.Create(ctx, u))
 		ids, _, _ := e.f.IDs()
 		checkID(t, ids, u.ID)
 		assert.Equal(t, "Alice@Example.com", *u.Email, "stored exactly as given")
-		assert.Equal(t, verified.Truncate(e.f.Precision()), *u.EmailVerified, "at the flavour's precision")
+		assert.Equal(t, verified.UTC().Truncate(e.f.Precision()), *u.EmailVerified, "at the flavour's precision, in UTC")
 		if e.f.ClockColumns() {
 			require.NotNil(t, u.CreatedAt)
 			assert.Equal(t, start, *u.CreatedAt)
@@ -60,19 +60,25 @@ func TestUsersCreate(t *testing.T) {
 		assert.Equal(t, u, got, "what Create returned is what reads back")
 
 		// The second user of the same address.
-		err = e.repo.Users.Create(ctx, &repository.User{Email: ptr("Alice@Example.com")})
+		dup := &repository.User{Email: ptr("Alice@Example.com")}
+		err = e.repo.Users.Create(ctx, dup)
 		if e.f == gormauth.Pg {
 			assert.NoError(t, err, "the pg adapter's users.email is not unique")
 		} else {
 			assert.ErrorIs(t, err, repository.ErrAlreadyExists)
+			assert.ErrorContains(t, err, "Users.Create")
+			assert.Empty(t, dup.ID, "a failed create leaves the argument alone")
 		}
 
-		// A user without an email.
-		err = e.repo.Users.Create(ctx, &repository.User{Name: ptr("No mail")})
+		// Users without an email.
+		a, b := &repository.User{Name: ptr("No mail")}, &repository.User{Name: ptr("No mail either")}
+		err = e.repo.Users.Create(ctx, a)
 		if e.f.EmailRequired() {
 			assert.ErrorIs(t, err, repository.ErrInvalidInput)
 		} else {
 			assert.NoError(t, err)
+			require.NoError(t, e.repo.Users.Create(ctx, b), "many users may have no email")
+			assert.NotEqual(t, a.ID, b.ID)
 		}
 
 		assert.ErrorIs(t, e.repo.Users.Create(ctx, &repository.User{ID: "x", Email: ptr("b@example.com")}), repository.ErrInvalidInput, "ids are made by the flavour")
@@ -132,6 +138,10 @@ func TestUsersUpdate(t *testing.T) {
 		} else {
 			assert.ErrorIs(t, err, repository.ErrAlreadyExists)
 		}
+		before := e.snapshot(t)
+		assert.ErrorIs(t, e.repo.Users.Update(ctx, &repository.User{Email: ptr("x@example.com")}), repository.ErrInvalidInput, "no id")
+		assert.ErrorIs(t, e.repo.Users.Update(ctx, nil), repository.ErrInvalidInput)
+		assert.Equal(t, before, e.snapshot(t))
 		gone := *u
 		require.NoError(t, e.repo.Users.Delete(ctx, u.ID))
 		assert.ErrorIs(t, e.repo.Users.Update(ctx, &gone), repository.ErrNotFound)
@@ -150,10 +160,25 @@ func TestUsersDelete(t *testing.T) {
 		e.mustAccount(t, keep, "3")
 		e.mustSession(t, keep)
 
+		e.tracer.Reset()
 		require.NoError(t, e.repo.Users.Delete(ctx, u.ID))
+		if stmts := e.tracer.Statements(); assert.GreaterOrEqual(t, len(stmts), 3, "%q", stmts) {
+			assert.Equal(t, "begin", stmts[0], "one transaction")
+			assert.Contains(t, stmts[1], "FOR UPDATE", "the user's row is locked before anything is deleted")
+			assert.Equal(t, "commit", stmts[len(stmts)-1])
+		}
 		assert.Equal(t, int64(1), e.count(t, e.users, ""))
 		assert.Equal(t, int64(1), e.count(t, e.accounts, ""), "the user's accounts go too, with or without foreign keys")
 		assert.Equal(t, int64(1), e.count(t, e.sessions, ""))
 		assert.ErrorIs(t, e.repo.Users.Delete(ctx, u.ID), repository.ErrNotFound)
+
+		// Where no foreign key cascades, the rows of a user deleted outside
+		// the repository stay, and Delete of that id leaves them alone.
+		if !e.f.Cascades() {
+			e.exec(t, `DELETE FROM `+e.users+` WHERE "id"::text = ?`, keep.ID)
+			before := e.snapshot(t)
+			assert.ErrorIs(t, e.repo.Users.Delete(ctx, keep.ID), repository.ErrNotFound)
+			assert.Equal(t, before, e.snapshot(t))
+		}
 	})
 }

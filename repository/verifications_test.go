@@ -92,8 +92,20 @@ func TestVerificationsCreate(t *testing.T) {
 		assert.Equal(t, repository.HashToken("a1b2c3", []string{secret}), row.Token, "only the hash is stored")
 		assert.Equal(t, "d491d5d9d73fef6b6b704383009989555ff183b34d775857f1d2d3b061143791", row.Token)
 		assert.Equal(t, start.Add(repository.DefaultVerificationMaxAge), row.Expires)
-		assert.Equal(t, int64(0), e.count(t, e.tokens, `"token" = 'a1b2c3'`))
+		assert.Equal(t, int64(0), e.count(t, e.tokens, `"token" = 'a1b2c3' OR "token" LIKE '%'||?||'%'`, secret), "neither the token nor the secret")
 		assert.Equal(t, int64(1), e.count(t, e.tokens, `"token" = ? AND "identifier" = ?`, row.Token, want))
+		row, err = e.repo.Verifications.Create(ctx, repository.SignInToken{Identifier: "b@example.com", Token: "t2"}, 10*time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, start.Add(10*time.Minute), row.Expires)
+
+		// The same token again, for another address: refused where the
+		// token is a unique key (beta.73's, NextAuth.js v4's Prisma schema).
+		_, err = e.repo.Verifications.Create(ctx, repository.SignInToken{Identifier: "c@example.com", Token: "a1b2c3"}, 0)
+		if e.uniqueToken(t) {
+			assert.ErrorIs(t, err, repository.ErrAlreadyExists)
+		} else {
+			assert.NoError(t, err)
+		}
 
 		// Refused addresses (beta.73 refuses only what no row holds), and
 		// v4's extra rule.
@@ -121,6 +133,63 @@ func TestVerificationsCreate(t *testing.T) {
 	})
 }
 
+// uniqueToken reports whether the sign-in tokens table has a unique key on
+// the token alone.
+func (e *env) uniqueToken(tb testing.TB) bool {
+	tb.Helper()
+	var unique bool
+	require.NoError(tb, e.db.Raw(`SELECT EXISTS (SELECT 1 FROM pg_index i
+		JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+		WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indnatts = 1 AND a.attname = 'token')`, e.tokens).Scan(&unique).Error)
+	return unique
+}
+
+// TestIdentifierLengthAfterLowerCasing: MaxEmailLen holds for the address
+// as stored, lower-cased (and normalised), not as given: "İ" is 2 bytes and
+// lower-cases to 3, the Kelvin sign is 3 and becomes "k". (Not in pg's
+// flavour, whose columns hold 255 characters.)
+func TestIdentifierLengthAfterLowerCasing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	longer := strings.Repeat("İ", 700) + "@x.io" // 1 405 bytes given, 2 105 lower-cased
+	require.Len(t, longer, 1405)
+	require.Len(t, repository.LowerEmail(longer), 2105)
+	require.Greater(t, 2105, repository.MaxEmailLen)
+	shorter := strings.Repeat("\u212a", 700) + "@x.io" // 2 105 bytes given, 705 lower-cased
+	require.Len(t, shorter, 2105)
+	require.Len(t, repository.LowerEmail(shorter), 705)
+	eachFlavour(t, func(t *testing.T, e *env) {
+		if e.f.MaxLen() > 0 {
+			t.Skip("character varying(255) columns")
+		}
+		before := e.snapshot(t)
+		tok := repository.SignInToken{Identifier: longer, Token: "long"}
+		_, err := e.repo.Verifications.Create(ctx, tok, 0)
+		assert.ErrorIs(t, err, repository.ErrInvalidInput)
+		assert.ErrorContains(t, err, "identifier is 2105 bytes, more than the 2048 allowed")
+		_, err = e.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: tok})
+		assert.ErrorIs(t, err, repository.ErrNotFound, "no row holds such an identifier")
+		_, err = e.repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: repository.Account{Provider: "github", ProviderAccountID: "long"}, Email: &longer})
+		assert.ErrorIs(t, err, repository.ErrInvalidInput)
+		assert.ErrorContains(t, err, "email is 2105 bytes")
+		assert.Equal(t, before, e.snapshot(t), "nothing written")
+
+		tok = e.mustToken(t, shorter)
+		assert.Equal(t, strings.Repeat("k", 700)+"@x.io", tok.Identifier)
+		res, err := e.repo.SignInEmail(ctx, repository.EmailSignIn{SignInToken: tok})
+		require.NoError(t, err)
+		assert.Equal(t, strings.Repeat("k", 700)+"@x.io", *res.User.Email)
+		// What was stored can be looked up and written back: the limit held.
+		got, err := e.repo.Users.ByEmail(ctx, *res.User.Email)
+		require.NoError(t, err)
+		require.NoError(t, e.repo.Users.Update(ctx, got))
+		oauth, err := e.repo.SignInOAuth(ctx, repository.OAuthSignIn{Account: repository.Account{Provider: "github", ProviderAccountID: "short"},
+			Email: ptr(strings.Repeat("\u212a", 700) + "@y.io")})
+		require.NoError(t, err)
+		assert.Equal(t, strings.Repeat("k", 700)+"@y.io", *oauth.User.Email)
+	})
+}
+
 func TestCallbackURL(t *testing.T) {
 	t.Parallel()
 	link := repository.CallbackURL("https://app.example.com/api/auth/", "nodemailer", "https://app.example.com/dash?a=1",
@@ -140,6 +209,13 @@ func TestVerificationsFindAndUse(t *testing.T) {
 
 		_, err := e.repo.Verifications.Find(ctx, tok)
 		require.NoError(t, err)
+		for name, wrong := range map[string]repository.SignInToken{
+			"token":      {Identifier: tok.Identifier, Token: tok.Token + "x"},
+			"identifier": {Identifier: "bob@example.com", Token: tok.Token},
+		} {
+			_, err := e.repo.Verifications.Find(ctx, wrong)
+			assert.ErrorIs(t, err, repository.ErrNotFound, name)
+		}
 		if !e.f.LowerCasesIdentifiers() {
 			_, err = e.repo.Verifications.Use(ctx, repository.SignInToken{Identifier: "Alice@Example.com", Token: tok.Token})
 			assert.ErrorIs(t, err, repository.ErrNotFound, "the link's address is not normalised again")
@@ -152,8 +228,10 @@ func TestVerificationsFindAndUse(t *testing.T) {
 		assert.ErrorIs(t, err, repository.ErrNotFound, "hashed with the secrets joined")
 
 		e.clock.Advance(repository.DefaultVerificationMaxAge) // now = expires: still valid
+		e.tracer.Reset()
 		row, err := e.repo.Verifications.Use(ctx, tok)
 		require.NoError(t, err)
+		assert.Len(t, e.tracer.Statements(), 1, "one DELETE … RETURNING")
 		assert.Equal(t, tok.Identifier, row.Identifier)
 		_, err = e.repo.Verifications.Use(ctx, tok)
 		assert.ErrorIs(t, err, repository.ErrNotFound, "once")
