@@ -95,36 +95,9 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		return nil, err
 	}
 	c := r.core
-	a := p.Account
-	if a.Type == "" {
-		a.Type = "oauth"
-	}
-	a.ID, a.UserID, a.CreatedAt, a.UpdatedAt = "", "", nil, nil
-	if err := c.checkAccount(op, &a); err != nil {
-		return nil, err
-	}
-	if p.SignedIn != nil {
-		if err := c.checkUserID(op, "signed-in user id", p.SignedIn.UserID); err != nil {
-			return nil, err
-		}
-	}
-	if p.Email != nil {
-		if err := input.Check(op, input.Field{Name: "email", Value: *p.Email, Max: 3 * MaxEmailLen}); err != nil {
-			return nil, err
-		}
-		email := LowerEmail(*p.Email)
-		p.Email = &email
-	}
-	profile := &User{Name: p.Name, Email: p.Email, Image: p.Image}
-	if err := c.checkProfile(op, profile); err != nil {
-		return nil, err
-	}
-	now, err := c.clock(op, c.opts.MaxAge)
+	a, profile, err := c.oauthInput(op, p)
 	if err != nil {
 		return nil, err
-	}
-	if p.EmailVerified && p.Email != nil {
-		profile.EmailVerified = &now
 	}
 	// Only a flow that is not signed in opens a session: only it makes a
 	// token, as Auth.js calls generateSessionToken only to create one.
@@ -158,6 +131,45 @@ func (r *Repository) SignInOAuth(ctx context.Context, p OAuthSignIn) (*SignInRes
 		return nil, fail.DB(op, err)
 	}
 	return res, nil
+}
+
+// oauthInput checks what SignInOAuth is given and returns the account to
+// link (its type defaulted, the fields the flow sets cleared) and the
+// profile of the user it would create (the email lower-cased, verified now
+// if the provider verified it).
+func (c *core) oauthInput(op string, p OAuthSignIn) (Account, *User, error) {
+	a := p.Account
+	if a.Type == "" {
+		a.Type = "oauth"
+	}
+	a.ID, a.UserID, a.CreatedAt, a.UpdatedAt = "", "", nil, nil
+	if err := c.checkAccount(op, &a); err != nil {
+		return a, nil, err
+	}
+	if p.SignedIn != nil {
+		if err := c.checkUserID(op, "signed-in user id", p.SignedIn.UserID); err != nil {
+			return a, nil, err
+		}
+	}
+	if p.Email != nil {
+		if err := input.Check(op, input.Field{Name: "email", Value: *p.Email, Max: 3 * MaxEmailLen}); err != nil {
+			return a, nil, err
+		}
+		email := LowerEmail(*p.Email)
+		p.Email = &email
+	}
+	profile := &User{Name: p.Name, Email: p.Email, Image: p.Image}
+	if err := c.checkProfile(op, profile); err != nil {
+		return a, nil, err
+	}
+	now, err := c.clock(op, c.opts.MaxAge)
+	if err != nil {
+		return a, nil, err
+	}
+	if p.EmailVerified && p.Email != nil {
+		profile.EmailVerified = &now
+	}
+	return a, profile, nil
 }
 
 // signInLinked opens a session for the user linked to the provider account
@@ -236,7 +248,14 @@ func (c *core) signInOAuth(ctx context.Context, tx *sqlexec.Tx, a Account, profi
 		}
 		return &SignInResult{User: user, Account: &a}, nil
 	}
+	return c.signUpOAuth(ctx, tx, a, profile, token)
+}
 
+// signUpOAuth is signInOAuth for a provider account linked to no one and a
+// request not signed in: the account is linked to the user whose email the
+// profile has (with AllowDangerousEmailAccountLinking; ErrAccountNotLinked
+// otherwise) or to a user made from the profile, and a session opened.
+func (c *core) signUpOAuth(ctx context.Context, tx *sqlexec.Tx, a Account, profile *User, token string) (*SignInResult, error) {
 	res := &SignInResult{}
 	if profile.Email != nil {
 		owner, err := c.userOn(ctx, tx, c.q.userByEmail, *profile.Email)
