@@ -43,6 +43,26 @@ func (c *core) checkProfile(op string, u *User) error {
 	return c.checkTime(op, "email verified", u.EmailVerified)
 }
 
+// updateUserKept is Users.Update for the rare user with a value over its
+// limit (kept): rather than read the row and compare first (two
+// statements, and the row may change between them), one UPDATE writes only
+// where each such value equals the stored one, and says whether the user
+// exists, to tell ErrInvalidInput from ErrNotFound.
+func (c *core) updateUserKept(ctx context.Context, op string, values map[string]any, fields []input.Field, kept []bool) error {
+	values["keep_name"], values["keep_email"], values["keep_image"] = kept[0], kept[1], kept[2]
+	var wrote, exists bool
+	_, err := c.x.QueryRow(ctx, sqlexec.Primary, c.q.updateUserKept.sql, c.q.updateUserKept.args(values), &wrote, &exists)
+	switch {
+	case err != nil:
+		return fail.DB(op, err)
+	case !exists:
+		return fail.NotFound(op)
+	case !wrote:
+		return fail.Invalid(op, "%s: over the limit and not the value stored (only a stored value over a limit is written back)", input.Names(fields, kept))
+	}
+	return nil
+}
+
 // profileFields are a user's name, email and image, in that order, as
 // input checks them.
 func (c *core) profileFields(u *User) []input.Field {
@@ -224,23 +244,8 @@ func (s *Users) Update(ctx context.Context, u *User) error {
 		if n == 0 {
 			return fail.NotFound(op)
 		}
-	} else {
-		// The rare case of a value over its limit: rather than read the
-		// row and compare first (two statements, and the row may change
-		// between them), the one UPDATE writes only where each such value
-		// equals the stored one, and says whether the user exists, to tell
-		// ErrInvalidInput from ErrNotFound.
-		values["keep_name"], values["keep_email"], values["keep_image"] = kept[0], kept[1], kept[2]
-		var wrote, exists bool
-		_, err := c.x.QueryRow(ctx, sqlexec.Primary, c.q.updateUserKept.sql, c.q.updateUserKept.args(values), &wrote, &exists)
-		switch {
-		case err != nil:
-			return fail.DB(op, err)
-		case !exists:
-			return fail.NotFound(op)
-		case !wrote:
-			return fail.Invalid(op, "%s: over the limit and not the value stored (only a stored value over a limit is written back)", input.Names(fields, kept))
-		}
+	} else if err := c.updateUserKept(ctx, op, values, fields, kept); err != nil {
+		return err
 	}
 	u.EmailVerified = c.storedPtr(u.EmailVerified)
 	if c.f.ClockColumns() {
