@@ -3,7 +3,6 @@ package repository_test
 import (
 	"context"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -71,44 +70,10 @@ func (e *env) mustUser(tb testing.TB, email string) *models.User {
 	return u
 }
 
-// mustAccount links a GitHub account with the given id to the user.
-func (e *env) mustAccount(tb testing.TB, u *models.User, githubID string) *models.Account {
-	tb.Helper()
-	a := &models.Account{UserID: u.ID, ProviderType: "oauth", ProviderID: "github", ProviderAccountID: githubID}
-	require.NoError(tb, e.repo.Accounts.Link(context.Background(), a))
-	return a
-}
-
 // mustSession opens a session for the user.
 func (e *env) mustSession(tb testing.TB, u *models.User) *models.Session {
 	tb.Helper()
 	s, err := e.repo.Sessions.Create(context.Background(), u.ID)
 	require.NoError(tb, err)
 	return s
-}
-
-// count returns the number of rows of table.
-func (e *env) count(tb testing.TB, table string) int64 {
-	tb.Helper()
-	var n int64
-	require.NoError(tb, e.db.Table(table).Count(&n).Error)
-	return n
-}
-
-// counts returns the number of rows of each of the four tables.
-func (e *env) counts(tb testing.TB) map[string]int64 {
-	tb.Helper()
-	m := map[string]int64{}
-	for _, t := range []string{"users", "accounts", "sessions", "verification_requests"} {
-		m[t] = e.count(tb, t)
-	}
-	return m
-}
-
-// badStrings are values every string argument must reject.
-var badStrings = map[string]string{
-	"empty":        "",
-	"NUL byte":     "a\x00b",
-	"invalid UTF8": "a\xffb",
-	"oversized":    strings.Repeat("x", 2<<20),
 }
