@@ -2,6 +2,7 @@ package repository_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +21,11 @@ func TestAccountsLink(t *testing.T) {
 		a := &repository.Account{UserID: u.ID, Provider: "github", ProviderAccountID: "42",
 			RefreshToken: ptr("ghr_1"), AccessToken: ptr("gho_1"), ExpiresAt: ptr(int64(2147483647)), IDToken: ptr("eyJ.id"),
 			Scope: ptr("read:user"), SessionState: ptr("st"), TokenType: ptr("Bearer")}
+		e.tracer.Reset()
 		require.NoError(t, e.repo.Accounts.Link(ctx, a))
+		if e.f.AccountKey() {
+			assert.Len(t, e.tracer.Statements(), 1, "one statement where a key keeps provider accounts unique")
+		}
 		_, accountIDs, _ := e.f.IDs()
 		checkID(t, accountIDs, a.ID)
 		assert.Equal(t, "oauth", a.Type, "the default type")
@@ -47,8 +52,9 @@ func TestAccountsLink(t *testing.T) {
 		// key on (provider, providerAccountId) or without.
 		other := e.mustUser(t, "bob@example.com")
 		for _, id := range []string{u.ID, other.ID} {
-			err := e.repo.Accounts.Link(ctx, &repository.Account{UserID: id, Provider: "github", ProviderAccountID: "42"})
-			assert.ErrorIs(t, err, repository.ErrAlreadyExists)
+			dup := &repository.Account{UserID: id, Provider: "github", ProviderAccountID: "42"}
+			assert.ErrorIs(t, e.repo.Accounts.Link(ctx, dup), repository.ErrAlreadyExists)
+			assert.Empty(t, dup.ID, "a failed link leaves the argument alone")
 		}
 		assert.Equal(t, int64(1), e.count(t, e.accounts, ""))
 
@@ -62,6 +68,15 @@ func TestAccountsLink(t *testing.T) {
 			assert.ErrorIs(t, err, repository.ErrInvalidInput)
 			assert.Equal(t, int64(2), e.count(t, e.accounts, ""))
 		}
+
+		// Invalid input: nothing sent.
+		e.tracer.Reset()
+		assert.ErrorIs(t, e.repo.Accounts.Link(ctx, nil), repository.ErrInvalidInput)
+		for _, bad := range []string{"a\x00b", "a\xffb", strings.Repeat("a", repository.MaxProviderFieldLen+1)} {
+			err := e.repo.Accounts.Link(ctx, &repository.Account{UserID: u.ID, Type: bad, Provider: "gitlab", ProviderAccountID: "7"})
+			assert.ErrorIs(t, err, repository.ErrInvalidInput, "type %q", bad)
+		}
+		assert.Empty(t, e.tracer.Statements())
 
 		// An unknown user.
 		require.NoError(t, e.repo.Users.Delete(ctx, other.ID))
