@@ -178,7 +178,8 @@ func (c *core) link(ctx context.Context, q sqlexec.Querier, a *Account) (bool, e
 	}
 	a.ID, a.TokenType = got, tokenType
 	if c.f.ClockColumns() {
-		a.CreatedAt, a.UpdatedAt = &now, &now
+		at := c.stored(now) // as it reads back
+		a.CreatedAt, a.UpdatedAt = &at, &at
 	}
 	// What the flavour does not keep (beta.73: the ID token, scope,
 	// session state and token type) is not in the account linked.

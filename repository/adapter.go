@@ -325,10 +325,22 @@ func (c *core) now() time.Time {
 	return c.opts.Now().UTC().Truncate(c.f.Precision())
 }
 
-// stored returns t as its column holds it: in UTC, at the flavour's
-// precision (rounded down).
-func (c *core) stored(t time.Time) time.Time {
+// truncate returns t in UTC at the flavour's precision (rounded down), as
+// its column holds it.
+func (c *core) truncate(t time.Time) time.Time {
 	return t.UTC().Truncate(c.f.Precision())
+}
+
+// stored returns t as it reads back once written: truncated and, where the
+// columns hold the wall clock of a zone other than UTC (Beta73 with
+// Options.Location), the instant JavaScript's Date reads that wall clock
+// as, which for an instant in the hour the zone shows twice is the first.
+func (c *core) stored(t time.Time) time.Time {
+	t = c.truncate(t)
+	if c.f.LocalTime() && c.zone != time.UTC {
+		t = wallclock.Instant(wallclock.Of(t, c.zone), c.zone)
+	}
+	return t
 }
 
 func (c *core) storedPtr(t *time.Time) *time.Time {
@@ -345,9 +357,9 @@ func (c *core) storedPtr(t *time.Time) *time.Time {
 // time zone the instant, in UTC.
 func (c *core) bind(t time.Time) time.Time {
 	if !c.f.WallClock() {
-		return c.stored(t)
+		return c.truncate(t)
 	}
-	return wallclock.Of(c.stored(t), c.zone)
+	return wallclock.Of(c.truncate(t), c.zone)
 }
 
 func (c *core) bindPtr(t *time.Time) *time.Time {
@@ -372,7 +384,7 @@ func (c *core) checkTime(op, name string, t *time.Time) error {
 // within TimeRange and, for local time, a wall clock of the zone that
 // JavaScript's Date reads back as t (wallclock.Holds).
 func (c *core) holds(t time.Time) bool {
-	t = c.stored(t)
+	t = c.truncate(t)
 	if c.f.LocalTime() {
 		return c.times().Contains(t) && wallclock.Holds(t, c.zone)
 	}

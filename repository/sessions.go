@@ -89,7 +89,8 @@ func (c *core) newSession(userID, token string) (*Session, error) {
 	now := c.now()
 	sess := &Session{ID: id, SessionToken: token, UserID: userID, Expires: c.expiry(&now, now)}
 	if c.f.ClockColumns() {
-		sess.CreatedAt, sess.UpdatedAt = &now, &now
+		at := c.stored(now) // as it reads back
+		sess.CreatedAt, sess.UpdatedAt = &at, &at
 	}
 	return sess, nil
 }

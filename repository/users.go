@@ -123,7 +123,8 @@ func (c *core) createUser(ctx context.Context, q sqlexec.Querier, name, email *s
 	now := c.now()
 	u := &User{ID: id, Name: name, Email: email, EmailVerified: c.storedPtr(verified), Image: image}
 	if c.f.ClockColumns() {
-		u.CreatedAt, u.UpdatedAt = &now, &now
+		at := c.stored(now) // as it reads back
+		u.CreatedAt, u.UpdatedAt = &at, &at
 	}
 	_, err = q.QueryRow(ctx, c.q.createUser.sql, c.q.createUser.args(map[string]any{
 		"id": id, "name": name, "email": email, "verified": c.bindPtr(verified), "image": image, "now": c.bind(now),
@@ -249,7 +250,8 @@ func (s *Users) Update(ctx context.Context, u *User) error {
 	}
 	u.EmailVerified = c.storedPtr(u.EmailVerified)
 	if c.f.ClockColumns() {
-		u.UpdatedAt = &now
+		at := c.stored(now) // as it reads back
+		u.UpdatedAt = &at
 	}
 	return nil
 }
