@@ -45,3 +45,18 @@ func statementsByName(q statements) map[string]string {
 	}
 	return out
 }
+
+// StatementNames returns the names of the parameters of r's statement
+// field (one that takes named parameters), in order ($1, $2, …).
+func StatementNames(r *Repository, field string) []string {
+	q := r.core.q
+	return map[string]stmt{
+		"createUser": q.createUser, "verifyUser": q.verifyUser, "linkAccount": q.linkAccount,
+		"createSession": q.createSession, "extendSession": q.extendSession, "signInLinked": q.signInLinked,
+		"insertToken": q.insertToken,
+	}[field].names
+}
+
+// EmailLockKey is the key of the advisory lock the repository takes for
+// the address in the email sign-in flows.
+func EmailLockKey(email string) string { return emailLock(email) }

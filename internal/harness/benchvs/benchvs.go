@@ -1,9 +1,8 @@
 // Package benchvs measures an operation of the module against its floor,
 // hand-written pgx v5 sending the same statements on the same database, for
-// the benchmarks of package repository and package repository: both
-// sides run in interleaved rounds (in alternating order), and the reported
-// ratio is the median of the rounds' ratios, so that what else the machine
-// does affects both sides alike.
+// package repository's benchmarks: both sides run in interleaved rounds (in
+// alternating order), and the reported ratio is the median of the rounds'
+// ratios, so that what else the machine does affects both sides alike.
 //
 // Metrics, per side: module-ns/op and pgx-ns/op (wall time per operation,
 // all clients together), ratio (module time ÷ pgx time: ≤ 1 is as fast),
@@ -15,6 +14,8 @@ package benchvs
 
 import (
 	"context"
+	"log"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -28,6 +29,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 )
 
 // PoolSize is the connections each side may open: as many as the most
@@ -54,8 +56,9 @@ func (c *Counter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndDat
 func (c *Counter) Load() int64 { return c.n.Load() }
 
 // OpenGorm opens dsn as a GORM application does (gorm.io/driver/postgres
-// on pgx's database/sql driver, GORM's default logger), with a pool of
-// PoolSize connections whose statements c counts.
+// on pgx's database/sql driver, GORM's default logger, but without its
+// slow-query warnings, which would land in the benchmark's output), with a
+// pool of PoolSize connections whose statements c counts.
 func OpenGorm(tb testing.TB, dsn string, c *Counter) *gorm.DB {
 	tb.Helper()
 	cfg, err := pgx.ParseConfig(dsn)
@@ -64,7 +67,9 @@ func OpenGorm(tb testing.TB, dsn string, c *Counter) *gorm.DB {
 	sqlDB := stdlib.OpenDB(*cfg)
 	sqlDB.SetMaxOpenConns(PoolSize)
 	sqlDB.SetMaxIdleConns(PoolSize)
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{})
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+		Logger: logger.New(log.New(os.Stdout, "\r\n", log.LstdFlags), logger.Config{LogLevel: logger.Warn, Colorful: true}),
+	})
 	require.NoError(tb, err)
 	return db
 }
