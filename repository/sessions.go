@@ -14,6 +14,7 @@ import (
 	"github.com/gormauth/gormauth/internal/ids"
 	"github.com/gormauth/gormauth/internal/input"
 	"github.com/gormauth/gormauth/internal/sqlexec"
+	"github.com/gormauth/gormauth/internal/wallclock"
 )
 
 // Sessions reads and writes the sessions table. Get it from
@@ -536,12 +537,28 @@ func (c *core) deleteExpired(ctx context.Context, op, query string, batch int) (
 	if err != nil {
 		return 0, err
 	}
-	// Stored times are UTC: no wall clock repeats, so the cutoff is now.
-	n, err := c.x.ExecBatches(ctx, query, c.bind(now), batch)
+	n, err := c.x.ExecBatches(ctx, query, c.expiredBefore(now), batch)
 	if err != nil {
 		return n, fail.DB(op, err)
 	}
 	return n, nil
+}
+
+// expiredBefore is the cutoff of deleteExpired at now: rows whose expires
+// is before it have expired. Where the columns hold UTC it is now; where
+// they hold a zone's wall clock (Beta73 with Options.Location), the latest
+// wall clock before which every wall clock reads back as an instant before
+// now (wallclock.ExpiredBefore), so that a row holding a wall clock the
+// zone skips or repeats is never deleted while reads still find it valid.
+func (c *core) expiredBefore(now time.Time) time.Time {
+	if !c.f.LocalTime() || c.zone == time.UTC {
+		return c.bind(now)
+	}
+	w := wallclock.ExpiredBefore(c.truncate(now), c.zone)
+	if w.Before(wallclock.Min) {
+		return wallclock.Min
+	}
+	return w
 }
 
 // sessionStatements renders the statements of the sessions table.

@@ -351,3 +351,31 @@ func checkTimeZonesBeta73(t *testing.T, db *gorm.DB, scanZone string, loc *time.
 		assert.True(t, c.Now().After(at.Add(time.Hour)))
 	})
 }
+
+// The clean-up never deletes a beta.73 session in a zone that reads still
+// find valid: a row holding a wall clock the zone skips (Auckland's
+// 2026-09-27 02:30, read as 02:30 NZST = 14:30Z) has not expired at 03:10
+// NZDT (14:10Z), although 02:30 is before the wall clock of now. A cutoff of
+// the wall clock of now deleted it.
+func TestDeleteExpiredSkippedWallClock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	auckland, err := time.LoadLocation("Pacific/Auckland")
+	require.NoError(t, err)
+	clock := testdb.NewClock(time.Date(2026, 9, 26, 14, 10, 0, 0, time.UTC)) // 03:10 NZDT
+	e := newEnv(t, gormauth.Beta73, repository.Options{Location: auckland, Now: clock.Now})
+	u := e.mustUser(t, "alice@example.com")
+	s := e.mustSession(t, u)
+	expired := e.mustSession(t, u)
+	e.exec(t, `UPDATE sessions SET expires = '2026-09-27 02:30:00' WHERE "sessionToken" = ?`, s.SessionToken)
+	e.exec(t, `UPDATE sessions SET expires = '2026-09-27 01:59:00' WHERE "sessionToken" = ?`, expired.SessionToken)
+
+	got, err := e.repo.Sessions.ByToken(ctx, s.SessionToken)
+	require.NoError(t, err, "valid until 14:30Z")
+	assert.Equal(t, time.Date(2026, 9, 26, 14, 30, 0, 0, time.UTC), got.Expires)
+	n, err := e.repo.Sessions.DeleteExpired(ctx, 0)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n, "only the session that expired at 01:59 NZST")
+	_, err = e.repo.Sessions.ByToken(ctx, s.SessionToken)
+	assert.NoError(t, err, "the valid session is still there")
+}
