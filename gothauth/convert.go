@@ -119,7 +119,9 @@ func (h *Handler) link(ctx context.Context, u goth.User, verified bool) error {
 	if !ok {
 		return errForeignSession
 	}
-	own, err := h.repo.Sessions.ByToken(ctx, current.SessionToken)
+	// On the primary: a session signed out a moment ago, still on a
+	// replica, must not link an account to its user.
+	own, err := h.repo.Strict().Sessions.ByToken(ctx, current.SessionToken)
 	switch {
 	case errors.Is(err, repository.ErrNotFound), errors.Is(err, repository.ErrInvalidInput):
 		return errForeignSession
