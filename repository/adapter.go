@@ -225,7 +225,7 @@ type core struct {
 // its rules: see the package documentation). It panics if f is nil or
 // opts are inconsistent or unsupported by f
 // (Options.MaxLifetime); use NewChecked to get an error instead.
-// As package repository does, it runs every statement on db's connections
+// It runs every statement on db's connections
 // (or db's transaction) without GORM's statement pipeline, routed by db's
 // resolver, logged by db's logger without bound parameters.
 func New(db *gorm.DB, f *gormauth.Flavour, opts Options) *Repository {
@@ -277,7 +277,7 @@ func newRepository(c *core) *Repository {
 
 // WithTx returns a Repository whose statements run in tx, a transaction the
 // caller began on the same database. After an error from any method, roll
-// the transaction back (see repository.Repository.WithTx). For a nil tx,
+// the transaction back: PostgreSQL refuses its later statements. For a nil tx,
 // every operation returns ErrInvalidInput and sends nothing.
 func (r *Repository) WithTx(tx *gorm.DB) *Repository {
 	c := *r.core
@@ -317,7 +317,8 @@ func (r *Repository) Options() Options { return r.core.opts }
 // Flavour returns the repository's flavour.
 func (r *Repository) Flavour() *gormauth.Flavour { return r.core.f }
 
-// sessionRoute is where session lookups read (see repository).
+// sessionRoute is where session lookups read: a replica unless
+// Options.StrictRevocation.
 func (c *core) sessionRoute() sqlexec.Route { return sqlexec.Lookup(c.opts.StrictRevocation) }
 
 // now returns the current instant at the flavour's precision, in UTC.

@@ -24,7 +24,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	// The tables of an Auth.js v5 application with @auth/drizzle-repository.
+	// The tables of an Auth.js v5 application with @auth/drizzle-adapter.
 	if err := gormauth.AutoMigrate(ctx, db, gormauth.Drizzle); err != nil {
 		log.Fatal(err)
 	}

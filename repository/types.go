@@ -28,8 +28,8 @@ type User struct {
 	EmailVerified *time.Time `gorm:"column:emailVerified" json:"emailVerified"`
 	// Image is the URL of the user's picture.
 	Image *string `gorm:"column:image" json:"image"`
-	// CreatedAt and UpdatedAt are Prisma's (Auth.js v5) clock columns; nil
-	// in the other flavours.
+	// CreatedAt and UpdatedAt are the clock columns of Prisma's (Auth.js
+	// v5) and beta.73's tables where they have them; nil elsewhere.
 	CreatedAt *time.Time `gorm:"column:createdAt" json:"createdAt,omitempty"`
 	UpdatedAt *time.Time `gorm:"column:updatedAt" json:"updatedAt,omitempty"`
 }
@@ -64,8 +64,8 @@ type Account struct {
 	Scope *string `gorm:"column:scope" json:"scope"`
 	// SessionState is the OpenID Connect session state, if any.
 	SessionState *string `gorm:"column:session_state" json:"session_state"`
-	// CreatedAt and UpdatedAt are Prisma's (Auth.js v5) clock columns; nil
-	// in the other flavours.
+	// CreatedAt and UpdatedAt are the clock columns of Prisma's (Auth.js
+	// v5) and beta.73's tables where they have them; nil elsewhere.
 	CreatedAt *time.Time `gorm:"column:createdAt" json:"createdAt,omitempty"`
 	UpdatedAt *time.Time `gorm:"column:updatedAt" json:"updatedAt,omitempty"`
 }
@@ -99,8 +99,8 @@ type Session struct {
 	// session.accessToken), found again by Sessions.ByAccessToken; nil in
 	// the other flavours. Secret.
 	AccessToken *string `gorm:"column:access_token" json:"-"`
-	// CreatedAt and UpdatedAt are Prisma's (Auth.js v5) clock columns; nil
-	// in the other flavours.
+	// CreatedAt and UpdatedAt are the clock columns of Prisma's (Auth.js
+	// v5) and beta.73's tables where they have them; nil elsewhere.
 	CreatedAt *time.Time `gorm:"column:createdAt" json:"createdAt,omitempty"`
 	UpdatedAt *time.Time `gorm:"column:updatedAt" json:"updatedAt,omitempty"`
 	// User is the session's user when a query joins it.

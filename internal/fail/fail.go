@@ -1,8 +1,6 @@
-// Package fail makes the errors of the repositories (package repository for
-// NextAuth.js 2.0.0-beta.73, package adapter for Auth.js): one set of
-// sentinel errors, matched with errors.Is whichever repository returned
-// them, wrapped with the name of the operation, and never carrying a value
-// (a token, a secret) in their text.
+// Package fail makes the errors of package repository: one set of
+// sentinel errors, matched with errors.Is, wrapped with the name of the
+// operation, and never carrying a value (a token, a secret) in their text.
 package fail
 
 import (
@@ -14,8 +12,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// The sentinel errors; the repositories export them under the same names
-// and document them.
+// The sentinel errors; package repository exports them under the same
+// names and documents them.
 var (
 	ErrNotFound         = errors.New("not found")
 	ErrAlreadyExists    = errors.New("already exists")

@@ -1,7 +1,7 @@
 // Package schema compares a PostgreSQL schema with the one an application
 // expects, and creates what is missing: the machinery behind
-// gormauth.AutoMigrate and gormauth.CheckSchema (NextAuth.js 2.0.0-beta.73's
-// tables) and behind package authjs (the schemas of Auth.js's adapters).
+// gormauth.AutoMigrate and gormauth.CheckSchema, for every flavour's
+// tables.
 //
 // A Schema describes the expected tables: columns with their types as
 // format_type() shows them, nullability and defaults; primary keys, unique

@@ -24,7 +24,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	// The tables of an Auth.js v5 application with @auth/prisma-repository.
+	// The tables of an Auth.js v5 application with @auth/prisma-adapter.
 	if err := gormauth.AutoMigrate(context.Background(), db, gormauth.Prisma); err != nil {
 		log.Fatal(err)
 	}
